@@ -1,0 +1,1 @@
+"""LearnKafka: the Django project (settings, routing) and its apps, one per domain."""

@@ -1,0 +1,7 @@
+"""Django app config for learnkafka.core."""
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "learnkafka.core"
+    label = "core"

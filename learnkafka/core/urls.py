@@ -1,0 +1,7 @@
+"""Site-wide pages: the home page."""
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [path("", views.home, name="home")]

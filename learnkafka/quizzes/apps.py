@@ -1,0 +1,7 @@
+"""Django app config for learnkafka.quizzes."""
+from django.apps import AppConfig
+
+
+class QuizzesConfig(AppConfig):
+    name = "learnkafka.quizzes"
+    label = "quizzes"

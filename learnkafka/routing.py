@@ -1,0 +1,2 @@
+"""WebSocket routes, one thin consumer per socket kind."""
+websocket_urlpatterns: list = []

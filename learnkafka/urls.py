@@ -1,0 +1,10 @@
+"""URL routes: each app owns its own urls module."""
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("django_components.urls")),
+    path("", include("learnkafka.core.urls")),
+    path("", include("learnkafka.sandbox.urls")),
+    path("lessons/", include("learnkafka.lessons.urls")),
+    path("quizzes/", include("learnkafka.quizzes.urls")),
+]
