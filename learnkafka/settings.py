@@ -7,6 +7,7 @@ classroom. `LEARNKAFKA_PROFILE=production` turns on the deploy hardening that
 `manage.py check --deploy` asks for.
 """
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -99,6 +100,14 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Tests use a file-backed SQLite database, one per test process, so a Daphne
+    # subprocess started by the browser tests sees the same data and two test runs
+    # on one machine never share a file.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("LEARNKAFKA_TEST_DB")
+        or str(Path(tempfile.gettempdir()) / f"learnkafka-test-{os.getpid()}.sqlite3")
+    }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

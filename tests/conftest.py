@@ -1,0 +1,151 @@
+"""Shared test fixtures. Browser tests: read this first.
+
+Browser tests (`@pytest.mark.browser`) drive the system Chromium through
+pytest-playwright against a real Daphne server in a subprocess, because
+pytest-django's `live_server` cannot serve WebSockets. They run in their own
+pytest invocation (`make test` does `pytest -m "not browser"` then
+`pytest -m browser`), since Playwright's sync API and pytest-asyncio do not mix.
+
+Fixtures for browser tests
+--------------------------
+live_url        (session) "http://127.0.0.1:<port>": Daphne serving learnkafka
+                plus /static/ (tests/live_asgi.py) against this run's file-backed
+                SQLite test database, so the test process and the server see the
+                same rows. Depends on `django_db_setup`; a browser test that reads
+                or writes the ORM should also request `transactional_db` (the
+                server cannot see rows inside an uncommitted test transaction).
+                The server's log goes to test-artifacts/daphne.log.
+page            (function, from pytest-playwright) a fresh Chromium page in a fresh
+                context (so a fresh session cookie). Chromium is /usr/bin/chromium,
+                launched with sandbox/GPU/network-noise flags off.
+screenshot      (function) `screenshot(page, "name")` saves
+                test-artifacts/screenshots/<test name>-<name>.png and returns its path.
+ws_url          (function) `ws_url(live_url, path)` turns http:// into ws://.
+
+Typical browser test::
+
+    @pytest.mark.browser
+    def test_playground_shows_three_brokers(live_url, page, screenshot):
+        page.goto(f"{live_url}/playground/")
+        expect(page.locator("[data-broker]")).to_have_count(3)
+        screenshot(page, "brokers")
+
+DJANGO_ALLOW_ASYNC_UNSAFE is set when a browser test is collected: Playwright's
+sync API runs an event loop in the test thread, and Django would otherwise
+refuse ORM calls made from it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+SERVER_START_TIMEOUT_S = 30
+
+
+def pytest_collection_modifyitems(config, items):
+    if any(item.get_closest_marker("browser") for item in items):
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"Daphne exited early; see {log_path}:\n{log_path.read_text()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"Daphne did not listen on {port} within {SERVER_START_TIMEOUT_S}s")
+
+
+@pytest.fixture(scope="session")
+def live_url(django_db_setup, django_db_blocker):
+    """Start Daphne on a free port against the test database; yield its base URL."""
+    from django.db import connection
+
+    db_name = connection.settings_dict["NAME"]
+    port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_path = ARTIFACTS / "daphne.log"
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="learnkafka.settings",
+        PYTHONPATH=os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "tests")]),
+        DJANGO_DEBUG="1",
+    )
+    if connection.vendor == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{db_name}"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+             "live_asgi:application"],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for_port(port, proc, log_path)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Drive Debian's Chromium: Playwright cannot download its own browser here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def screenshot(request):
+    """Return save(page, name) -> Path, writing under test-artifacts/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    test_name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+
+    def save(page, name: str) -> Path:
+        path = SCREENSHOTS / f"{test_name}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
+
+
+@pytest.fixture
+def ws_url():
+    def to_ws(base: str, path: str) -> str:
+        return re.sub(r"^http", "ws", base) + path
+
+    return to_ws

@@ -1,0 +1,25 @@
+"""The site layout: every page shares one accessible base template and a strict CSP."""
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_has_skip_link_and_main_navigation(client):
+    html = client.get("/").content.decode()
+    assert '<a class="skip-link" href="#main">' in html
+    for label, href in [("Home", "/"), ("Playground", "/playground/"),
+                        ("Lessons", "/lessons/"), ("Quizzes", "/quizzes/")]:
+        assert f'href="{href}"' in html and f">{label}</a>" in html
+
+
+def test_every_page_carries_a_csp_without_inline_scripts(client):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_htmx_2_and_its_ws_extension_are_served_locally(client):
+    html = client.get("/").content.decode()
+    assert "/static/django_htmx/htmx-2.min.js" in html
+    assert "/static/django_htmx/ext/hx-ws-2.min.js" in html
+    assert "https://" not in html.split("<body")[0]
