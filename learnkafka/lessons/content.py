@@ -1,0 +1,237 @@
+"""Lesson content as data: `content/<lesson>/lesson.yaml` plus one Markdown file per step.
+
+An instructor edits these files, never Python or templates. This module reads
+them into frozen dataclasses, checks their shape (a clear `ContentError` names
+the file and field at fault) and renders each step's Markdown once. The cache
+is keyed on the files' modification times, so an edited lesson shows up on the
+next request without a restart.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown
+import yaml
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+
+# Fenced code, tables and attribute lists are all the lesson text needs.
+_MARKDOWN_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "attr_list", "def_list", "admonition"]
+
+
+class ContentError(ValueError):
+    """Lesson files that cannot be taught from: says which file and which field."""
+
+
+@dataclass(frozen=True)
+class TryThis:
+    """A button that sends one simulator command, so the learner never has to guess one."""
+
+    label: str
+    command: dict
+    hint: str = ""
+
+    @property
+    def command_json(self) -> str:
+        """The command as the JSON the live sandbox's `data-command` attribute expects."""
+        return json.dumps(self.command, separators=(",", ":"), sort_keys=True)
+
+
+@dataclass(frozen=True)
+class ControlOption:
+    """One choice of a live config control (e.g. acks=1), with the command it sends."""
+
+    label: str
+    command: dict
+
+    @property
+    def command_json(self) -> str:
+        return json.dumps(self.command, separators=(",", ":"), sort_keys=True)
+
+
+@dataclass(frozen=True)
+class ConfigControl:
+    """A row of the guide's config table, made live: what it controls, its trade-off, choices."""
+
+    name: str
+    controls: str
+    tradeoff: str
+    default: str
+    watch: str
+    options: tuple[ControlOption, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of a lesson: text, a live diagram on a scenario, prompts, maybe a question."""
+
+    slug: str
+    title: str
+    diagram: str
+    scenario: str
+    markdown_text: str
+    html: str
+    try_this: tuple[TryThis, ...]
+    checkpoint: str | None = None
+    controls: tuple[ConfigControl, ...] = ()
+    number: int = 0
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """An ordered run of steps with a title and a one-paragraph summary."""
+
+    slug: str
+    title: str
+    summary: str
+    steps: tuple[Step, ...] = field(default_factory=tuple)
+
+    def step(self, slug: str) -> Step | None:
+        return next((s for s in self.steps if s.slug == slug), None)
+
+    def neighbours(self, slug: str) -> tuple[Step | None, Step | None]:
+        """The steps before and after `slug` (None at either end)."""
+        index = [s.slug for s in self.steps].index(slug)
+        previous = self.steps[index - 1] if index > 0 else None
+        following = self.steps[index + 1] if index + 1 < len(self.steps) else None
+        return previous, following
+
+
+def _require(mapping: dict, key: str, where: str, kind: type = str):
+    value = mapping.get(key)
+    if not isinstance(value, kind) or (kind is str and not value.strip()):
+        raise ContentError(f"{where}: '{key}' must be a non-empty {kind.__name__}")
+    return value
+
+
+def _parse_command(raw, where: str) -> dict:
+    if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
+        raise ContentError(f"{where}: 'command' must be a mapping with a 'type'")
+    return raw
+
+
+def _parse_try_this(raw, where: str) -> tuple[TryThis, ...]:
+    if not isinstance(raw, list):
+        raise ContentError(f"{where}: 'try' must be a list of prompts")
+    prompts = []
+    for index, item in enumerate(raw):
+        spot = f"{where} try[{index}]"
+        if not isinstance(item, dict):
+            raise ContentError(f"{spot}: must be a mapping")
+        prompts.append(
+            TryThis(
+                label=_require(item, "label", spot),
+                command=_parse_command(item.get("command"), spot),
+                hint=str(item.get("hint", "")),
+            )
+        )
+    return tuple(prompts)
+
+
+def _parse_controls(raw, where: str) -> tuple[ConfigControl, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ContentError(f"{where}: 'controls' must be a list")
+    rows = []
+    for index, item in enumerate(raw):
+        spot = f"{where} controls[{index}]"
+        options = item.get("options") if isinstance(item, dict) else None
+        if not isinstance(options, list) or not options:
+            raise ContentError(f"{spot}: 'options' must be a non-empty list")
+        rows.append(
+            ConfigControl(
+                name=_require(item, "name", spot),
+                controls=_require(item, "controls", spot),
+                tradeoff=_require(item, "tradeoff", spot),
+                default=str(item.get("default", "")),
+                watch=_require(item, "watch", spot),
+                options=tuple(
+                    ControlOption(
+                        label=_require(option, "label", f"{spot} option"),
+                        command=_parse_command(option.get("command"), f"{spot} option"),
+                    )
+                    for option in options
+                ),
+            )
+        )
+    return tuple(rows)
+
+
+def _render_markdown(text: str) -> str:
+    return markdown.markdown(text, extensions=_MARKDOWN_EXTENSIONS, output_format="html")
+
+
+def _parse_lesson(folder: Path) -> Lesson:
+    source = folder / "lesson.yaml"
+    try:
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ContentError(f"{source}: not valid YAML ({error})") from error
+    if not isinstance(data, dict):
+        raise ContentError(f"{source}: must be a mapping")
+    slug = _require(data, "slug", str(source))
+    if slug != folder.name:
+        raise ContentError(f"{source}: slug '{slug}' must match its folder '{folder.name}'")
+    raw_steps = _require(data, "steps", str(source), list)
+    steps, seen = [], set()
+    for number, raw in enumerate(raw_steps, start=1):
+        where = f"{source} step {number}"
+        if not isinstance(raw, dict):
+            raise ContentError(f"{where}: must be a mapping")
+        step_slug = _require(raw, "slug", where)
+        if step_slug in seen:
+            raise ContentError(f"{where}: duplicate slug '{step_slug}'")
+        seen.add(step_slug)
+        text_file = folder / _require(raw, "text", where)
+        if not text_file.is_file():
+            raise ContentError(f"{where}: text file {text_file.name} is missing")
+        text = text_file.read_text(encoding="utf-8")
+        checkpoint = raw.get("checkpoint")
+        steps.append(
+            Step(
+                slug=step_slug,
+                title=_require(raw, "title", where),
+                diagram=_require(raw, "diagram", where),
+                scenario=_require(raw, "scenario", where),
+                markdown_text=text,
+                html=_render_markdown(text),
+                try_this=_parse_try_this(raw.get("try", []), where),
+                checkpoint=str(checkpoint) if checkpoint else None,
+                controls=_parse_controls(raw.get("controls"), where),
+                number=number,
+            )
+        )
+    return Lesson(
+        slug=slug,
+        title=_require(data, "title", str(source)),
+        summary=_require(data, "summary", str(source)),
+        steps=tuple(steps),
+    )
+
+
+_cache: dict[str, tuple[tuple, Lesson]] = {}
+
+
+def _fingerprint(folder: Path) -> tuple:
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
+
+
+def lesson_slugs() -> list[str]:
+    """Every lesson folder that holds a lesson.yaml, in name order."""
+    return sorted(p.name for p in CONTENT_DIR.iterdir() if (p / "lesson.yaml").is_file())
+
+
+def load_lesson(slug: str) -> Lesson | None:
+    """The lesson in `content/<slug>/`, or None when there is no such lesson."""
+    if slug not in lesson_slugs():
+        return None
+    folder = CONTENT_DIR / slug
+    fingerprint = _fingerprint(folder)
+    cached = _cache.get(slug)
+    if cached is None or cached[0] != fingerprint:
+        cached = (fingerprint, _parse_lesson(folder))
+        _cache[slug] = cached
+    return cached[1]
