@@ -1,5 +1,7 @@
 """URL routes of the sandbox app."""
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "sandbox"
-urlpatterns: list = []
+urlpatterns = [path("playground/", views.playground, name="playground")]

@@ -1,0 +1,1 @@
+"""Reusable UI pieces, one folder per django-component (presentational only)."""

@@ -1,0 +1,89 @@
+/**
+ * socket.js — one sandbox WebSocket: seq-checked, self-healing.
+ *
+ * Every server message carries this connection's `seq` (+1 each). A gap means a
+ * message was lost, so we ask for a fresh snapshot (`resync`) and ignore
+ * everything until it arrives. A dropped socket reconnects with exponential
+ * backoff; the server answers a new connection with a snapshot first.
+ * Close codes 4401/4403/4429 are refusals: retrying would not help.
+ */
+
+const REFUSED = new Set([4401, 4403, 4429]);
+const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
+
+export function wsUrlFor(path) {
+  const url = new URL(path, window.location.href);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  return url.toString();
+}
+
+/**
+ * connectSandbox(path, {onMessage, onStatus}) -> {send(obj), close()}
+ * onMessage(msg) receives snapshot/events/status/error messages in order.
+ * onStatus(text) receives "connecting" | "live" | "reconnecting" | "refused".
+ */
+export function connectSandbox(path, { onMessage, onStatus = () => {} }) {
+  let ws = null;
+  let expectedSeq = 1;
+  let awaitingSnapshot = false;
+  let attempt = 0;
+  let closedByUs = false;
+  let refused = false;
+  let timer = null;
+
+  function open() {
+    onStatus(attempt === 0 ? "connecting" : "reconnecting");
+    ws = new WebSocket(wsUrlFor(path));
+    expectedSeq = 1;
+    awaitingSnapshot = false;
+    ws.addEventListener("open", () => { attempt = 0; onStatus("live"); });
+    ws.addEventListener("message", (e) => receive(e.data));
+    ws.addEventListener("close", (e) => {
+      if (closedByUs) return;
+      if (REFUSED.has(e.code)) { refused = true; onStatus("refused"); return; }
+      const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
+      attempt += 1;
+      onStatus("reconnecting");
+      timer = setTimeout(open, delay);
+    });
+  }
+
+  function receive(text) {
+    let msg;
+    try { msg = JSON.parse(text); } catch { return; }
+    if (typeof msg.seq === "number") {
+      if (msg.seq !== expectedSeq && !(awaitingSnapshot && msg.type === "snapshot")) {
+        // A gap: something was lost. Ask once for the whole truth again.
+        expectedSeq = msg.seq + 1;
+        if (!awaitingSnapshot) {
+          awaitingSnapshot = true;
+          send({ type: "resync" });
+        }
+        return;
+      }
+      expectedSeq = msg.seq + 1;
+    }
+    if (awaitingSnapshot) {
+      if (msg.type !== "snapshot") return;
+      awaitingSnapshot = false;
+    }
+    onMessage(msg);
+  }
+
+  function send(obj) {
+    if (ws && ws.readyState === WebSocket.OPEN) {
+      ws.send(JSON.stringify(obj));
+      return true;
+    }
+    return false;
+  }
+
+  function close() {
+    closedByUs = true;
+    clearTimeout(timer);
+    if (ws) ws.close();
+  }
+
+  open();
+  return { send, close, get refused() { return refused; }, _receive: receive };
+}
