@@ -141,6 +141,24 @@ export async function bootStatic(root) {
   return state;
 }
 
+const SELECTABLE = "[data-broker], [data-replica], [data-consumer], [data-controller], [data-producer]";
+const SELECT_KEYS = ["broker", "replica", "consumer", "controller", "producer"];
+
+/** Clicks (and Enter/Space) on a diagram part announce it as `diagram:select`. */
+function announceSelection(target) {
+  const part = target.closest && target.closest(SELECTABLE);
+  if (!part || !part.closest("svg[data-diagram]")) return false;
+  const detail = {};
+  for (const k of SELECT_KEYS) if (part.dataset[k] !== undefined) detail[k] = part.dataset[k];
+  part.dispatchEvent(new CustomEvent("diagram:select", { bubbles: true, detail }));
+  return true;
+}
+
+document.addEventListener("click", (e) => announceSelection(e.target));
+document.addEventListener("keydown", (e) => {
+  if ((e.key === "Enter" || e.key === " ") && announceSelection(e.target)) e.preventDefault();
+});
+
 function bootAll() {
   for (const el of document.querySelectorAll("[data-live-sandbox]")) bootLive(el);
   for (const el of document.querySelectorAll("[data-static-state]")) bootStatic(el);
