@@ -1,4 +1,5 @@
 """Django app config for learnkafka.quizzes."""
+
 from django.apps import AppConfig
 
 

@@ -1,0 +1,69 @@
+"""What a learner did in a quiz: attempts and their answers, kept in the database.
+
+Learners are anonymous: `learner_key` is a random key kept in their session
+(see `learners.py`), so answers and scores survive a reload and a server
+restart. Starting over opens a new attempt; old attempts stay as history.
+"""
+
+from django.db import models
+from django.utils import timezone
+
+
+class Attempt(models.Model):
+    """One run through one bank by one learner.
+
+    `seed` drives everything random the learner sees (shuffles, the
+    parameters of predict-the-outcome scenarios, which broker lags in a
+    diagram), so the attempt looks the same after a reload and can be graded
+    again. `score` and `answered_count` are kept up to date by the services
+    so progress pages need no aggregation.
+    """
+
+    learner_key = models.CharField(max_length=64, db_index=True)
+    bank = models.SlugField(max_length=64)
+    seed = models.PositiveIntegerField()
+    score = models.FloatField(default=0.0)
+    answered_count = models.PositiveIntegerField(default=0)
+    correct_count = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["learner_key", "bank", "-started_at"])]
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.bank} attempt {self.pk} ({self.learner_key[:8]})"
+
+
+class Answer(models.Model):
+    """The learner's answer to one question in one attempt.
+
+    `response` is what they submitted (JSON: a choice id, an order, their
+    text and rubric ticks); `detail` what the grader worked out (the
+    expected answer, the simulator's outcome). A self-assessed answer is
+    stored with `is_final=False` until the rubric is ticked.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question_id = models.SlugField(max_length=64)
+    question_type = models.CharField(max_length=32)
+    response = models.JSONField()
+    detail = models.JSONField(default=dict)
+    is_final = models.BooleanField(default=True)
+    correct = models.BooleanField(default=False)
+    points = models.FloatField(default=0.0)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question_id"], name="one_answer_per_question"
+            )
+        ]
+        ordering = ["submitted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {'right' if self.correct else 'wrong'}"

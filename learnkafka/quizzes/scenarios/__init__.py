@@ -1,0 +1,30 @@
+"""Scenario generators: questions whose answer comes from running the simulator.
+
+A generator is a module with `NAME`, `KIND` ("predict" or "diagram"),
+`SIMULATOR_SCENARIOS` (the simulator scenarios it loads, checked by the
+content test) and `draw(rng) -> params` (JSON-able, drawn from the learner's
+seeded stream). Then:
+
+- predict: `setup_text(params)` (Markdown), `choices(params)` ([{id, text}])
+  and `run(params, *, seed) -> {"answer": choice id, "observed": text}`, which
+  runs the simulator and reads the outcome off its events.
+- diagram: `build(params, *, seed) -> {setup, diagram, attribute, snapshot,
+  targets: [{id, label}], answer: set of ids, conceal: [...]}`, which runs the
+  simulator to a state and reads the clickable parts and the answer off its
+  snapshot.
+
+Quiz YAML names a generator by `NAME` (e.g. `scenario: acks-outcome`).
+"""
+
+from types import ModuleType
+
+from . import acks_outcome, idle_consumers, isr_lagging_follower, write_target
+
+GENERATORS: dict[str, ModuleType] = {
+    module.NAME: module
+    for module in (acks_outcome, idle_consumers, isr_lagging_follower, write_target)
+}
+
+
+def get(name: str) -> ModuleType | None:
+    return GENERATORS.get(name)

@@ -1,0 +1,45 @@
+"""Predict: how many consumers of a group sit idle, given partitions and members?
+
+Grading starts the group in the simulator, lets the rebalance settle and
+counts the members whose assignment is empty.
+"""
+
+from __future__ import annotations
+
+import random
+
+from . import simrun
+
+NAME = "idle-consumers"
+KIND = "predict"
+SIMULATOR_SCENARIOS: tuple[str, ...] = ()
+MAX_CONSUMERS = 6
+
+
+def draw(rng: random.Random) -> dict:
+    partitions = rng.randint(1, 4)
+    # Lean towards more consumers than partitions: that is the lesson's warning.
+    consumers = rng.randint(max(1, partitions - 1), MAX_CONSUMERS)
+    return {"partitions": partitions, "consumers": consumers}
+
+
+def setup_text(params: dict) -> str:
+    p, c = params["partitions"], params["consumers"]
+    return (
+        f"Topic `orders` has **{p}** partition{'s' if p > 1 else ''}. Consumer group "
+        f"`payment-service` has **{c}** consumer{'s' if c > 1 else ''} subscribed to it "
+        f"(the default assignor)."
+    )
+
+
+def choices(params: dict) -> list[dict]:
+    return [
+        {"id": str(n), "text": f"{n} idle consumer{'s' if n != 1 else ''}"}
+        for n in range(params["consumers"] + 1)
+    ]
+
+
+def run(params: dict, *, seed: int) -> dict:
+    return simrun.idle_members_after_rebalance(
+        partitions=params["partitions"], consumers=params["consumers"], seed=seed
+    )

@@ -1,0 +1,54 @@
+"""Diagram: click the replica that is out of the ISR.
+
+The guide's ISR picture, made real: three brokers, partition 0 replicated
+three times, one follower (chosen by the learner's seed) slowed so that it
+falls behind for longer than `replica.lag.time.max.ms` while records keep
+arriving. The simulator's snapshot is drawn with the cluster diagram; the
+answer is the replica the simulator removed from the ISR. The diagram's own
+"out of ISR" labels are concealed: the learner reads the offsets.
+"""
+
+from __future__ import annotations
+
+import random
+
+from . import simrun
+
+NAME = "isr-lagging-follower"
+KIND = "diagram"
+SIMULATOR_SCENARIOS: tuple[str, ...] = ()
+
+
+def draw(rng: random.Random) -> dict:
+    return {"slow_follower_index": rng.randint(0, 1), "records": rng.randint(12, 20)}
+
+
+def build(params: dict, *, seed: int) -> dict:
+    state = simrun.lagging_follower_snapshot(
+        slow_follower_index=params["slow_follower_index"], records=params["records"], seed=seed
+    )
+    partition = state["partition"]
+    leader = partition["leader"]
+    leader_leo = state["leo_by_broker"][leader]
+    out = [b for b in partition["replicas"] if b not in partition["isr"]]
+    targets = [
+        {
+            "id": f"orders/0/{broker}",
+            "label": f"Broker {broker}: {'leader' if broker == leader else 'follower'} of "
+            f"orders-0, log end offset {state['leo_by_broker'][broker]}",
+        }
+        for broker in partition["replicas"]
+    ]
+    return {
+        "setup": (
+            f"Topic `orders`, partition 0, three replicas. The leader's log end offset is "
+            f"**{leader_leo}**. `replica.lag.time.max.ms` is 30000 and the cluster has "
+            f"been running for {state['now_ms'] // 1000} seconds."
+        ),
+        "diagram": "cluster",
+        "attribute": "data-replica",
+        "snapshot": state["snapshot"],
+        "targets": targets,
+        "answer": {f"orders/0/{b}" for b in out},
+        "conceal": ["isr"],
+    }

@@ -1,0 +1,284 @@
+"""Running the simulator for quiz questions: build a small cluster, drive it, read it.
+
+Every function here builds a scenario dict, runs `simulator.Simulation` with
+the attempt's seed, and reads the answer off the simulator's events or
+snapshot. Nothing in here knows the "right" answer in advance: that is the
+point of predict-the-outcome and click-on-the-diagram questions.
+
+The simulator is imported inside the functions so loading quiz content never
+depends on it; only grading and drawing do.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+# How long to let the cluster settle after a crash: beyond the broker session
+# timeout (fencing) and replica.lag.time.max.ms (ISR shrink), both defaults.
+SETTLE_MS = 45_000
+# How long a produce may take to show its outcome (a NotEnoughReplicas retry
+# shows within the first request; delivery.timeout.ms is much longer).
+PRODUCE_WINDOW_MS = 5_000
+
+
+def _simulation(scenario: dict, seed: int):
+    from simulator import Simulation
+
+    return Simulation(scenario, seed=seed)
+
+
+def _apply(sim, command: dict) -> list:
+    from simulator.commands import command_from_dict
+
+    return sim.apply(command_from_dict(command))
+
+
+def _kinds(events) -> list[dict]:
+    from simulator.events import event_to_dict
+
+    return [event_to_dict(e) for e in events]
+
+
+def _topic(snapshot: dict, name: str) -> dict:
+    topics = snapshot["topics"]
+    if isinstance(topics, dict):
+        topics = list(topics.values())
+    return next(t for t in topics if (t.get("name") or t.get("topic")) == name)
+
+
+def _partitions(topic: dict) -> list[dict]:
+    partitions = topic["partitions"]
+    if isinstance(partitions, dict):
+        partitions = list(partitions.values())
+    return sorted(partitions, key=lambda p: p["partition"])
+
+
+def _cluster(brokers: int, topics: list[dict], producers: list[dict] | None = None) -> dict:
+    return {
+        "name": "quiz",
+        "cluster": {"brokers": brokers, "controllers": 1},
+        "topics": topics,
+        "producers": producers or [],
+    }
+
+
+def partition_state(snapshot: dict, topic: str, partition: int) -> dict:
+    """{replicas, leader, isr} of one partition, with broker ids as ints."""
+    p = next(p for p in _partitions(_topic(snapshot, topic)) if p["partition"] == partition)
+    return {
+        "partition": partition,
+        "replicas": [int(b) for b in p["replicas"]],
+        "leader": None if p.get("leader") is None else int(p["leader"]),
+        "isr": [int(b) for b in p["isr"]],
+        "logs": p.get("logs") or p.get("replica_logs") or [],
+    }
+
+
+@lru_cache(maxsize=256)
+def produce_with_brokers_down(
+    *, replication_factor: int, min_insync_replicas: int, brokers_down: int, acks: str, seed: int
+) -> dict:
+    """Crash `brokers_down` followers of orders-0, let the ISR settle, produce once.
+
+    Returns {"answer": acks-outcome choice id, "observed": what happened}.
+    """
+    sim = _simulation(
+        _cluster(
+            replication_factor,
+            [
+                {
+                    "name": "orders",
+                    "partitions": 1,
+                    "replication_factor": replication_factor,
+                    "configs": {"min.insync.replicas": str(min_insync_replicas)},
+                }
+            ],
+            [{"name": "A", "configs": {"acks": acks, "linger.ms": 0}}],
+        ),
+        seed,
+    )
+    state = partition_state(sim.snapshot(), "orders", 0)
+    followers = [b for b in state["replicas"] if b != state["leader"]]
+    for broker in followers[:brokers_down]:
+        _apply(sim, {"type": "crash_broker", "broker": broker})
+    sim.advance(SETTLE_MS)
+    isr_before = partition_state(sim.snapshot(), "orders", 0)["isr"]
+    events = _kinds(
+        _apply(
+            sim,
+            {
+                "type": "produce",
+                "producer": "A",
+                "topic": "orders",
+                "partition": 0,
+                "key": "quiz",
+                "value": "order-1",
+            },
+        )
+    )
+    events += _kinds(sim.advance(PRODUCE_WINDOW_MS))
+    return _classify_produce(events, acks=acks, isr=isr_before, min_insync=min_insync_replicas)
+
+
+def _classify_produce(events: list[dict], *, acks: str, isr: list[int], min_insync: int) -> dict:
+    isr_text = f"the ISR was {{{', '.join(map(str, isr))}}}"
+    for e in events:
+        if e["kind"] == "produce_acknowledged" and e.get("producer") in ("A", "producer:A"):
+            if e.get("base_offset") is None:
+                return {
+                    "answer": "no-response",
+                    "observed": f"The record was sent; acks=0 gets no response "
+                    f"({isr_text}).",
+                }
+            return {
+                "answer": "acknowledged",
+                "observed": f"Acknowledged at offset {e['base_offset']} ({isr_text}, "
+                f"min.insync.replicas={min_insync}).",
+            }
+        if e["kind"] in ("produce_failed", "produce_rejected"):
+            error = str(e.get("error", ""))
+            if "NOT_ENOUGH_REPLICAS" in error.upper():
+                return {
+                    "answer": "not-enough-replicas",
+                    "observed": f"The leader answered {error}: {isr_text}, fewer than "
+                    f"min.insync.replicas={min_insync}.",
+                }
+            if "NOT_LEADER" in error.upper():
+                return {"answer": "not-leader", "observed": f"The producer got {error}."}
+    return {
+        "answer": "not-leader",
+        "observed": f"No acknowledgement within {PRODUCE_WINDOW_MS} ms ({isr_text}).",
+    }
+
+
+@lru_cache(maxsize=256)
+def idle_members_after_rebalance(*, partitions: int, consumers: int, seed: int) -> dict:
+    """Start `consumers` members of one group on a topic, settle, count the idle ones."""
+    sim = _simulation(
+        _cluster(3, [{"name": "orders", "partitions": partitions, "replication_factor": 3}]), seed
+    )
+    names = [f"C{i + 1}" for i in range(consumers)]
+    for name in names:
+        _apply(
+            sim,
+            {
+                "type": "add_consumer",
+                "consumer": name,
+                "group": "payment-service",
+                "topics": ["orders"],
+            },
+        )
+    sim.advance(SETTLE_MS)
+    members = group_members(sim.snapshot(), "payment-service")
+    idle = sorted(m for m, assignment in members.items() if not assignment)
+    busy = {m: a for m, a in members.items() if a}
+    detail = "; ".join(f"{m} reads {', '.join(a)}" for m, a in sorted(busy.items()))
+    return {
+        "answer": str(len(idle)),
+        "observed": f"After the rebalance: {detail}. Idle: {', '.join(idle) or 'none'}.",
+    }
+
+
+def group_members(snapshot: dict, group: str) -> dict[str, list[str]]:
+    """{member name: ["orders-0", ...]} for one group of a snapshot."""
+    groups = snapshot.get("groups", [])
+    if isinstance(groups, dict):
+        groups = list(groups.values())
+    g = next(g for g in groups if (g.get("group") or g.get("group_id") or g.get("name")) == group)
+    members = g.get("members", [])
+    if isinstance(members, dict):
+        members = [{"consumer": k, **v} for k, v in members.items()]
+    out = {}
+    for m in members:
+        name = str(m.get("consumer") or m.get("id") or m.get("member")).removeprefix("consumer:")
+        out[name] = [f"{a['topic']}-{a['partition']}" for a in m.get("assignment", [])]
+    return out
+
+
+@lru_cache(maxsize=64)
+def lagging_follower_snapshot(*, slow_follower_index: int, records: int, seed: int) -> dict:
+    """orders-0 on three brokers; one follower slowed while records arrive, out of the ISR."""
+    sim = _simulation(
+        _cluster(
+            3,
+            [{"name": "orders", "partitions": 1, "replication_factor": 3}],
+            [{"name": "A", "configs": {"acks": "1", "linger.ms": 0}}],
+        ),
+        seed,
+    )
+    state = partition_state(sim.snapshot(), "orders", 0)
+    followers = [b for b in state["replicas"] if b != state["leader"]]
+    slow = followers[slow_follower_index % len(followers)]
+    for i in range(3):
+        _apply(
+            sim,
+            {
+                "type": "produce",
+                "producer": "A",
+                "topic": "orders",
+                "partition": 0,
+                "key": f"order-{i}",
+                "value": "paid",
+            },
+        )
+    sim.advance(2_000)
+    _apply(sim, {"type": "slow_broker", "broker": slow, "slow_ms": 120_000})
+    # Keep writing so the slow follower really falls behind, past replica.lag.time.max.ms.
+    for i in range(records):
+        _apply(
+            sim,
+            {
+                "type": "produce",
+                "producer": "A",
+                "topic": "orders",
+                "partition": 0,
+                "key": f"order-{i + 3}",
+                "value": "paid",
+            },
+        )
+        sim.advance(SETTLE_MS // records)
+    snapshot = sim.snapshot()
+    return {
+        "snapshot": snapshot,
+        "partition": partition_state(snapshot, "orders", 0),
+        "leo_by_broker": log_end_offsets(snapshot, "orders", 0),
+        "now_ms": sim.now_ms,
+    }
+
+
+def log_end_offsets(snapshot: dict, topic: str, partition: int) -> dict[int, int]:
+    logs = partition_state(snapshot, topic, partition)["logs"]
+    if isinstance(logs, dict):
+        return {int(b): int(v.get("leo", 0)) for b, v in logs.items()}
+    return {int(entry["broker"]): int(entry.get("leo", 0)) for entry in logs}
+
+
+@lru_cache(maxsize=64)
+def three_partition_snapshot(*, seed: int) -> dict:
+    """orders with 3 partitions, RF 3, on 3 brokers, settled, a few records written."""
+    sim = _simulation(
+        _cluster(
+            3,
+            [{"name": "orders", "partitions": 3, "replication_factor": 3}],
+            [{"name": "A", "configs": {"linger.ms": 0}}],
+        ),
+        seed,
+    )
+    for i in range(3):
+        _apply(
+            sim,
+            {
+                "type": "produce",
+                "producer": "A",
+                "topic": "orders",
+                "partition": i,
+                "key": f"order-{i}",
+                "value": "paid",
+            },
+        )
+    sim.advance(2_000)
+    snapshot = sim.snapshot()
+    return {
+        "snapshot": snapshot,
+        "partitions": [partition_state(snapshot, "orders", p) for p in range(3)],
+    }

@@ -1,0 +1,48 @@
+"""Diagram: click the replica a producer's write for partition N goes to.
+
+Three brokers, topic `orders` with three partitions, replication factor 3,
+leaders spread by the controller. The partition asked about comes from the
+learner's seed; the answer is that partition's leader in the simulator's
+snapshot (the replica producers send to; followers fetch from it).
+"""
+
+from __future__ import annotations
+
+import random
+
+from . import simrun
+
+NAME = "write-target"
+KIND = "diagram"
+SIMULATOR_SCENARIOS: tuple[str, ...] = ()
+
+
+def draw(rng: random.Random) -> dict:
+    return {"partition": rng.randint(0, 2)}
+
+
+def build(params: dict, *, seed: int) -> dict:
+    state = simrun.three_partition_snapshot(seed=seed)
+    number = params["partition"]
+    targets = []
+    answer = set()
+    for p in state["partitions"]:
+        for broker in p["replicas"]:
+            replica_id = f"orders/{p['partition']}/{broker}"
+            targets.append(
+                {"id": replica_id, "label": f"Partition {p['partition']} on broker {broker}"}
+            )
+            if p["partition"] == number and broker == p["leader"]:
+                answer.add(replica_id)
+    return {
+        "setup": (
+            f"Producer A sends a record to **partition {number}** of topic `orders` "
+            f"(three partitions, replication factor 3)."
+        ),
+        "diagram": "cluster",
+        "attribute": "data-replica",
+        "snapshot": state["snapshot"],
+        "targets": targets,
+        "answer": answer,
+        "conceal": [],
+    }
