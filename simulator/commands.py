@@ -1,0 +1,410 @@
+"""Commands: the only way (besides time) to change a simulation.
+
+Each command is a frozen dataclass registered under a wire ``type``
+(``{"type": "crash_broker", "broker": 2}``). `command_from_dict` checks the
+shape (known type, known fields, required fields present, field types) and
+raises ``SimulationError("bad_command", ...)``; whether a command makes sense
+*now* (does broker 2 exist?) is checked by its handler when applied.
+
+Handlers live next to the model they drive and register with `handles`:
+
+    @handles(CrashBroker)
+    def _apply_crash_broker(world, cmd): ...   # validate first, then mutate
+
+A handler must raise `SimulationError` before changing anything. The consumers
+package adds its commands in the marked section at the end of this file and
+registers handlers with `handles` from its own modules.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable
+from dataclasses import MISSING, asdict, dataclass, field, fields
+
+from simulator.errors import SimulationError
+
+COMMAND_CLASSES: dict[str, type] = {}
+HANDLERS: dict[type, Callable] = {}
+
+
+def command(type_name: str):
+    def register(cls):
+        cls.type = type_name
+        COMMAND_CLASSES[type_name] = cls
+        return cls
+
+    return register
+
+
+def handles(command_cls: type) -> Callable:
+    """Decorator registering ``fn(world, cmd)`` as the handler of `command_cls`."""
+
+    def register(fn: Callable) -> Callable:
+        HANDLERS[command_cls] = fn
+        return fn
+
+    return register
+
+
+@dataclass(frozen=True)
+class Command:
+    pass
+
+
+def command_to_dict(cmd: Command) -> dict:
+    out = {"type": cmd.type}
+    for key, value in asdict(cmd).items():
+        out[key] = value
+    return out
+
+
+_SIMPLE = {int: "an integer", str: "a string", bool: "true or false", dict: "an object",
+           list: "a list", float: "a number"}
+
+
+def _check_type(type_name: str, name: str, value, hint) -> object:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        if value is None and type(None) in args:
+            return None
+        options = [a for a in args if a is not type(None)]
+        errors = []
+        for option in options:
+            try:
+                return _check_type(type_name, name, value, option)
+            except SimulationError as exc:
+                errors.append(exc)
+        raise errors[0]
+    base = origin or hint
+    if base is float and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if base is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise SimulationError("bad_command", f"{type_name}: '{name}' must be an integer")
+    if base is tuple and isinstance(value, list):
+        value = tuple(value)
+    if not isinstance(value, base):
+        what = _SIMPLE.get(base, base.__name__)
+        raise SimulationError("bad_command", f"{type_name}: '{name}' must be {what}")
+    if base is tuple:
+        value = tuple(tuple(v) if isinstance(v, list) else v for v in value)
+    return value
+
+
+def command_from_dict(data: dict) -> Command:
+    """Build a command from its JSON shape; ``SimulationError("bad_command")`` if malformed."""
+    if not isinstance(data, dict):
+        raise SimulationError("bad_command", "a command must be a JSON object")
+    type_name = data.get("type")
+    if not isinstance(type_name, str) or type_name not in COMMAND_CLASSES:
+        known = ", ".join(sorted(COMMAND_CLASSES))
+        raise SimulationError("bad_command", f"unknown command type {type_name!r}; known: {known}")
+    cls = COMMAND_CLASSES[type_name]
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in fields(cls)}
+    unknown = sorted(set(data) - names - {"type"})
+    if unknown:
+        raise SimulationError("bad_command", f"{type_name}: unknown field(s) {', '.join(unknown)}")
+    kwargs = {}
+    for f in fields(cls):
+        if f.name in data:
+            kwargs[f.name] = _check_type(type_name, f.name, data[f.name], hints[f.name])
+        elif f.default is MISSING and f.default_factory is MISSING:
+            raise SimulationError("bad_command", f"{type_name}: missing field '{f.name}'")
+    return cls(**kwargs)
+
+
+# ---- cluster ------------------------------------------------------------------
+
+
+@command("crash_broker")
+@dataclass(frozen=True)
+class CrashBroker(Command):
+    broker: int
+
+
+@command("restart_broker")
+@dataclass(frozen=True)
+class RestartBroker(Command):
+    broker: int
+
+
+@command("isolate_broker")
+@dataclass(frozen=True)
+class IsolateBroker(Command):
+    """Cut a broker off the network (it keeps running: a zombie leader)."""
+
+    broker: int
+
+
+@command("reconnect_broker")
+@dataclass(frozen=True)
+class ReconnectBroker(Command):
+    broker: int
+
+
+@command("slow_broker")
+@dataclass(frozen=True)
+class SlowBroker(Command):
+    """Delay every message the broker sends (its fetches lag) by `slow_ms`; 0 heals."""
+
+    broker: int
+    slow_ms: int
+
+
+@command("add_broker")
+@dataclass(frozen=True)
+class AddBroker(Command):
+    broker: int
+
+
+@command("crash_controller")
+@dataclass(frozen=True)
+class CrashController(Command):
+    controller: int
+
+
+@command("restart_controller")
+@dataclass(frozen=True)
+class RestartController(Command):
+    controller: int
+
+
+@command("drop_messages")
+@dataclass(frozen=True)
+class DropMessages(Command):
+    """Lose the next `count` messages matching the filter (None matches all).
+
+    Example: lose a produce response after the write succeeded:
+    ``{"type": "drop_messages", "source": "broker:1", "target": "producer:A",
+    "message_kind": "produce_response"}``.
+    """
+
+    source: str | None = None
+    target: str | None = None
+    message_kind: str | None = None
+    count: int = 1
+
+
+# ---- topics -----------------------------------------------------------------------
+
+
+@command("create_topic")
+@dataclass(frozen=True)
+class CreateTopic(Command):
+    topic: str
+    partitions: int = 1
+    replication_factor: int = 1
+    configs: dict = field(default_factory=dict)
+    # Optional explicit placement: one list of broker ids per partition, the
+    # first being the preferred leader (as kafka-topics --replica-assignment).
+    replica_assignment: list | None = None
+
+
+@command("delete_topic")
+@dataclass(frozen=True)
+class DeleteTopic(Command):
+    topic: str
+
+
+@command("alter_topic_config")
+@dataclass(frozen=True)
+class AlterTopicConfig(Command):
+    topic: str
+    configs: dict
+
+
+@command("elect_leaders")
+@dataclass(frozen=True)
+class ElectLeaders(Command):
+    """kafka-leader-election: `election` preferred or unclean; partition None = all."""
+
+    topic: str
+    election: str = "preferred"
+    partition: int | None = None
+
+
+# ---- producers --------------------------------------------------------------------
+
+
+@command("add_producer")
+@dataclass(frozen=True)
+class AddProducer(Command):
+    producer: str
+    configs: dict = field(default_factory=dict)
+
+
+@command("remove_producer")
+@dataclass(frozen=True)
+class RemoveProducer(Command):
+    producer: str
+
+
+@command("produce")
+@dataclass(frozen=True)
+class Produce(Command):
+    """Hand records to a producer (`count` copies; with count > 1 keys and values
+    get a ``-<i>`` suffix so each record is distinguishable)."""
+
+    producer: str
+    topic: str
+    value: str | None = None
+    key: str | None = None
+    headers: dict = field(default_factory=dict)
+    partition: int | None = None
+    count: int = 1
+
+
+@command("flush")
+@dataclass(frozen=True)
+class Flush(Command):
+    """Send every batch the producer holds now, without waiting for linger.ms."""
+
+    producer: str
+
+
+@command("begin_transaction")
+@dataclass(frozen=True)
+class BeginTransaction(Command):
+    producer: str
+
+
+@command("commit_transaction")
+@dataclass(frozen=True)
+class CommitTransaction(Command):
+    producer: str
+
+
+@command("abort_transaction")
+@dataclass(frozen=True)
+class AbortTransaction(Command):
+    producer: str
+
+
+# ======================================================================================
+# Consumer and group commands (owned by simulator/consumers). Append below this line.
+# ======================================================================================
+
+
+@command("add_consumer")
+@dataclass(frozen=True)
+class AddConsumer(Command):
+    """Start a KafkaConsumer in `group`, subscribed to `topics`.
+
+    `configs` use Kafka's names (``max.poll.records``, ``enable.auto.commit``,
+    ``value.deserializer`` ...) plus the simulator's ``processing.ms.per.record``.
+    `principal` is who the client authenticates as (ACLs apply to it).
+    """
+
+    consumer: str
+    group: str
+    topics: list = field(default_factory=list)
+    configs: dict = field(default_factory=dict)
+    principal: str = "User:ANONYMOUS"
+
+
+@command("remove_consumer")
+@dataclass(frozen=True)
+class RemoveConsumer(Command):
+    """Close the consumer: it commits (with auto-commit) and leaves its group at once."""
+
+    consumer: str
+
+
+@command("crash_consumer")
+@dataclass(frozen=True)
+class CrashConsumer(Command):
+    """Kill the process: no LeaveGroup; the group waits for session.timeout.ms."""
+
+    consumer: str
+
+
+@command("restart_consumer")
+@dataclass(frozen=True)
+class RestartConsumer(Command):
+    consumer: str
+
+
+@command("subscribe")
+@dataclass(frozen=True)
+class Subscribe(Command):
+    """Replace the consumer's subscription (a misspelt topic is accepted, as in Kafka)."""
+
+    consumer: str
+    topics: list
+
+
+@command("commit_offsets")
+@dataclass(frozen=True)
+class CommitOffsets(Command):
+    """commitSync(): commit the consumer's current positions."""
+
+    consumer: str
+
+
+@command("seek")
+@dataclass(frozen=True)
+class Seek(Command):
+    """consumer.seek(): move the position of an assigned partition (e.g. past a bad record)."""
+
+    consumer: str
+    topic: str
+    partition: int
+    offset: int
+
+
+@command("reset_offsets")
+@dataclass(frozen=True)
+class ResetOffsets(Command):
+    """kafka-consumer-groups --reset-offsets --execute (the group must be inactive).
+
+    `to` is earliest, latest or offset (then `offset` is required); `partition`
+    None means every partition of the topic.
+    """
+
+    group: str
+    topic: str
+    to: str
+    offset: int | None = None
+    partition: int | None = None
+
+
+@command("set_consumer_config")
+@dataclass(frozen=True)
+class SetConsumerConfig(Command):
+    """Change configs of a running consumer (the simulator's stand-in for a redeploy)."""
+
+    consumer: str
+    configs: dict
+
+
+@command("set_consumer_network")
+@dataclass(frozen=True)
+class SetConsumerNetwork(Command):
+    """Cut the consumer off from every broker (a firewall), or reconnect it."""
+
+    consumer: str
+    reachable: bool
+
+
+@command("add_acl")
+@dataclass(frozen=True)
+class AddAcl(Command):
+    """kafka-acls --add: resource_type TOPIC or GROUP; operation READ, DESCRIBE, WRITE, ALL."""
+
+    resource_type: str
+    name: str
+    principal: str
+    operation: str
+    permission: str = "ALLOW"
+
+
+@command("remove_acl")
+@dataclass(frozen=True)
+class RemoveAcl(Command):
+    resource_type: str
+    name: str
+    principal: str
+    operation: str
+    permission: str = "ALLOW"

@@ -1,0 +1,173 @@
+"""The deterministic core: simulated clock, timer queue, actors, event output.
+
+`World` owns everything that changes: the clock (`now_ms`, an int), the one
+`random.Random(seed)`, a heap of timers ordered by ``(at_ms, seq)`` (ties break
+on the insertion counter, as in SimPy's core), the actors by id, and the list of
+events emitted since the caller last collected them.
+
+An actor is any object with an ``actor_id`` (e.g. ``broker:1``) registered with
+`World.add_actor`. Timers call a *method name* on an actor id, so a world can
+be deep-copied (checkpoints) without pickling closures:
+
+    world.schedule(500, "broker:1", "on_fetch_timeout", fetch_id)
+
+Network messages arrive through ``actor.on_message(message)`` (see
+`simulator.network`). Extension points live here as small registries filled
+at import time by the modules that extend the engine:
+
+* `on_event(EventClass)` — call ``fn(world, event)`` right after such an event
+  is emitted (e.g. a coordinator moving when a leader changes).
+* `snapshot_section(name)` — add ``snapshot()[name] = fn(world)``.
+* `broker_lifecycle_hook` — ``fn(world, broker_id, what)`` with what in
+  ``crashed``/``restarted`` (a broker losing its memory).
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections.abc import Callable
+from typing import Any
+
+# ---- extension registries (code, not state: filled at import time) ----------
+
+_EVENT_LISTENERS: dict[type, list[Callable]] = {}
+SNAPSHOT_SECTIONS: dict[str, Callable] = {}
+BROKER_LIFECYCLE_HOOKS: list[Callable] = []
+
+
+def on_event(event_cls: type) -> Callable:
+    """Decorator: run ``fn(world, event)`` after every emitted `event_cls`."""
+
+    def register(fn: Callable) -> Callable:
+        _EVENT_LISTENERS.setdefault(event_cls, []).append(fn)
+        return fn
+
+    return register
+
+
+def snapshot_section(name: str) -> Callable:
+    """Decorator: ``snapshot()[name] = fn(world)`` (must return JSON-able data)."""
+
+    def register(fn: Callable) -> Callable:
+        SNAPSHOT_SECTIONS[name] = fn
+        return fn
+
+    return register
+
+
+def broker_lifecycle_hook(fn: Callable) -> Callable:
+    """Decorator: ``fn(world, broker_id, what)`` when a broker crashes or restarts."""
+    BROKER_LIFECYCLE_HOOKS.append(fn)
+    return fn
+
+
+class Actor:
+    """Base for everything that lives on the simulated clock.
+
+    Subclasses set ``actor_id`` and implement ``on_message(message)``; timer
+    callbacks are ordinary methods named in `World.schedule`.
+    """
+
+    actor_id: str = ""
+
+    def __init__(self, world: World):
+        self.world = world
+
+    def on_message(self, message: Any) -> None:  # pragma: no cover - interface
+        raise NotImplementedError(f"{type(self).__name__} does not take messages")
+
+    def on_message_dropped(self, message: Any) -> None:
+        """Told when a message this actor sent was dropped (default: ignore).
+
+        Only used to model a refused connection; most losses stay silent and
+        the sender finds out through its own timeout, as in real networks.
+        """
+
+
+class World:
+    """All mutable simulation state. Deep-copyable (that is how rewind works)."""
+
+    def __init__(self, seed: int):
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.now_ms = 0
+        self.last_seq = 0  # last event seq handed out
+        self._timer_seq = 0
+        self._queue: list[tuple] = []
+        self._cancelled: set[int] = set()
+        self.actors: dict[str, Any] = {}
+        self.out: list = []  # events since the last take_events()
+        # Domain state (filled by simulator.cluster.build_world):
+        self.config: dict = {}
+        self.network = None
+        self.controller = None
+        self.brokers: dict[int, Any] = {}
+        self.topics: dict[str, Any] = {}
+        self.producers: dict[str, Any] = {}
+        # Extensions keep their own state here under their own key
+        # (e.g. world.ext["groups"]); it is deep-copied with the world.
+        self.ext: dict[str, Any] = {}
+
+    # ---- actors ------------------------------------------------------------
+    def add_actor(self, actor: Any) -> None:
+        self.actors[actor.actor_id] = actor
+
+    def remove_actor(self, actor_id: str) -> None:
+        self.actors.pop(actor_id, None)
+
+    # ---- events ------------------------------------------------------------
+    def emit(self, event_cls: type, **fields: Any):
+        """Create an event stamped with the next seq and the current time."""
+        self.last_seq += 1
+        event = event_cls(self.last_seq, self.now_ms, **fields)
+        self.out.append(event)
+        listeners = _EVENT_LISTENERS.get(event_cls)
+        if listeners:
+            for fn in listeners:
+                fn(self, event)
+        return event
+
+    def take_events(self) -> list:
+        events, self.out = self.out, []
+        return events
+
+    # ---- timers ------------------------------------------------------------
+    def schedule(self, delay_ms: int, actor_id: str, method: str, *args: Any) -> int:
+        """Call ``actors[actor_id].<method>(*args)`` after `delay_ms`; returns a timer id."""
+        return self.schedule_at(self.now_ms + max(0, int(delay_ms)), actor_id, method, *args)
+
+    def schedule_at(self, at_ms: int, actor_id: str, method: str, *args: Any) -> int:
+        self._timer_seq += 1
+        entry = (max(at_ms, self.now_ms), self._timer_seq, actor_id, method, args)
+        heapq.heappush(self._queue, entry)
+        return self._timer_seq
+
+    def cancel(self, timer_id: int | None) -> None:
+        if timer_id is not None:
+            self._cancelled.add(timer_id)
+
+    def next_timer_ms(self) -> int | None:
+        while self._queue and self._queue[0][1] in self._cancelled:
+            self._cancelled.discard(heapq.heappop(self._queue)[1])
+        return self._queue[0][0] if self._queue else None
+
+    def run_until(self, until_ms: int) -> None:
+        """Run every timer due at or before `until_ms`, then set the clock to it."""
+        queue = self._queue
+        cancelled = self._cancelled
+        actors = self.actors
+        while queue and queue[0][0] <= until_ms:
+            at_ms, timer_id, actor_id, method, args = heapq.heappop(queue)
+            if timer_id in cancelled:
+                cancelled.discard(timer_id)
+                continue
+            self.now_ms = at_ms
+            actor = actors.get(actor_id)
+            if actor is not None:  # an actor removed meanwhile leaves stale timers behind
+                getattr(actor, method)(*args)
+        if until_ms > self.now_ms:
+            self.now_ms = until_ms
+
+    def pending_timers(self) -> int:
+        return len(self._queue) - len(self._cancelled)

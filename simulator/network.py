@@ -1,0 +1,134 @@
+"""The simulated network: every hop between actors takes simulated time.
+
+``world.network.send(source, target, kind, body, summary)`` emits
+``message_sent`` (with ``sent_at_ms``/``arrive_at_ms`` so a diagram can place
+the message in flight from the clock alone) and, on arrival,
+``message_delivered`` followed by ``target.on_message(message)`` — or
+``message_dropped`` with a reason when the target is down, either end is cut
+off, or a drop rule (command ``drop_messages``) matches.
+
+Latency is ``network.latency_ms`` (default 2) plus a deterministic jitter in
+``[0, network.jitter_ms]`` from the simulation's rng, plus the ``slow_ms`` of a
+slow sending broker. Messages between the same two actors never overtake each
+other (TCP keeps order on a connection).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from simulator import events as ev
+
+
+@dataclass(slots=True)
+class Message:
+    message_id: int
+    kind: str
+    source: str
+    target: str
+    body: Any
+    sent_at_ms: int
+    arrive_at_ms: int
+    summary: dict
+
+    def to_dict(self) -> dict:
+        return {"message_id": self.message_id, "kind": self.kind, "source": self.source,
+                "target": self.target, "sent_at_ms": self.sent_at_ms,
+                "arrive_at_ms": self.arrive_at_ms, "summary": self.summary}
+
+
+@dataclass(slots=True)
+class DropRule:
+    source: str | None
+    target: str | None
+    kind: str | None
+    remaining: int
+
+    def matches(self, m: Message) -> bool:
+        return ((self.source is None or self.source == m.source)
+                and (self.target is None or self.target == m.target)
+                and (self.kind is None or self.kind == m.kind))
+
+
+class Network:
+    """Carries messages; knows which actors are down, cut off or slow."""
+
+    actor_id = "network"
+
+    def __init__(self, world, latency_ms: int = 2, jitter_ms: int = 0):
+        self.world = world
+        self.latency_ms = latency_ms
+        self.jitter_ms = jitter_ms
+        self.next_id = 0
+        self.in_flight: dict[int, Message] = {}
+        self.down: set[str] = set()       # crashed actors: messages to them are refused
+        self.isolated: set[str] = set()   # cut off: nothing in or out gets through
+        self.slow_ms: dict[str, int] = {}  # extra delay on everything the actor sends
+        self.rules: list[DropRule] = []
+        self._last_arrival: dict[tuple[str, str], int] = {}
+        world.add_actor(self)
+
+    def send(self, source: str, target: str, kind: str, body: Any = None,
+             summary: dict | None = None) -> Message | None:
+        world = self.world
+        if source in self.down:
+            return None  # a crashed actor sends nothing
+        self.next_id += 1
+        delay = self.latency_ms + self.slow_ms.get(source, 0)
+        if self.jitter_ms:
+            delay += world.rng.randint(0, self.jitter_ms)
+        arrive = world.now_ms + delay
+        link = (source, target)
+        last = self._last_arrival.get(link, 0)
+        if arrive < last:
+            arrive = last
+        self._last_arrival[link] = arrive
+        message = Message(self.next_id, kind, source, target, body, world.now_ms, arrive,
+                          summary or {})
+        self.in_flight[message.message_id] = message
+        world.emit(ev.MessageSent, message_id=message.message_id, message_kind=kind,
+                   source=source, target=target, sent_at_ms=world.now_ms, arrive_at_ms=arrive,
+                   summary=message.summary)
+        world.schedule_at(arrive, "network", "deliver", message.message_id)
+        return message
+
+    def deliver(self, message_id: int) -> None:
+        world = self.world
+        message = self.in_flight.pop(message_id, None)
+        if message is None:
+            return
+        reason = self._drop_reason(message)
+        if reason is not None:
+            world.emit(ev.MessageDropped, message_id=message_id, message_kind=message.kind,
+                       source=message.source, target=message.target, reason=reason)
+            if reason == "target_down":
+                sender = world.actors.get(message.source)
+                if sender is not None:
+                    sender.on_message_dropped(message)
+            return
+        world.emit(ev.MessageDelivered, message_id=message_id, message_kind=message.kind,
+                   source=message.source, target=message.target)
+        world.actors[message.target].on_message(message)
+
+    def _drop_reason(self, m: Message) -> str | None:
+        if m.source in self.isolated:
+            return "source_isolated"
+        if m.target in self.isolated:
+            return "target_isolated"
+        if m.target in self.down or m.target not in self.world.actors:
+            return "target_down"
+        for rule in self.rules:
+            if rule.remaining > 0 and rule.matches(m):
+                rule.remaining -= 1
+                if rule.remaining == 0:
+                    self.rules.remove(rule)
+                return "drop_rule"
+        return None
+
+    def add_rule(self, source: str | None, target: str | None, kind: str | None,
+                 count: int) -> None:
+        self.rules.append(DropRule(source, target, kind, count))
+
+    def reachable(self, a: str, b: str) -> bool:
+        return not ({a, b} & self.isolated) and b not in self.down and a not in self.down

@@ -1,0 +1,148 @@
+"""The leader's side of a produce request.
+
+Checks in Kafka's order: leadership (NOT_LEADER_OR_FOLLOWER), ``acks=all``
+with an ISR below ``min.insync.replicas`` (NOT_ENOUGH_REPLICAS, nothing
+written), the idempotent producer's epoch and sequence (an exact repeat of one
+of the last 5 batches is answered with its original offsets; a gap is
+OUT_OF_ORDER_SEQUENCE; an old epoch INVALID_PRODUCER_EPOCH). Then the batch is
+appended and answered: ``acks=0`` never, ``acks=1`` at once, ``acks=all`` when
+the HW passes the batch (NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR has
+meanwhile shrunk below the minimum, REQUEST_TIMED_OUT after the request
+timeout — the records stay written either way).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from simulator import events as ev
+
+IDEMPOTENT_BATCHES_KEPT = 5
+
+
+@dataclass(slots=True)
+class ProducerEntry:
+    """Broker-side state of one idempotent producer on one partition."""
+
+    producer_epoch: int
+    last_sequence: int = -1
+    batches: list = field(default_factory=list)  # [(first_seq, last_seq, base_off, last_off)]
+
+ERROR_MESSAGES = {
+    "NOT_LEADER_OR_FOLLOWER": "This server is not the leader for that topic-partition.",
+    "NOT_ENOUGH_REPLICAS": "Messages are rejected since there are fewer in-sync replicas "
+                           "than required.",
+    "NOT_ENOUGH_REPLICAS_AFTER_APPEND": "Messages are written to the log, but to fewer in-sync "
+                                        "replicas than required.",
+    "OUT_OF_ORDER_SEQUENCE_NUMBER": "The broker received an out of order sequence number.",
+    "INVALID_PRODUCER_EPOCH": "Producer attempted to produce with an old epoch.",
+    "REQUEST_TIMED_OUT": "The request timed out.",
+    "UNKNOWN_TOPIC_OR_PARTITION": "This server does not host this topic-partition.",
+    "MESSAGE_TOO_LARGE": "The request included a message larger than the max message size "
+                         "the server will accept.",
+}
+
+
+def _respond(broker, message, body: dict, error: str | None, base: int | None = None,
+             last: int | None = None) -> None:
+    b = message.body
+    if error is not None:
+        broker.world.emit(ev.ProduceRejected, broker=broker.broker_id, producer=b["producer"],
+                          topic=b["topic"], partition=b["partition"], error=error,
+                          message=ERROR_MESSAGES.get(error, error))
+    if b["acks"] == "0":
+        return
+    response = {"batch_id": b["batch_id"], "attempt": b["attempt"], "topic": b["topic"],
+                "partition": b["partition"], "error": error, "base_offset": base,
+                "last_offset": last}
+    summary = {"partition": f"{b['topic']}-{b['partition']}", "error": error,
+               "base_offset": base, "last_offset": last}
+    broker.world.network.send(broker.actor_id, message.source, "produce_response", response,
+                              summary)
+
+
+def handle_produce(broker, message) -> None:
+    world = broker.world
+    b = message.body
+    r = broker.replicas.get((b["topic"], b["partition"]))
+    topic = world.topics.get(b["topic"])
+    if topic is None:
+        return _respond(broker, message, b, "UNKNOWN_TOPIC_OR_PARTITION")
+    if r is None or r.role != "leader":
+        return _respond(broker, message, b, "NOT_LEADER_OR_FOLLOWER")
+    records = b["records"]
+    min_isr = topic.config("min.insync.replicas")
+    if b["acks"] == "all" and len(r.isr) < min_isr:
+        return _respond(broker, message, b, "NOT_ENOUGH_REPLICAS")
+    if b["size_bytes"] > topic.config("max.message.bytes"):
+        return _respond(broker, message, b, "MESSAGE_TOO_LARGE")
+    pid = b["producer_id"]
+    base_seq = b["base_sequence"]
+    entry = None
+    if pid >= 0 and base_seq >= 0:
+        last_seq = base_seq + len(records) - 1
+        entry = r.producers.get(pid)
+        epoch = b["producer_epoch"]
+        if entry is not None and epoch < entry.producer_epoch:
+            return _respond(broker, message, b, "INVALID_PRODUCER_EPOCH")
+        if entry is not None and epoch == entry.producer_epoch:
+            for first, last, base_offset, last_offset in entry.batches:
+                if first == base_seq and last == last_seq:
+                    world.emit(ev.DuplicateDiscarded, broker=broker.broker_id,
+                               producer=b["producer"], topic=r.topic, partition=r.partition,
+                               producer_id=pid, base_sequence=base_seq,
+                               base_offset=base_offset, last_offset=last_offset)
+                    return _respond(broker, message, b, None, base_offset, last_offset)
+            if base_seq != entry.last_sequence + 1:
+                return _respond(broker, message, b, "OUT_OF_ORDER_SEQUENCE_NUMBER")
+        elif base_seq != 0:
+            return _respond(broker, message, b, "OUT_OF_ORDER_SEQUENCE_NUMBER")
+    base, last = broker._append(r, records, pid, b["producer_epoch"], base_seq,
+                                b["transactional"])
+    if pid >= 0 and base_seq >= 0:
+        if entry is None or entry.producer_epoch != b["producer_epoch"]:
+            entry = ProducerEntry(b["producer_epoch"])
+            r.producers[pid] = entry
+        entry.last_sequence = base_seq + len(records) - 1
+        entry.batches.append((base_seq, entry.last_sequence, base, last))
+        if len(entry.batches) > IDEMPOTENT_BATCHES_KEPT:
+            del entry.batches[0]
+    if b["acks"] == "0":
+        return None
+    if b["acks"] == "1":
+        return _respond(broker, message, b, None, base, last)
+    state = {"done": False, "base": base, "last": last, "message": message}
+    broker.when_high_watermark(r.topic, r.partition, last + 1, broker.actor_id,
+                               "produce_completed", message.message_id, message.source, state)
+    if not state["done"]:
+        world.schedule(b["timeout_ms"], broker.actor_id, "produce_timed_out",
+                       message.message_id, message.source, state, broker.incarnation)
+    return None
+
+
+def finish_produce(broker, message_id: int, source: str, state: dict, error: str | None) -> None:
+    if state["done"]:
+        return
+    state["done"] = True
+    message = state["message"]
+    b = message.body
+    if error is None:
+        topic = broker.world.topics.get(b["topic"])
+        r = broker.replicas.get((b["topic"], b["partition"]))
+        if topic is not None and r is not None and len(r.isr) < topic.config("min.insync.replicas"):
+            error = "NOT_ENOUGH_REPLICAS_AFTER_APPEND"
+    if error is None:
+        _respond(broker, message, b, None, state["base"], state["last"])
+    else:
+        _respond(broker, message, b, error)
+
+
+def produce_timeout(broker, message_id: int, source: str, state: dict) -> None:
+    if state["done"]:
+        return
+    state["done"] = True
+    message = state["message"]
+    r = broker.replicas.get((message.body["topic"], message.body["partition"]))
+    if r is not None:
+        r.waiters = [w for w in r.waiters if w.args[2] is not state]
+    _respond(broker, message, message.body, "REQUEST_TIMED_OUT")

@@ -1,0 +1,128 @@
+"""Scenario files: the starting shape of a simulation plus a timeline.
+
+A scenario is a plain dict (loaded from YAML or JSON; documented in
+docs/scenarios.md). Named scenarios are the ``*.yaml``/``*.json`` files in this
+folder. `load_scenario(name_or_path)` returns a validated dict;
+`scenario_names()` lists the named ones. Extensions add top-level sections
+with `scenario_section` (e.g. ``consumer_groups`` by simulator.consumers).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from simulator import limits
+from simulator.errors import SimulationError
+
+HERE = Path(__file__).parent
+SCENARIO_SECTIONS: dict[str, Callable] = {}
+CORE_KEYS = {"name", "description", "cluster", "topics", "producers", "timeline"}
+# Sections an extension honours; accepted (and ignored) while it is not loaded.
+RESERVED_KEYS = {"consumer_groups", "consumers", "acls", "actors", "lesson"}
+
+
+def scenario_section(name: str) -> Callable:
+    """Decorator: ``fn(world, value)`` sets up scenario section `name` at time 0."""
+
+    def register(fn: Callable) -> Callable:
+        SCENARIO_SECTIONS[name] = fn
+        return fn
+
+    return register
+
+
+def scenario_names() -> list[str]:
+    names = {p.stem for p in HERE.iterdir() if p.suffix in (".yaml", ".yml", ".json")}
+    return sorted(names)
+
+
+def _read(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise SimulationError("bad_scenario", f"{path.name}: a scenario is a mapping")
+    data.setdefault("name", path.stem)
+    return data
+
+
+def load_scenario(name_or_path: str) -> dict:
+    """A named scenario (``playground``) or a path to a YAML/JSON file, validated."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        for suffix in (".yaml", ".yml", ".json"):
+            candidate = HERE / f"{name_or_path}{suffix}"
+            if candidate.exists():
+                path = candidate
+                break
+        else:
+            raise SimulationError("unknown_scenario", f"no scenario named {name_or_path!r}; "
+                                                      f"known: {', '.join(scenario_names())}")
+    elif not path.exists():
+        raise SimulationError("unknown_scenario", f"no scenario file {name_or_path}")
+    return validate_scenario(_read(path))
+
+
+def _int(value, what: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise SimulationError("bad_scenario", f"{what} must be an integer from {low} to {high}")
+    return value
+
+
+def validate_scenario(data: dict) -> dict:
+    """Check the shape (deep checks happen when the world is built); returns `data`."""
+    if not isinstance(data, dict):
+        raise SimulationError("bad_scenario", "a scenario is a mapping")
+    unknown = set(data) - CORE_KEYS - RESERVED_KEYS - set(SCENARIO_SECTIONS)
+    if unknown:
+        raise SimulationError("bad_scenario", f"unknown scenario section(s): "
+                                              f"{', '.join(sorted(unknown))}")
+    cluster = data.get("cluster", {})
+    if not isinstance(cluster, dict):
+        raise SimulationError("bad_scenario", "cluster must be a mapping")
+    brokers = cluster.get("brokers", 3)
+    if isinstance(brokers, list):
+        if not brokers or len(brokers) > limits.MAX_BROKERS or len(set(brokers)) != len(brokers):
+            raise SimulationError("bad_scenario", f"1 to {limits.MAX_BROKERS} distinct broker ids")
+        for b in brokers:
+            _int(b, "a broker id", 1, 99)
+    else:
+        _int(brokers, "cluster.brokers", 1, limits.MAX_BROKERS)
+    _int(cluster.get("controllers", 3), "cluster.controllers", 1, limits.MAX_CONTROLLERS)
+    network = cluster.get("network", {})
+    if not isinstance(network, dict):
+        raise SimulationError("bad_scenario", "cluster.network must be a mapping")
+    _int(network.get("latency_ms", 2), "network.latency_ms", 0, 10_000)
+    _int(network.get("jitter_ms", 0), "network.jitter_ms", 0, 10_000)
+    from simulator.cluster import CLUSTER_DEFAULTS
+
+    configs = cluster.get("configs", {})
+    if not isinstance(configs, dict):
+        raise SimulationError("bad_scenario", "cluster.configs must be a mapping")
+    for key, value in configs.items():
+        if key not in CLUSTER_DEFAULTS:
+            raise SimulationError("bad_scenario", f"unknown cluster config {key!r}; known: "
+                                                  f"{', '.join(sorted(CLUSTER_DEFAULTS))}")
+        _int(value, key, 1, limits.MAX_ADVANCE_MS)
+    for section in ("topics", "producers", "timeline"):
+        value = data.get(section, [])
+        if not isinstance(value, list):
+            raise SimulationError("bad_scenario", f"{section} must be a list")
+        for item in value:
+            if not isinstance(item, dict):
+                raise SimulationError("bad_scenario", f"each entry of {section} is a mapping")
+    for topic in data.get("topics", []):
+        if "name" not in topic:
+            raise SimulationError("bad_scenario", "every topic needs a name")
+    for producer in data.get("producers", []):
+        if "name" not in producer:
+            raise SimulationError("bad_scenario", "every producer needs a name")
+    from simulator.commands import command_from_dict
+
+    for entry in data.get("timeline", []):
+        _int(entry.get("at_ms"), "timeline at_ms", 0, limits.MAX_ADVANCE_MS)
+        command_from_dict(entry.get("command"))
+    return data
