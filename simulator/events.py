@@ -725,7 +725,7 @@ class RecordsProcessed(Event):
 class OffsetCommitted(Event):
     """A committed offset written as a record to __consumer_offsets.
 
-    kind: auto | manual | reset (kafka-consumer-groups --reset-offsets).
+    commit_kind: auto | manual | reset (kafka-consumer-groups --reset-offsets).
     ``record_offset`` is that record's offset in its __consumer_offsets partition.
     """
 
@@ -734,7 +734,7 @@ class OffsetCommitted(Event):
     topic: str
     partition: int
     offset: int
-    kind: str
+    commit_kind: str
     coordinator: int | None
     offsets_partition: int
     record_offset: int

@@ -1,5 +1,17 @@
 """Consumers and consumer groups: the classic group protocol on the simulated cluster.
 
 - ``assignors``: Range, RoundRobin, Sticky, CooperativeSticky (pure functions).
-- ``cli_output``: what ``kafka-consumer-groups.sh`` and friends print (pure functions).
+- ``client``: the KafkaConsumer actor (poll loop, heartbeats, commits, fetches).
+- ``coordinator``: the group coordinator on the broker leading the group's
+  ``__consumer_offsets`` partition, and the leader side of consumer fetches.
+- ``offsets_topic``: ``__consumer_offsets`` placement and committed offsets.
+- ``acls``: per-principal ACLs and the authorization errors clients see.
+- ``handlers``: the commands (add/crash/remove consumers, commits, seeks,
+  offset resets, configs, ACLs) and the scenario sections.
+- ``snapshot``: the ``groups``/``consumers``/``acls`` parts of ``snapshot()``.
+- ``cli_output``: what ``kafka-consumer-groups.sh`` and friends print (pure).
+
+Importing this package registers everything with the engine.
 """
+
+from simulator.consumers import coordinator, handlers, snapshot  # noqa: F401
