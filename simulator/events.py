@@ -12,6 +12,8 @@ name (``"A"``), ``source``/``target`` are actor ids (``"broker:1"``,
 
 Append-friendly: the consumers package adds its events in the marked section
 at the end of this file; `event_class` and `event_to_dict` work for them too.
+Field names ``kind``, ``seq`` and ``at_ms`` are reserved (``kind`` is the class's
+wire name: a field of that name would shadow it and make the event unbuildable).
 """
 
 from __future__ import annotations

@@ -52,7 +52,8 @@ class Simulation:
         self.setup_events = self.world.take_events()
         self.command_log: list[tuple[int, Command]] = []
         self._checkpoints: list[tuple[int, int, object]] = []
-        self._checkpoint()
+        if checkpoint_interval_ms:
+            self._checkpoint()
 
     # ---- reading -------------------------------------------------------------------
     @property
@@ -131,6 +132,8 @@ class Simulation:
         """A new simulation in the state this one had at `at_ms` (a fork)."""
         if isinstance(at_ms, bool) or not isinstance(at_ms, int) or not 0 <= at_ms <= self.now_ms:
             raise SimulationError("bad_command", f"rewind to a time between 0 and {self.now_ms}")
+        if not self._checkpoints:
+            return Simulation.rebuild(self.scenario, self.seed, self.command_log, at_ms)
         base = max((c for c in self._checkpoints if c[0] <= at_ms), key=lambda c: c[0])
         at, command_count, frozen = base
         fork = Simulation.__new__(Simulation)

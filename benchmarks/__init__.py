@@ -1,0 +1,1 @@
+"""LearnKafka benchmarks: ``python -m benchmarks`` runs every ``bench_*.py`` here."""
