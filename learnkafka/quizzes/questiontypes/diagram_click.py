@@ -19,6 +19,10 @@ from .base import ContentError, Grade, InvalidResponse, Question, require_str, r
 
 NAME = "diagram_click"
 
+# Diagram modules a question can draw, and the component holding each one's
+# SVG skeleton (templates/quizzes/types/diagram_click.html includes it).
+SUPPORTED_DIAGRAMS = {"cluster": "cluster_diagram"}
+
 
 def parse(raw: dict, *, where: str) -> dict:
     name = require_str(raw, "scenario", where)

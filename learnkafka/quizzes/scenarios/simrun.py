@@ -70,7 +70,7 @@ def partition_state(snapshot: dict, topic: str, partition: int) -> dict:
         "replicas": [int(b) for b in p["replicas"]],
         "leader": None if p.get("leader") is None else int(p["leader"]),
         "isr": [int(b) for b in p["isr"]],
-        "logs": p.get("logs") or p.get("replica_logs") or [],
+        "logs": p.get("replicas_state") or p.get("logs") or [],
     }
 
 
@@ -90,7 +90,7 @@ def produce_with_brokers_down(
                     "name": "orders",
                     "partitions": 1,
                     "replication_factor": replication_factor,
-                    "configs": {"min.insync.replicas": str(min_insync_replicas)},
+                    "configs": {"min.insync.replicas": min_insync_replicas},
                 }
             ],
             [{"name": "A", "configs": {"acks": acks, "linger.ms": 0}}],
@@ -121,19 +121,18 @@ def produce_with_brokers_down(
 
 
 def _classify_produce(events: list[dict], *, acks: str, isr: list[int], min_insync: int) -> dict:
-    isr_text = f"the ISR was {{{', '.join(map(str, isr))}}}"
+    isr_text = f"the ISR was {{{', '.join(map(str, sorted(isr)))}}}"
     for e in events:
         if e["kind"] == "produce_acknowledged" and e.get("producer") in ("A", "producer:A"):
             if e.get("base_offset") is None:
                 return {
                     "answer": "no-response",
-                    "observed": f"The record was sent; acks=0 gets no response "
-                    f"({isr_text}).",
+                    "observed": f"The record was sent; acks=0 gets no response ({isr_text}).",
                 }
             return {
                 "answer": "acknowledged",
-                "observed": f"Acknowledged at offset {e['base_offset']} ({isr_text}, "
-                f"min.insync.replicas={min_insync}).",
+                "observed": f"Acknowledged at offset {e['base_offset']} with acks={acks} "
+                f"({isr_text}, min.insync.replicas={min_insync}).",
             }
         if e["kind"] in ("produce_failed", "produce_rejected"):
             error = str(e.get("error", ""))
@@ -169,7 +168,10 @@ def idle_members_after_rebalance(*, partitions: int, consumers: int, seed: int) 
             },
         )
     sim.advance(SETTLE_MS)
-    members = group_members(sim.snapshot(), "payment-service")
+    snapshot = sim.snapshot()
+    if group_state(snapshot, "payment-service") != "Stable":
+        raise RuntimeError("the group did not settle; the quiz cannot read an assignment")
+    members = group_members(snapshot, "payment-service")
     idle = sorted(m for m, assignment in members.items() if not assignment)
     busy = {m: a for m, a in members.items() if a}
     detail = "; ".join(f"{m} reads {', '.join(a)}" for m, a in sorted(busy.items()))
@@ -180,19 +182,16 @@ def idle_members_after_rebalance(*, partitions: int, consumers: int, seed: int) 
 
 
 def group_members(snapshot: dict, group: str) -> dict[str, list[str]]:
-    """{member name: ["orders-0", ...]} for one group of a snapshot."""
-    groups = snapshot.get("groups", [])
-    if isinstance(groups, dict):
-        groups = list(groups.values())
-    g = next(g for g in groups if (g.get("group") or g.get("group_id") or g.get("name")) == group)
-    members = g.get("members", [])
-    if isinstance(members, dict):
-        members = [{"consumer": k, **v} for k, v in members.items()]
-    out = {}
-    for m in members:
-        name = str(m.get("consumer") or m.get("id") or m.get("member")).removeprefix("consumer:")
-        out[name] = [f"{a['topic']}-{a['partition']}" for a in m.get("assignment", [])]
-    return out
+    """{consumer name: ["orders-0", ...]} for one group of a snapshot."""
+    g = next(g for g in snapshot.get("groups", []) if g["group_id"] == group)
+    return {
+        m["client"]: [f"{topic}-{partition}" for topic, partition in m["assignment"]]
+        for m in g["members"]
+    }
+
+
+def group_state(snapshot: dict, group: str) -> str:
+    return next(g for g in snapshot.get("groups", []) if g["group_id"] == group)["state"]
 
 
 @lru_cache(maxsize=64)
