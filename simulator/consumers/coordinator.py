@@ -704,6 +704,10 @@ def _on_broker_lifecycle(world, broker_id: int, what: str) -> None:
         now_on = sys_.offsets.coordinator(world, group.group_id)
         if now_on != group.coordinator and group.members:
             group.coordinator = now_on
-            if now_on is not None:
-                for member in group.members.values():
+            for member in group.members.values():
+                if now_on is None:
+                    # No coordinator at all: nobody can expire anyone until one returns.
+                    world.cancel(member.session_timer)
+                    member.session_timer = None
+                else:
                     _reset_session(world, group, member)

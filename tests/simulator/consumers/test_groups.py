@@ -1,0 +1,138 @@
+"""Group membership: coordinator placement, joins, generations, rebalances, failures."""
+
+from simulator.consumers.assignors import java_string_hash
+
+from consumer_helpers import consumer, group, group_snapshot, kinds, sim_with
+
+
+def test_coordinator_is_the_leader_of_the_groups_consumer_offsets_partition():
+    sim = sim_with([group("payment-service", ["A"])])
+    events = sim.advance(5_000)
+    found = kinds(events, "group_coordinator_found")[0]
+    partition = abs(java_string_hash("payment-service")) % 50
+    assert found.offsets_partition == partition
+    snap = group_snapshot(sim, "payment-service")
+    offsets = sim.snapshot()["consumer_offsets"]
+    assert snap["coordinator"] == found.broker
+    assert snap["offsets_partition"] == partition
+    assert offsets["partition_count"] == 50
+
+
+def test_first_rebalance_waits_for_the_initial_delay_then_stabilizes_one_generation():
+    sim = sim_with([group("g", ["A", "B"])])
+    events = sim.advance(5_000)
+    states = [(e.state, e.generation, e.at_ms) for e in kinds(events, "group_state_changed")]
+    assert [s[0] for s in states] == ["PreparingRebalance", "CompletingRebalance", "Stable"]
+    preparing_at, completing_at = states[0][2], states[1][2]
+    assert completing_at - preparing_at >= 3_000  # group.initial.rebalance.delay.ms
+    assert states[1][1] == 1
+    stabilized = kinds(events, "group_state_changed")[1]
+    assert stabilized.log == "Stabilized group g generation 1 with 2 members."
+    # Range over 3 partitions and 2 members: 2 + 1.
+    assignments = {e.consumer: e.assignment for e in kinds(events, "assignment_changed")}
+    assert assignments == {"A": [["orders", 0], ["orders", 1]], "B": [["orders", 2]]}
+    log = kinds(events, "assignment_changed")[0].log
+    assert log.endswith("Adding newly assigned partitions: orders-0, orders-1")
+
+
+def test_members_beyond_the_partition_count_sit_idle():
+    sim = sim_with([group("g", ["A", "B", "C", "D"])])
+    sim.advance(6_000)
+    assert consumer(sim, "D")["assignment"] == []
+    assert consumer(sim, "D")["status"] == "idle"
+    owners = [tp for m in group_snapshot(sim, "g")["members"] for tp in m["assignment"]]
+    assert sorted(owners) == [["orders", 0], ["orders", 1], ["orders", 2]]
+
+
+def test_a_joining_member_triggers_a_rebalance_and_a_new_generation():
+    sim = sim_with([group("g", ["A"])])
+    sim.advance(5_000)
+    events = sim.apply({"type": "add_consumer", "consumer": "B", "group": "g",
+                        "topics": ["orders"]})
+    events += sim.advance(5_000)
+    preparing = kinds(events, "group_state_changed")[0]
+    assert preparing.state == "PreparingRebalance"
+    assert preparing.log.startswith(
+        "Preparing to rebalance group g in state PreparingRebalance with old generation 1")
+    assert group_snapshot(sim, "g")["generation"] == 2
+    # Eager (default range): A gave up everything before rejoining.
+    revoke = [e for e in kinds(events, "assignment_changed") if e.consumer == "A"][0]
+    assert revoke.assignment == [] and len(revoke.revoked) == 3
+    assert "Revoke previously assigned partitions orders-0, orders-1, orders-2" in revoke.log
+
+
+def test_a_crashed_consumer_is_removed_after_session_timeout():
+    sim = sim_with([group("g", ["A", "B"])])
+    sim.advance(5_000)
+    crash_at = sim.now_ms
+    sim.apply({"type": "crash_consumer", "consumer": "B"})
+    events = sim.advance(60_000)
+    removed = kinds(events, "member_removed")[0]
+    assert removed.consumer == "B" and removed.reason == "session_timeout"
+    assert removed.log.endswith("in group g has failed, removing it from the group.")
+    # B's last heartbeat was at most heartbeat.interval.ms before the crash.
+    assert crash_at + 45_000 - 3_000 <= removed.at_ms <= crash_at + 45_000 + 10
+    assert consumer(sim, "A")["assignment"] == [["orders", 0], ["orders", 1], ["orders", 2]]
+    assert consumer(sim, "B")["status"] == "crashed"
+
+
+def test_a_closed_consumer_leaves_at_once():
+    sim = sim_with([group("g", ["A", "B"])])
+    sim.advance(5_000)
+    events = sim.apply({"type": "remove_consumer", "consumer": "B"})
+    events += sim.advance(1_000)
+    removed = kinds(events, "member_removed")[0]
+    assert removed.reason == "left"
+    assert "explicit `LeaveGroup` request; client reason: the consumer is being closed" in removed.log
+    assert removed.at_ms - events[0].at_ms < 100
+    assert [m["client"] for m in group_snapshot(sim, "g")["members"]] == ["A"]
+
+
+def test_last_member_leaving_empties_the_group():
+    sim = sim_with([group("g", ["A"])])
+    sim.advance(5_000)
+    sim.apply({"type": "remove_consumer", "consumer": "A"})
+    events = sim.advance(1_000)
+    last = kinds(events, "group_state_changed")[-1]
+    assert last.state == "Empty" and last.members == []
+    assert last.log == "Group g with generation 2 is now empty."
+
+
+def test_cooperative_rebalance_keeps_partitions_and_moves_them_in_two_steps():
+    strategy = {"partition.assignment.strategy": ["cooperative-sticky"]}
+    sim = sim_with([group("g", ["A"], **strategy)], partitions=4)
+    sim.advance(5_000)
+    events = sim.apply({"type": "add_consumer", "consumer": "B", "group": "g",
+                        "topics": ["orders"], "configs": strategy})
+    events += sim.advance(10_000)
+    a_changes = [e for e in kinds(events, "assignment_changed") if e.consumer == "A"]
+    # A never drops to nothing: it only revokes the two partitions that move.
+    assert all(e.assignment for e in a_changes)
+    assert a_changes[0].revoked == [["orders", 2], ["orders", 3]]
+    assert "Revoke previously assigned partitions orders-2, orders-3" in a_changes[0].log
+    final = {c["id"]: c["assignment"] for c in sim.snapshot()["consumers"]}
+    assert final == {"A": [["orders", 0], ["orders", 1]], "B": [["orders", 2], ["orders", 3]]}
+    # Two rebalances: the first revokes, the second hands over.
+    generations = {e.generation for e in kinds(events, "group_state_changed")
+                   if e.state == "Stable"}
+    assert generations == {2, 3}
+    assert group_snapshot(sim, "g")["rebalance_protocol"] == "cooperative"
+
+
+def test_default_strategy_rebalances_eagerly_with_range():
+    sim = sim_with([group("g", ["A"])])
+    sim.advance(5_000)
+    snap = group_snapshot(sim, "g")
+    assert snap["protocol"] == "range" and snap["rebalance_protocol"] == "eager"
+
+
+def test_coordinator_failover_keeps_the_group():
+    sim = sim_with([group("g", ["A", "B"])])
+    sim.advance(5_000)
+    before = group_snapshot(sim, "g")
+    sim.apply({"type": "crash_broker", "broker": before["coordinator"]})
+    sim.advance(20_000)
+    after = group_snapshot(sim, "g")
+    assert after["coordinator"] not in (None, before["coordinator"])
+    assert len(after["members"]) == 2
+    assert all(consumer(sim, c)["assignment"] for c in ("A", "B"))
