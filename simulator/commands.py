@@ -147,7 +147,8 @@ class ReconnectBroker(Command):
 @command("slow_broker")
 @dataclass(frozen=True)
 class SlowBroker(Command):
-    """Delay every message the broker sends (its fetches lag) by `slow_ms`; 0 heals."""
+    """Delay the broker's replica fetch requests by `slow_ms` (it lags behind its
+    leaders but keeps heartbeating); 0 heals."""
 
     broker: int
     slow_ms: int

@@ -8,8 +8,9 @@ the message in flight from the clock alone) and, on arrival,
 off, or a drop rule (command ``drop_messages``) matches.
 
 Latency is ``network.latency_ms`` (default 2) plus a deterministic jitter in
-``[0, network.jitter_ms]`` from the simulation's rng, plus the ``slow_ms`` of a
-slow sending broker. Messages between the same two actors never overtake each
+``[0, network.jitter_ms]`` from the simulation's rng, plus, for the replica
+``fetch`` requests of a slow broker, its ``slow_ms`` (a slow follower: its
+heartbeats still arrive on time, so it lags without being fenced). Messages between the same two actors never overtake each
 other (TCP keeps order on a connection).
 """
 
@@ -19,6 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator import events as ev
+
+
+SLOWED_KINDS = frozenset({"fetch"})
 
 
 @dataclass(slots=True)
@@ -64,7 +68,7 @@ class Network:
         self.in_flight: dict[int, Message] = {}
         self.down: set[str] = set()       # crashed actors: messages to them are refused
         self.isolated: set[str] = set()   # cut off: nothing in or out gets through
-        self.slow_ms: dict[str, int] = {}  # extra delay on everything the actor sends
+        self.slow_ms: dict[str, int] = {}  # extra delay on the actor's fetch requests
         self.rules: list[DropRule] = []
         self._last_arrival: dict[tuple[str, str], int] = {}
         world.add_actor(self)
@@ -75,7 +79,7 @@ class Network:
         if source in self.down:
             return None  # a crashed actor sends nothing
         self.next_id += 1
-        delay = self.latency_ms + self.slow_ms.get(source, 0)
+        delay = self.latency_ms
         if self.jitter_ms:
             delay += world.rng.randint(0, self.jitter_ms)
         arrive = world.now_ms + delay
@@ -84,6 +88,10 @@ class Network:
         if arrive < last:
             arrive = last
         self._last_arrival[link] = arrive
+        if kind in SLOWED_KINDS and self.slow_ms:
+            # A slow broker is slow to *send* its fetch; that does not hold up
+            # the connection for other messages, so it is outside the FIFO rule.
+            arrive += self.slow_ms.get(source, 0)
         message = Message(self.next_id, kind, source, target, body, world.now_ms, arrive,
                           summary or {})
         self.in_flight[message.message_id] = message
