@@ -12,7 +12,8 @@ to the page the card is on (`next`). The answer counts in the learner's
 current attempt at that bank, so it shows on the quiz page too.
 
 The card includes its stylesheet and script (`assets=False` leaves them out
-when the page already loads `css/quizzes.css` and `js/quizzes/quiz.js`).
+when the page already loads `css/live.css`, `css/quizzes.css` and
+`js/quizzes/quiz.js`).
 An unknown bank or question renders nothing and logs a warning,
 so a typo in lesson content cannot break the lesson page.
 """

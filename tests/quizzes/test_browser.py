@@ -1,0 +1,146 @@
+"""Quizzes in a real browser: feedback, persistence, keyboard ordering, clicking the diagram."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+BANK = "/quizzes/kafka-basics"
+RIGHT_ORDER = ["serialize", "send", "append", "replicate", "ack", "consume"]
+
+
+def console_errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+def test_answers_right_and_wrong_get_feedback_and_survive_a_reload(live_url, page, screenshot):
+    errors = console_errors(page)
+    page.goto(f"{live_url}{BANK}/acks-default/")
+    page.locator('input[name="choice"][value="all"]').check()
+    page.get_by_role("button", name="Check answer").click()
+    feedback = page.locator("[data-quiz-feedback]")
+    expect(feedback).to_have_attribute("data-correct", "true")
+    expect(feedback).to_contain_text("Right.")
+    expect(feedback).to_contain_text("since Kafka 3.0")
+    expect(feedback).to_be_focused()  # read out at once by screen readers
+    assert page.url.endswith("/acks-default/")  # swapped by htmx, no navigation
+    screenshot(page, "right")
+
+    page.locator("[data-quiz-next]").click()
+    expect(page).to_have_url(re.compile(r"/acks-all-meaning/$"))
+    page.locator('input[name="choice"][value="leader"]').check()
+    page.get_by_role("button", name="Check answer").click()
+    feedback = page.locator("[data-quiz-feedback]")
+    expect(feedback).to_have_attribute("data-correct", "false")
+    expect(feedback).to_contain_text("Not quite.")
+    expect(feedback.locator("[data-quiz-expected]")).to_contain_text("current ISR")
+    expect(feedback.locator(".quiz-lesson-link")).to_have_attribute(
+        "href", "/lessons/kafka-basics/acks/"
+    )
+    screenshot(page, "wrong")
+
+    page.reload()
+    expect(page.locator("[data-quiz-feedback]")).to_have_attribute("data-correct", "false")
+    expect(page.locator("form.quiz-form")).to_have_count(0)
+    page.goto(f"{live_url}{BANK}/")
+    expect(page.locator("[data-quiz-answered]")).to_have_text("2 of 36")
+    expect(page.locator('[data-question-id="acks-default"]')).to_have_attribute(
+        "data-state", "right"
+    )
+    expect(page.locator('[data-question-id="acks-all-meaning"]')).to_have_attribute(
+        "data-state", "wrong"
+    )
+    screenshot(page, "progress")
+    page.goto(f"{live_url}/quizzes/")
+    expect(page.locator("[data-quiz-progress]")).to_contain_text("2 of 36 answered")
+    assert errors == [], errors
+
+
+def current_order(page) -> list[str]:
+    return page.locator(".quiz-order__item").evaluate_all(
+        "items => items.map(i => i.dataset.itemId)"
+    )
+
+
+def test_put_in_order_by_drag_and_by_keyboard(live_url, page, screenshot):
+    errors = console_errors(page)
+    page.goto(f"{live_url}{BANK}/six-steps/")
+    start = current_order(page)
+    assert sorted(start) == sorted(RIGHT_ORDER) and start != RIGHT_ORDER
+
+    # Drag the first step below the last one.
+    items = page.locator(".quiz-order__item")
+    items.nth(0).drag_to(items.nth(5), target_position={"x": 20, "y": 30})
+    assert current_order(page) == [*start[1:], start[0]]
+
+    # An Up button reorders in place (no request) and announces the move.
+    order = current_order(page)
+    page.locator(f'.quiz-order__item[data-item-id="{order[1]}"] [data-quiz-move="up"]').click()
+    assert current_order(page) == [order[1], order[0], *order[2:]]
+    expect(page.locator("[data-quiz-announce]")).to_contain_text("position 1 of 6")
+
+    # Sort with the keyboard only: focus a step, arrow it up into place.
+    for target, item_id in enumerate(RIGHT_ORDER):
+        position = current_order(page).index(item_id)
+        page.locator(f'.quiz-order__item[data-item-id="{item_id}"]').focus()
+        for _ in range(position - target):
+            page.keyboard.press("ArrowUp")
+        expect(page.locator(f'.quiz-order__item[data-item-id="{item_id}"]')).to_be_focused()
+    assert current_order(page) == RIGHT_ORDER
+    expect(page.locator("[data-quiz-announce]")).to_contain_text("of 6")
+    screenshot(page, "ordered")
+
+    page.get_by_role("button", name="Check order").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-quiz-feedback]")).to_have_attribute("data-correct", "true")
+    screenshot(page, "feedback")
+    assert errors == [], errors
+
+
+def expected_target(question_id: str) -> str:
+    from learnkafka.quizzes.banks import get_bank
+    from learnkafka.quizzes.models import Attempt
+    from learnkafka.quizzes.questiontypes import diagram_click
+
+    attempt = Attempt.objects.latest("started_at")
+    question = get_bank("kafka-basics").question(question_id)
+    (answer,) = diagram_click.state_for(question, seed=attempt.seed)["answer"]
+    return answer
+
+
+def test_click_the_replica_out_of_the_isr(live_url, page, screenshot, transactional_db):
+    errors = console_errors(page)
+    page.goto(f"{live_url}{BANK}/click-out-of-isr/")
+    diagram = page.locator("[data-quiz-diagram]")
+    expect(diagram).to_have_attribute("data-quiz-ready", "true")
+    replicas = diagram.locator("[data-replica].quiz-target")
+    expect(replicas).to_have_count(3)
+    # The diagram's own "out of ISR" marks are hidden: the learner reads the offsets.
+    expect(diagram.locator(".out-of-isr")).to_have_count(0)
+    assert "out of ISR" not in diagram.locator("svg").text_content()
+    answer = expected_target("click-out-of-isr")
+    screenshot(page, "diagram")
+
+    # Keyboard first: a wrong replica chosen with Enter, then the right one clicked.
+    wrong = next(
+        r for r in replicas.evaluate_all("els => els.map(e => e.dataset.replica)") if r != answer
+    )
+    diagram.locator(f'[data-replica="{wrong}"]').focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f'input[name="target"][value="{wrong}"]')).to_be_checked()
+    diagram.locator(f'[data-replica="{answer}"]').click()
+    expect(page.locator(f'input[name="target"][value="{answer}"]')).to_be_checked()
+    expect(diagram.locator(f'[data-replica="{answer}"]')).to_have_attribute("aria-pressed", "true")
+    expect(diagram.locator(f'[data-replica="{wrong}"]')).to_have_attribute("aria-pressed", "false")
+    page.get_by_role("button", name="Check answer").click()
+    feedback = page.locator("[data-quiz-feedback]")
+    expect(feedback).to_have_attribute("data-correct", "true")
+    expect(feedback).to_contain_text("replica.lag.time.max.ms")
+    screenshot(page, "feedback")
+    assert errors == [], errors
