@@ -6,6 +6,7 @@ the file and field at fault) and renders each step's Markdown once. The cache
 is keyed on the files' modification times, so an edited lesson shows up on the
 next request without a restart.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,25 +19,49 @@ import yaml
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
 # Fenced code, tables and attribute lists are all the lesson text needs.
-_MARKDOWN_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "attr_list", "def_list", "admonition"]
+_MARKDOWN_EXTENSIONS = [
+    "fenced_code",
+    "tables",
+    "sane_lists",
+    "attr_list",
+    "def_list",
+    "admonition",
+]
 
 
 class ContentError(ValueError):
     """Lesson files that cannot be taught from: says which file and which field."""
 
 
+def _json(value) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
 @dataclass(frozen=True)
 class TryThis:
-    """A button that sends one simulator command, so the learner never has to guess one."""
+    """A button that sends simulator commands, so the learner never has to guess one.
+
+    Usually one command (`data-command`, sent by the live sandbox itself); a
+    few prompts need several at once (e.g. every member of a group switching
+    assignor), sent in order by static/js/lessons/try-this.js.
+    """
 
     label: str
-    command: dict
+    commands: tuple
     hint: str = ""
+
+    @property
+    def command(self) -> dict:
+        return self.commands[0]
 
     @property
     def command_json(self) -> str:
         """The command as the JSON the live sandbox's `data-command` attribute expects."""
-        return json.dumps(self.command, separators=(",", ":"), sort_keys=True)
+        return _json(self.commands[0])
+
+    @property
+    def sequence_json(self) -> str:
+        return _json(list(self.commands))
 
 
 @dataclass(frozen=True)
@@ -48,7 +73,7 @@ class ControlOption:
 
     @property
     def command_json(self) -> str:
-        return json.dumps(self.command, separators=(",", ":"), sort_keys=True)
+        return _json(self.command)
 
 
 @dataclass(frozen=True)
@@ -120,10 +145,17 @@ def _parse_try_this(raw, where: str) -> tuple[TryThis, ...]:
         spot = f"{where} try[{index}]"
         if not isinstance(item, dict):
             raise ContentError(f"{spot}: must be a mapping")
+        if "commands" in item:
+            raw_commands = item["commands"]
+            if not isinstance(raw_commands, list) or not raw_commands:
+                raise ContentError(f"{spot}: 'commands' must be a non-empty list")
+            commands = tuple(_parse_command(c, spot) for c in raw_commands)
+        else:
+            commands = (_parse_command(item.get("command"), spot),)
         prompts.append(
             TryThis(
                 label=_require(item, "label", spot),
-                command=_parse_command(item.get("command"), spot),
+                commands=commands,
                 hint=str(item.get("hint", "")),
             )
         )

@@ -4,14 +4,24 @@ Views hold no business logic: they look the content up, call a service or a
 selector, and render. Every link is a real href; keyboard navigation is
 progressive enhancement in static/js/lessons/navigation.js.
 """
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from .content import load_lesson, lesson_slugs
+from learnkafka.sandbox.services import sandbox_for_request
+
+from .content import lesson_slugs, load_lesson
 from .learners import learner_key_for
 from .selectors import lesson_progress
 from .services import step_mark_tried, step_visit
+
+
+def diagram_component(diagram: str) -> str:
+    """The django-component that draws `diagram`: H3's cluster, or one of the lesson's own."""
+    if diagram == "cluster":
+        return "cluster_diagram"
+    return "diagram_" + diagram.replace("-", "_")
 
 
 def _lesson_or_404(lesson_slug: str):
@@ -27,7 +37,9 @@ def lesson_list(request):
     entries = []
     for slug in lesson_slugs():
         lesson = load_lesson(slug)
-        entries.append({"lesson": lesson, "progress": lesson_progress(learner_key=key, lesson=lesson)})
+        entries.append(
+            {"lesson": lesson, "progress": lesson_progress(learner_key=key, lesson=lesson)}
+        )
     return render(request, "lessons/lesson_list.html", {"entries": entries})
 
 
@@ -59,6 +71,8 @@ def lesson_step(request, lesson_slug: str, step_slug: str):
     context = {
         "lesson": lesson,
         "step": step,
+        "sandbox": sandbox_for_request(request=request, scenario=step.scenario),
+        "diagram_component": diagram_component(step.diagram),
         "previous": previous,
         "following": following,
         "progress": lesson_progress(learner_key=key, lesson=lesson),

@@ -15,25 +15,32 @@ from learnkafka.lessons.content import CONTENT_DIR, load_lesson
 
 # (what the paragraph mentions, what must also be there, why) — all case-insensitive.
 REQUIRE_NEARBY = [
-    (r"round[- ]robin", r"older|2\.3|up to|assignor", "no key means sticky since 2.4; round-robin is dated"),
+    (r"round[- ]robin", r"older|2\.3|up to|assignor", "no key: sticky since 2.4"),
     (r"replica\.lag\.max\.messages", r"removed", "replica.lag.max.messages was removed in 0.9"),
     (r"zookeeper", r"gone|removed|4\.0", "ZooKeeper mode is gone since Kafka 4.0"),
     (r"getoffsetshell", r"kafka-get-offsets", "GetOffsetShell became kafka-get-offsets.sh in 3.0"),
     (r"--broker-list", r"--bootstrap-server", "tools take --bootstrap-server"),
-    (r"acks=all", r"isr|in-sync|min\.insync|default|idempotence|the same write", "acks=all waits for the current ISR"),
+    (r"acks=all\W{0,3}(means|:|waits|confirms)|acks=all[^.]{0,40}(all|every) (assigned )?replicas",
+     r"isr|in-sync", "acks=all waits for the current ISR, not every replica"),
     (r"murmur2\(key\)", r"0x7fffffff", "partition = (murmur2(key) & 0x7fffffff) % n, not abs()"),
 ]
 
 # (pattern that must not appear in a paragraph unless `unless` does, why).
 FORBID = [
-    (r"default[^.]*\backs=1\b|\backs=1\b[^.]*by default", r"\bwas\b|before|until", "acks defaults to all since 3.0"),
-    (r"linger\.ms[^.]*default[^.]*\b0\b|default[^.]*linger\.ms[^.]*\b0\b", r"\bwas\b|before", "linger.ms is 5 since 4.0"),
-    (r"replica\.lag\.time\.max\.ms[^.]*(10000|10 seconds)", r"before|until|was", "30000 since 2.5"),
+    (r"default[^.]*\backs=1\b|\backs=1\b[^.]*by default", r"\bwas\b|before|until",
+     "acks defaults to all since 3.0"),
+    (r"linger\.ms[^.]*default[^.]*\b0\b|default[^.]*linger\.ms[^.]*\b0\b", r"\bwas\b|before",
+     "linger.ms is 5 since 4.0"),
+    (r"replica\.lag\.time\.max\.ms[^.]*(10000|10 seconds)", r"before|until|was|here",
+     "30000 since 2.5"),
     (r"session\.timeout\.ms[^.]*(10000|10 seconds)", r"before|was", "45000 since 3.0"),
-    (r"enable\.idempotence[^.]*default[^.]*false", r"before|was", "idempotence on by default since 3.0"),
+    (r"enable\.idempotence[^.]*default[^.]*false", r"before|was",
+     "idempotence on by default since 3.0"),
     (r"abs\(\s*murmur2|abs\(\s*hash", r"$^", "Kafka masks with 0x7fffffff; it never calls abs()"),
-    (r"retention\.ms[^.]*default[^.]*\b(1 day|24 hours|86400000)", r"$^", "retention.ms defaults to 7 days"),
-    (r"all (assigned )?replicas (must )?(confirm|acknowledge)", r"isr|in-sync", "acks=all means the ISR"),
+    (r"retention\.ms[^.]*default[^.]*\b(1 day|24 hours|86400000)", r"$^",
+     "retention.ms defaults to 7 days"),
+    (r"all (assigned )?replicas (must )?(confirm|acknowledge)", r"isr|in-sync",
+     "acks=all means the ISR"),
 ]
 
 # Defaults a lesson states must be today's.

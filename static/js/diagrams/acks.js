@@ -1,0 +1,113 @@
+/**
+ * acks — the same write made three ways, side by side: acks=0, acks=1 and
+ * acks=all. Each lane shows its producer, the partition's leader and
+ * followers with their log end offsets, how long the acknowledgement took,
+ * and whether what the producer was told is still true: crash the leader
+ * right after acks=1 answers and the lane says LOST; with acks=all and
+ * min.insync.replicas=2 the acknowledgement only came once a follower had it.
+ *
+ * The lanes are in the server-rendered skeleton: <g data-lane data-producer
+ * data-partition data-acks>. svg data attribute: data-topic.
+ */
+import { flightFraction, keyed, layer, lerp, prune, setText } from "./geometry.js";
+import { batchesOf, survival } from "./produce-tracking.js";
+import { brokerIdOf, formatMs, inflight, logOf, partitionOf, topicConfig } from "./lesson-state.js";
+
+export const LANE_H = 118;
+export const FIRST_LANE_Y = 52;
+export const PRODUCER_X = 110;
+export const REPLICA_X = [300, 420, 540];
+
+export function laneY(index) {
+  return FIRST_LANE_Y + index * LANE_H;
+}
+
+/** One sentence for what the producer of a lane was last told, and whether it still holds. */
+export function laneVerdict(acks, latest, fate, isr, minIsr) {
+  if (!latest) return { text: "Nothing sent yet.", tone: "idle" };
+  if (latest.error) {
+    const why = /NotEnoughReplicas/.test(latest.error)
+      ? ` ISR {${isr.join(", ")}} is smaller than min.insync.replicas=${minIsr}.`
+      : latest.message ? ` ${latest.message}` : "";
+    return { text: `${latest.error}.${why}${latest.will_retry ? " The producer retries." : ""}`, tone: "error" };
+  }
+  if (acks === "0") {
+    return latest.sent_at_ms != null
+      ? { text: "Sent. acks=0: no answer, the producer never learns an offset.", tone: fate === "lost" ? "error" : "neutral" }
+      : { text: "Batching…", tone: "neutral" };
+  }
+  if (latest.acked_at_ms == null) return { text: latest.sent_at_ms != null ? `Waiting for ${acks === "all" ? "the ISR" : "the leader"}…` : "Batching…", tone: "neutral" };
+  const took = formatMs(latest.acked_at_ms - (latest.sent_at_ms ?? latest.acked_at_ms));
+  if (fate === "lost") return { text: `LOST: acknowledged at offset ${latest.base_offset} after ${took}, but the new leader does not have it.`, tone: "error" };
+  if (fate === "offline") return { text: `Acknowledged at offset ${latest.base_offset}; the partition is offline (no in-sync replica to lead).`, tone: "warn" };
+  return { text: `Acknowledged at offset ${latest.base_offset} after ${took}; still on the leader.`, tone: "ok" };
+}
+
+export function render(svg, state, nowMs, options = {}) {
+  const topic = svg.dataset.topic || "payments";
+  const minIsr = topicConfig(state, topic, "min.insync.replicas", 1);
+  const lanes = [...svg.querySelectorAll("[data-lane]")];
+  lanes.forEach((lane, index) => {
+    const producer = lane.dataset.producer;
+    const partitionId = Number(lane.dataset.partition);
+    const acks = lane.dataset.acks;
+    const y = laneY(index);
+    const partition = partitionOf(state, topic, partitionId) || { replicas: [], isr: [], leader: null };
+    const leaderLog = partition.leader != null ? logOf(state, topic, partitionId, partition.leader) : null;
+    const batches = batchesOf(state, producer);
+    const latest = batches[0] || null;
+    const fates = batches.filter((b) => b.acked_at_ms != null).map((b) => survival(b, leaderLog, partition.leader != null));
+    const lost = fates.includes("lost");
+    const fate = latest ? (latest.acked_at_ms != null ? survival(latest, leaderLog, partition.leader != null) : null) : null;
+
+    setText(keyed(lane, "text", "title", { x: 20, y: y - 22, class: "lane-title" }), `acks=${acks}`);
+    keyed(lane, "rect", "producer", { x: PRODUCER_X - 50, y: y - 18, width: 100, height: 36, rx: 8, class: "actor-producer" });
+    setText(keyed(lane, "text", "producer-label", { x: PRODUCER_X, y, "text-anchor": "middle", "dominant-baseline": "central", class: "actor-label" }), `producer ${producer}`);
+
+    const replicas = [...partition.replicas].slice(0, REPLICA_X.length);
+    const keep = new Set(["title", "producer", "producer-label", "verdict", "latency", "flights"]);
+    replicas.forEach((broker, i) => {
+      const key = `replica-${broker}`;
+      keep.add(key);
+      const log = logOf(state, topic, partitionId, broker) || { leo: 0 };
+      const isLeader = broker === partition.leader;
+      const inIsr = (partition.isr || []).includes(broker);
+      const down = state.brokers[broker] && state.brokers[broker].state !== "running";
+      const g = keyed(lane, "g", key, { class: `lane-replica ${isLeader ? "is-leader" : "is-follower"} ${inIsr ? "in-isr" : "out-of-isr"} ${down ? "is-down" : ""}`, "data-broker": broker });
+      keyed(g, "rect", "r", { x: REPLICA_X[i] - 50, y: y - 22, width: 100, height: 44, rx: 8 });
+      setText(keyed(g, "text", "n", { x: REPLICA_X[i], y: y - 6, "text-anchor": "middle", class: "replica-name" }),
+        `broker ${broker}${isLeader ? " ★" : ""}`);
+      setText(keyed(g, "text", "o", { x: REPLICA_X[i], y: y + 12, "text-anchor": "middle", class: "replica-offset" }),
+        down ? "down" : `LEO ${log.leo}${inIsr ? "" : " · out"}`);
+    });
+
+    const verdict = laneVerdict(acks, latest, lost ? "lost" : fate, partition.isr || [], minIsr);
+    setText(keyed(lane, "text", "verdict", { x: 20, y: y + 44, class: `lane-verdict tone-${verdict.tone}` }), verdict.text);
+    const latency = latest && latest.acked_at_ms != null && latest.sent_at_ms != null ? latest.acked_at_ms - latest.sent_at_ms : null;
+    setText(keyed(lane, "text", "latency", { x: 700, y: y - 22, "text-anchor": "end", class: "lane-latency" }),
+      acks === "0" ? "latency: none waited" : latency === null ? "" : `ack after ${formatMs(latency)}`);
+    lane.dataset.verdict = verdict.tone;
+    lane.dataset.lost = String(lost);
+
+    // Produce requests and answers between this lane's producer and its leader.
+    const flights = keyed(lane, "g", "flights");
+    const keepFlights = new Set();
+    for (const m of inflight(state, (x) => /produce/.test(x.message_kind))) {
+      const toBroker = brokerIdOf(m.target);
+      const fromBroker = brokerIdOf(m.source);
+      const isRequest = m.source === `producer:${producer}` && toBroker !== null;
+      const isAnswer = m.target === `producer:${producer}` && fromBroker !== null;
+      if (!isRequest && !isAnswer) continue;
+      const broker = isRequest ? toBroker : fromBroker;
+      const i = replicas.indexOf(broker);
+      if (i < 0) continue;
+      const f = options.reducedMotion ? 0.5 : flightFraction(m.sent_at_ms, m.arrive_at_ms, nowMs);
+      const [x0, x1] = isRequest ? [PRODUCER_X + 50, REPLICA_X[i] - 50] : [REPLICA_X[i] - 50, PRODUCER_X + 50];
+      keepFlights.add(String(m.message_id));
+      keyed(flights, "circle", m.message_id, { cx: lerp(x0, x1, f), cy: y, r: 6, class: isRequest ? "record-dot" : "ack-dot" });
+    }
+    prune(flights, keepFlights);
+    prune(lane, keep);
+  });
+  setText(layer(svg, "footer"), `min.insync.replicas=${minIsr} · ★ = leader`);
+}

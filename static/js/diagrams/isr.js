@@ -1,0 +1,106 @@
+/**
+ * isr — the in-sync replicas of one partition, as in the guide: one row per
+ * replica with its log end offset, a ✓ ISR / ✗ OUT badge, the high watermark
+ * across all rows, and fetches travelling from followers to the leader (and
+ * answers back) at the speed the simulated network gives them. Slow a
+ * follower and its fetches crawl; after replica.lag.time.max.ms the leader
+ * drops it from the ISR; healed, it catches up and the badge flips back.
+ *
+ * svg data attributes: data-topic, data-partition.
+ */
+import { clamp, flightFraction, keyed, layer, lerp, prune, setAttrs, setText } from "./geometry.js";
+import { brokerIdOf, formatMs, inflight, logOf, partitionOf } from "./lesson-state.js";
+
+export const BAR_X = 210;
+export const BAR_W = 360;
+export const ROW_H = 78;
+export const FIRST_ROW_Y = 92;
+
+/** The y of the row for the `index`-th replica. */
+export function rowY(index) {
+  return FIRST_ROW_Y + index * ROW_H;
+}
+
+/** Offsets shown on the bars: from a little below the slowest replica to the leader's LEO. */
+export function offsetScale(leos) {
+  const hi = Math.max(1, ...leos);
+  const lo = Math.max(0, Math.min(...leos, hi) - 5);
+  return { lo, hi: Math.max(hi, lo + 10) };
+}
+
+/** x position of `offset` on the bars. */
+export function barX(offset, scale) {
+  return BAR_X + clamp((offset - scale.lo) / (scale.hi - scale.lo), 0, 1) * BAR_W;
+}
+
+export function render(svg, state, nowMs, options = {}) {
+  const topic = svg.dataset.topic || "orders";
+  const partitionId = Number(svg.dataset.partition || 0);
+  const partition = partitionOf(state, topic, partitionId) || { replicas: [], isr: [], leader: null };
+  const replicas = [...partition.replicas];
+  const logs = replicas.map((b) => logOf(state, topic, partitionId, b) || { leo: 0, hw: 0 });
+  const leaderIndex = replicas.indexOf(partition.leader);
+  const leaderLog = leaderIndex >= 0 ? logs[leaderIndex] : null;
+  const hw = leaderLog ? leaderLog.hw : 0;
+  const scale = offsetScale(logs.map((l) => l.leo));
+  const lagMax = (state.raw && state.raw.config && state.raw.config["replica.lag.time.max.ms"]) || 30000;
+
+  setText(layer(svg, "title"), `${topic} · partition ${partition.partition ?? partitionId} · ISR = {${(partition.isr || []).join(", ")}}`);
+  setText(layer(svg, "rule"), `A follower leaves the ISR when it has not caught up to the leader for replica.lag.time.max.ms (${formatMs(lagMax)} here).`);
+
+  const rows = layer(svg, "rows");
+  const keep = new Set();
+  replicas.forEach((broker, index) => {
+    const key = String(broker);
+    keep.add(key);
+    const y = rowY(index);
+    const log = logs[index];
+    const inIsr = (partition.isr || []).includes(broker);
+    const isLeader = broker === partition.leader;
+    const brokerState = (state.brokers[broker] && state.brokers[broker].state) || "running";
+    const slowMs = (state.brokers[broker] && state.brokers[broker].slow_ms) || 0;
+    const g = keyed(rows, "g", key, {
+      class: `replica-row ${inIsr ? "in-isr" : "out-of-isr"} ${isLeader ? "is-leader" : "is-follower"} state-${brokerState}`,
+      "data-broker": broker, "data-in-isr": String(inIsr), "data-leo": log.leo, tabindex: 0,
+      role: "img", "aria-label": `Broker ${broker}, ${isLeader ? "leader" : "follower"}, log end offset ${log.leo}, ${inIsr ? "in the ISR" : "out of the ISR"}`,
+    });
+    keyed(g, "rect", "card", { x: 24, y: y - 26, width: 170, height: 52, rx: 8, class: "replica-card" });
+    setText(keyed(g, "text", "name", { x: 38, y: y - 6, class: "replica-name" }), `Broker ${broker}`);
+    setText(keyed(g, "text", "role", { x: 38, y: y + 14, class: "replica-role" }),
+      brokerState !== "running" ? brokerState : isLeader ? "Leader" : slowMs ? `Follower · slowed ${formatMs(slowMs)}` : "Follower");
+    keyed(g, "rect", "track", { x: BAR_X, y: y - 9, width: BAR_W, height: 18, rx: 9, class: "bar-track" });
+    keyed(g, "rect", "fill", { x: BAR_X, y: y - 9, width: Math.max(0, barX(log.leo, scale) - BAR_X), height: 18, rx: 9, class: "bar-fill" });
+    setText(keyed(g, "text", "leo", { x: BAR_X + BAR_W + 14, y: y - 4, class: "replica-offset" }), `offset ${log.leo}`);
+    setText(keyed(g, "text", "badge", { x: BAR_X + BAR_W + 14, y: y + 16, class: "isr-badge" }), inIsr ? "✓ ISR" : "✗ OUT");
+  });
+  prune(rows, keep);
+
+  // The high watermark: the lowest LEO among the ISR; consumers read below it.
+  const hwX = barX(hw, scale);
+  const hwLine = layer(svg, "hw");
+  keyed(hwLine, "line", "l", { x1: hwX, x2: hwX, y1: FIRST_ROW_Y - 36, y2: rowY(Math.max(0, replicas.length - 1)) + 30, class: "hw-line" });
+  setText(keyed(hwLine, "text", "t", { x: hwX, y: FIRST_ROW_Y - 42, "text-anchor": "middle", class: "hw-label" }), `HW ${hw}`);
+  svg.dataset.isr = (partition.isr || []).join(",");
+  svg.dataset.hw = String(hw);
+
+  // Fetches between followers and the leader, positioned by simulated time.
+  const flights = layer(svg, "flights");
+  const keepFlights = new Set();
+  if (leaderIndex >= 0) {
+    for (const m of inflight(state, (x) => /fetch/.test(x.message_kind))) {
+      const source = brokerIdOf(m.source);
+      const target = brokerIdOf(m.target);
+      const from = replicas.indexOf(source);
+      const to = replicas.indexOf(target);
+      if (from < 0 || to < 0) continue;
+      const f = options.reducedMotion ? 0.5 : flightFraction(m.sent_at_ms, m.arrive_at_ms, nowMs);
+      const x = BAR_X - 8;
+      const y = lerp(rowY(from), rowY(to), f);
+      keepFlights.add(String(m.message_id));
+      keyed(flights, "circle", m.message_id, {
+        cx: x, cy: y, r: 5, class: /response/.test(m.message_kind) ? "fetch-dot response" : "fetch-dot",
+      });
+    }
+  }
+  prune(flights, keepFlights);
+}

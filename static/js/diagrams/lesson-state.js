@@ -1,0 +1,55 @@
+/**
+ * Small read-only helpers the lesson diagrams share for looking things up in
+ * the store's view (static/js/live/store.js): a partition, a replica's log,
+ * the latest events of some kinds. Pure functions of state; no DOM.
+ */
+
+export function partitionOf(state, topic, partition) {
+  const t = state.topics && state.topics[topic];
+  return (t && t.partitions && t.partitions[partition]) || null;
+}
+
+export function logOf(state, topic, partition, broker) {
+  return (state.logs && state.logs[`${topic}/${partition}/${broker}`]) || null;
+}
+
+/** The leader's log of a partition (or null when it has no leader). */
+export function leaderLog(state, topic, partition) {
+  const p = partitionOf(state, topic, partition);
+  if (!p || p.leader === null || p.leader === undefined) return null;
+  return logOf(state, topic, partition, p.leader);
+}
+
+/** A topic config as the simulator knows it, falling back to Kafka's default. */
+export function topicConfig(state, topic, key, fallback) {
+  const t = state.topics && state.topics[topic];
+  const value = t && t.configs ? t.configs[key] : undefined;
+  return value === undefined ? fallback : value;
+}
+
+/** The newest event in `state.recent` whose kind is one of `kinds` and that passes `test`. */
+export function latestEvent(state, kinds, test = () => true) {
+  const wanted = new Set(kinds);
+  const recent = state.recent || [];
+  for (let i = recent.length - 1; i >= 0; i -= 1) {
+    const e = recent[i];
+    if (wanted.has(e.kind) && test(e)) return e;
+  }
+  return null;
+}
+
+/** Messages in flight (from state.inflight) filtered by `test`. */
+export function inflight(state, test = () => true) {
+  return Object.values(state.inflight || {}).filter(test);
+}
+
+/** "broker:2" -> 2; anything else -> null. */
+export function brokerIdOf(actorId) {
+  const match = /^broker:(\d+)$/.exec(actorId || "");
+  return match ? Number(match[1]) : null;
+}
+
+export function formatMs(ms) {
+  if (ms === null || ms === undefined) return "–";
+  return ms >= 10000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}

@@ -1,0 +1,160 @@
+/**
+ * message-flow — the guide's six steps of a record's life, each lit by the
+ * engine event that does it: records_queued (1, serialize and choose a
+ * partition), batch_sent (2, send to the leader), the leader's
+ * records_appended (3, append and assign an offset), a follower's
+ * records_appended or the HW moving (4, replicate), produce_acknowledged (5,
+ * ack per acks), a consumer fetching and committing (6). Step through with the
+ * sandbox's "next happening" control and watch one step light per event.
+ *
+ * svg data attributes: data-topic, data-producer, data-group.
+ */
+import "./group-tracking.js";
+import { flightFraction, keyed, layer, lerp, prune, setText } from "./geometry.js";
+import { batchesOf } from "./produce-tracking.js";
+import { brokerIdOf, inflight, logOf, partitionOf } from "./lesson-state.js";
+
+export const STEPS = [
+  { n: 1, title: "Serialize + partition" },
+  { n: 2, title: "Send to leader" },
+  { n: 3, title: "Append, offset" },
+  { n: 4, title: "Replicate" },
+  { n: 5, title: "Acknowledge" },
+  { n: 6, title: "Fetch + commit" },
+];
+
+const CHIP_W = 112;
+const CHIP_X0 = 16;
+export const PLACES = {
+  producer: { x: 95, y: 205 },
+  leader: { x: 340, y: 205 },
+  followerA: { x: 590, y: 150 },
+  followerB: { x: 590, y: 262 },
+  consumer: { x: 340, y: 345 },
+};
+
+/** Which of the six steps a simulator event performs (0: none). Pure. */
+export function stepOfEvent(e, { producer, topic, group }) {
+  if (!e) return 0;
+  if (e.kind === "records_queued" && e.producer === producer) return 1;
+  if ((e.kind === "batch_sent" || e.kind === "metadata_refreshed") && e.producer === producer) return 2;
+  if (e.kind === "records_appended" && e.topic === topic) return e.role === "leader" ? 3 : 4;
+  if (e.kind === "high_watermark_changed" && e.topic === topic) return 4;
+  if ((e.kind === "produce_acknowledged" || e.kind === "produce_failed") && e.producer === producer) return 5;
+  if (/commit|fetch|records_consumed|records_polled|offsets?_/.test(e.kind) && (!group || (e.group ?? e.group_id) === group)) return 6;
+  return 0;
+}
+
+/** How far the latest batch has got: the highest step whose result is visible in state. */
+export function stepsDone(batch, leaderLog, followerLogs, committed, acks) {
+  if (!batch) return 0;
+  let done = 1;
+  if (batch.sent_at_ms == null) return done;
+  done = 2;
+  const offset = batch.base_offset ?? batch.expected_offset;
+  if (offset == null || !leaderLog || leaderLog.leo <= offset) return done;
+  done = 3;
+  if (followerLogs.length && followerLogs.every((l) => l.leo > offset)) done = 4;
+  else if (leaderLog.hw > offset) done = 4;
+  if (done === 4 && (batch.acked_at_ms != null || acks === "0")) done = 5;
+  if (done === 5 && committed != null && committed > offset) done = 6;
+  return done;
+}
+
+function describeStep(n, batch, partition, leaderLog, committed, group) {
+  if (!batch) return "Press “Produce one record”, then “Next happening”.";
+  const key = batch.key == null ? "no key" : `key “${batch.key}”`;
+  switch (n) {
+    case 1: return batch.reason === "key"
+      ? `${key}: murmur2 = ${batch.murmur2}; (hash & 0x7fffffff) % partitions → partition ${batch.partition}.`
+      : `${key}: the sticky partitioner chose partition ${batch.partition} (reason: ${batch.reason}).`;
+    case 2: return `Batch of ${batch.record_count ?? 1} (${batch.size_bytes ?? "?"} B, ${batch.compression || "none"}) sent to broker ${batch.broker}, the leader of ${batch.topic}-${batch.partition}.`;
+    case 3: return `Leader broker ${partition.leader} appended it at offset ${batch.base_offset ?? batch.expected_offset}; LEO is now ${leaderLog ? leaderLog.leo : "?"}.`;
+    case 4: return `Followers fetched it; the high watermark is ${leaderLog ? leaderLog.hw : "?"}: consumers can read below it.`;
+    case 5: return batch.acked_at_ms != null ? `Acknowledged (acks=${batch.acks}) at offset ${batch.base_offset}, ${batch.acked_at_ms - batch.sent_at_ms} ms after sending.`
+      : batch.error ? `Refused: ${batch.error}.` : "acks=0: the producer expects no answer.";
+    case 6: return committed != null ? `${group} fetched from its offset and committed ${committed}: the next offset it will read.` : `${group} has not committed yet.`;
+    default: return "";
+  }
+}
+
+export function render(svg, state, nowMs, options = {}) {
+  const topic = svg.dataset.topic || "orders";
+  const producer = svg.dataset.producer || "A";
+  const group = svg.dataset.group || "";
+  // The journey shown: the newest batch, or a record queued after it and not sent yet.
+  let batch = batchesOf(state, producer)[0] || null;
+  const queued = state.produce && state.produce[producer] && state.produce[producer].latestQueued;
+  if (queued && (!batch || (batch.queued_at_ms ?? -1) < queued.queued_at_ms)) {
+    batch = { ...queued, values: [queued.value], sent_at_ms: null, batch_id: -1 };
+  }
+  const partitionId = batch ? batch.partition : 0;
+  const partition = partitionOf(state, topic, partitionId) || { replicas: [], isr: [], leader: null };
+  const leaderLog = partition.leader != null ? logOf(state, topic, partitionId, partition.leader) : null;
+  const followers = partition.replicas.filter((b) => b !== partition.leader);
+  const followerLogs = followers.map((b) => logOf(state, topic, partitionId, b) || { leo: 0 });
+  const committed = group && state.groups[group] ? state.groups[group].offsets[`${topic}/${partitionId}`] : null;
+  const acks = (state.producers[producer] && state.producers[producer].configs && String(state.producers[producer].configs.acks ?? "all")) || "all";
+  const done = stepsDone(batch, leaderLog, followerLogs, committed, acks);
+
+  // The step lit now: the one the newest relevant engine event performed.
+  const context = { producer, topic, group };
+  let lit = 0;
+  for (let i = (state.recent || []).length - 1; i >= 0 && !lit; i -= 1) lit = stepOfEvent(state.recent[i], context);
+  if (!batch) lit = 0;
+  svg.dataset.litStep = String(lit);
+  svg.dataset.doneSteps = String(done);
+
+  const chips = layer(svg, "steps");
+  for (const step of STEPS) {
+    const x = CHIP_X0 + (step.n - 1) * (CHIP_W + 4);
+    const state_ = step.n === lit ? "lit" : step.n <= done ? "done" : "pending";
+    const g = keyed(chips, "g", step.n, { class: `flow-step step-${state_}`, "data-step": step.n, "aria-current": step.n === lit ? "step" : null });
+    keyed(g, "rect", "r", { x, y: 14, width: CHIP_W, height: 48, rx: 10 });
+    setText(keyed(g, "text", "n", { x: x + 14, y: 43, class: "step-number", "text-anchor": "middle" }), step.n);
+    setText(keyed(g, "text", "t", { x: x + 28, y: 43, class: "step-title" }), step.title);
+  }
+
+  // Actors
+  const actors = layer(svg, "actors");
+  const place = (key, where, label, sub, cls) => {
+    const g = keyed(actors, "g", key, { class: `flow-actor ${cls}` });
+    keyed(g, "rect", "r", { x: where.x - 70, y: where.y - 30, width: 140, height: 60, rx: 10 });
+    setText(keyed(g, "text", "l", { x: where.x, y: where.y - 6, "text-anchor": "middle", class: "actor-label" }), label);
+    setText(keyed(g, "text", "s", { x: where.x, y: where.y + 14, "text-anchor": "middle", class: "actor-sub" }), sub);
+  };
+  place("producer", PLACES.producer, `producer ${producer}`, batch ? `→ partition ${partitionId}` : "idle", "actor-producer");
+  place("leader", PLACES.leader, partition.leader != null ? `broker ${partition.leader} · leader` : "no leader",
+    leaderLog ? `LEO ${leaderLog.leo} · HW ${leaderLog.hw}` : `${topic}-${partitionId}`, "actor-leader");
+  followers.slice(0, 2).forEach((b, i) => {
+    place(i ? "followerB" : "followerA", i ? PLACES.followerB : PLACES.followerA, `broker ${b} · follower`,
+      `LEO ${followerLogs[i].leo}${(partition.isr || []).includes(b) ? "" : " · out of ISR"}`, "actor-follower");
+  });
+  place("consumer", PLACES.consumer, group || "consumer", committed != null ? `committed ${committed}` : "no commit yet", "actor-consumer");
+
+  setText(layer(svg, "detail"), lit || done ? describeStep(lit || done, batch, partition, leaderLog, committed, group) : describeStep(0, batch));
+
+  // Messages in flight, placed by simulated time.
+  const where = (actor) => {
+    if (actor === `producer:${producer}`) return PLACES.producer;
+    if (/^consumer:/.test(actor)) return PLACES.consumer;
+    const b = brokerIdOf(actor);
+    if (b === partition.leader) return PLACES.leader;
+    const i = followers.indexOf(b);
+    return i === 0 ? PLACES.followerA : i === 1 ? PLACES.followerB : null;
+  };
+  const flights = layer(svg, "flights");
+  const keep = new Set();
+  for (const m of inflight(state)) {
+    const from = where(m.source);
+    const to = where(m.target);
+    if (!from || !to) continue;
+    const f = options.reducedMotion ? 0.5 : flightFraction(m.sent_at_ms, m.arrive_at_ms, nowMs);
+    keep.add(String(m.message_id));
+    keyed(flights, "circle", m.message_id, {
+      cx: lerp(from.x, to.x, f), cy: lerp(from.y, to.y, f), r: 6,
+      class: /response|ack/.test(m.message_kind) ? "ack-dot" : /fetch/.test(m.message_kind) ? "fetch-dot" : "record-dot",
+    });
+  }
+  prune(flights, keep);
+}

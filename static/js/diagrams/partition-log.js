@@ -1,0 +1,128 @@
+/**
+ * partition-log — one partition as a row of cells, old to new, with the four
+ * markers that explain it: log start offset, high watermark (HW), log end
+ * offset (LEO) and a consumer group's committed offset.
+ *
+ * Reads the leader's log from the store (leo, hw, log_start, records) and the
+ * group's committed offset; records in flight to the leader glide in from the
+ * producer by simulated time. Configuration comes from the svg's data
+ * attributes: data-topic, data-partition, data-group.
+ */
+import "./group-tracking.js";
+import { clamp, flightFraction, keyed, layer, pointAlong, prune, setAttrs, setText } from "./geometry.js";
+import { brokerIdOf, inflight, leaderLog, partitionOf, topicConfig, formatMs } from "./lesson-state.js";
+
+export const CELLS = 15;
+export const CELL_W = 40;
+export const CELL_H = 50;
+export const ROW_X = 60;
+export const ROW_Y = 150;
+
+/** The first offset shown: the window always ends just after the LEO slot. */
+export function windowStart(leo) {
+  return Math.max(0, leo - (CELLS - 1));
+}
+
+/** Left edge of the cell for `offset` in a window starting at `first`. */
+export function cellX(offset, first) {
+  return ROW_X + (offset - first) * CELL_W;
+}
+
+/** Where a marker for `offset` sits, clamped to the drawn row (offsets off-window pin to an edge). */
+export function markerX(offset, first) {
+  return clamp(cellX(offset, first), ROW_X, ROW_X + CELLS * CELL_W);
+}
+
+/** What kind of cell `offset` is: deleted, replicated (below HW), unreplicated, or the next slot. */
+export function cellKind(offset, log) {
+  if (offset < log.log_start) return "deleted";
+  if (offset >= log.leo) return "next";
+  if (offset < log.hw) return "replicated";
+  return "unreplicated";
+}
+
+const PRODUCER = { x: 560, y: 58 };
+
+function drawMarker(parent, key, { x, label, tier, below }) {
+  const g = keyed(parent, "g", key, { class: `marker marker-${key}`, transform: `translate(${x},0)` });
+  const y0 = below ? ROW_Y + CELL_H : ROW_Y;
+  const y1 = below ? ROW_Y + CELL_H + 22 + tier * 22 : ROW_Y - 22 - tier * 22;
+  keyed(g, "line", "l", { x1: 0, x2: 0, y1: below ? ROW_Y - 6 : y0 - 0, y2: y1, class: "marker-line" });
+  if (!below) keyed(g, "line", "through", { x1: 0, x2: 0, y1: ROW_Y, y2: ROW_Y + CELL_H + 6, class: "marker-through" });
+  const text = keyed(g, "text", "t", { x: 4, y: below ? y1 + 4 : y1 - 4, class: "marker-label" });
+  setText(text, label);
+  return g;
+}
+
+export function render(svg, state, nowMs, options = {}) {
+  const topic = svg.dataset.topic || "orders";
+  const partitionId = Number(svg.dataset.partition || 0);
+  const groupId = svg.dataset.group || "";
+  const partition = partitionOf(state, topic, partitionId);
+  const log = leaderLog(state, topic, partitionId) || { leo: 0, hw: 0, log_start: 0, records: [] };
+  const first = windowStart(log.leo);
+
+  setText(layer(svg, "title"), `${topic} · partition ${partitionId}` +
+    (partition && partition.leader != null ? ` · leader: broker ${partition.leader}` : " · no leader"));
+
+  // Cells
+  const cells = layer(svg, "cells");
+  const byOffset = new Map((log.records || []).map((r) => [r.offset, r]));
+  const keep = new Set();
+  for (let i = 0; i < CELLS; i += 1) {
+    const offset = first + i;
+    const kind = cellKind(offset, log);
+    const key = String(i);
+    keep.add(key);
+    const g = keyed(cells, "g", key, { class: `cell cell-${kind}`, "data-offset": offset, "data-kind": kind });
+    keyed(g, "rect", "r", { x: cellX(offset, first) + 2, y: ROW_Y, width: CELL_W - 4, height: CELL_H, rx: 5 });
+    setText(keyed(g, "text", "o", { x: cellX(offset, first) + CELL_W / 2, y: ROW_Y + CELL_H / 2, "text-anchor": "middle", "dominant-baseline": "central", class: "cell-offset" }),
+      kind === "next" ? "" : offset);
+    const record = byOffset.get(offset);
+    const tip = keyed(g, "title", "tip");
+    setText(tip, kind === "deleted" ? `offset ${offset}: deleted by retention`
+      : kind === "next" ? `offset ${offset}: the next record appended gets this offset`
+        : `offset ${offset}${record ? ` · key ${record.key ?? "(none)"} · value ${record.value ?? ""}` : ""}`);
+  }
+  prune(cells, keep);
+
+  // Markers: HW and LEO above, committed offset and log start below.
+  const markers = layer(svg, "markers");
+  const committed = groupId && state.groups && state.groups[groupId]
+    ? state.groups[groupId].offsets[`${topic}/${partitionId}`] : undefined;
+  drawMarker(markers, "leo", { x: markerX(log.leo, first), label: `LEO ${log.leo}`, tier: 0, below: false });
+  drawMarker(markers, "hw", { x: markerX(log.hw, first), label: `HW ${log.hw}`, tier: 1, below: false });
+  drawMarker(markers, "start", { x: markerX(log.log_start, first), label: `log start ${log.log_start}`, tier: 1, below: true });
+  if (committed !== undefined && committed !== null) {
+    drawMarker(markers, "committed", { x: markerX(committed, first), label: `committed ${committed} (${groupId})`, tier: 0, below: true });
+  } else {
+    prune(markers, new Set(["leo", "hw", "start"]));
+  }
+  svg.dataset.leo = String(log.leo);
+  svg.dataset.hw = String(log.hw);
+  svg.dataset.logStart = String(log.log_start);
+  svg.dataset.committed = committed === undefined || committed === null ? "" : String(committed);
+
+  // Readouts
+  const lag = committed === undefined || committed === null ? null : Math.max(0, log.hw - committed);
+  setText(layer(svg, "readout"),
+    `replicated below HW: ${Math.max(0, log.hw - log.log_start)} · waiting for followers: ${Math.max(0, log.leo - log.hw)}` +
+    (lag === null ? "" : ` · lag of ${groupId}: ${lag}`) +
+    ` · retention.ms ${formatMs(topicConfig(state, topic, "retention.ms", 604800000))}`);
+
+  // Records in flight to this partition's leader glide in from the producer.
+  const flights = layer(svg, "flights");
+  const leaderId = partition ? partition.leader : null;
+  const target = { x: cellX(log.leo, first) + CELL_W / 2, y: ROW_Y - 4 };
+  const moving = inflight(state, (m) => /produce/.test(m.message_kind) && !/response/.test(m.message_kind)
+    && brokerIdOf(m.target) === leaderId
+    && (!m.summary || m.summary.partition === undefined || m.summary.partition === `${topic}-${partitionId}`));
+  const keepFlights = new Set();
+  for (const m of moving) {
+    const f = options.reducedMotion ? 1 : flightFraction(m.sent_at_ms, m.arrive_at_ms, nowMs);
+    const p = pointAlong(PRODUCER, target, f);
+    keepFlights.add(String(m.message_id));
+    keyed(flights, "circle", m.message_id, { cx: p.x, cy: p.y, r: 7, class: "record-dot" });
+  }
+  prune(flights, keepFlights);
+}
