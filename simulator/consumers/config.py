@@ -8,6 +8,8 @@ how "slow processing" and the endless rebalance loop are staged.
 
 from __future__ import annotations
 
+import re
+
 from simulator.consumers.assignors import ASSIGNOR_CLASS_NAMES, ASSIGNORS, DEFAULT_STRATEGY
 from simulator.errors import SimulationError
 
@@ -113,8 +115,18 @@ def _validate_one(key: str, value):
     return value
 
 
+# Consumer names become actor ids (``consumer:<name>``): the same alphabet as producers.
+_CONSUMER_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,40}$")
+
+
+def check_consumer_name(name) -> str:
+    if not isinstance(name, str) or not _CONSUMER_NAME.match(name):
+        raise SimulationError("bad_name", "a consumer name is 1 to 40 letters, digits, '_' or '-'")
+    return name
+
+
 def check_name(kind: str, name) -> str:
-    """Consumer, group and topic names: short printable text (they are labels, never markup)."""
+    """Group and topic names: short printable text (they are labels, never markup)."""
     if not isinstance(name, str) or not name or len(name) > MAX_NAME_CHARS:
         raise SimulationError("bad_name", f"{kind} must be 1 to {MAX_NAME_CHARS} characters")
     if any(ch.isspace() or not ch.isprintable() for ch in name):

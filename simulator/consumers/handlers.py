@@ -11,7 +11,7 @@ from simulator import events as ev
 from simulator.commands import handles
 from simulator.consumers import coordinator
 from simulator.consumers.client import ConsumerClient
-from simulator.consumers.config import check_name, validate_configs
+from simulator.consumers.config import check_consumer_name, check_name, validate_configs
 from simulator.consumers.system import MAX_CONSUMERS, system
 from simulator.engine import on_event
 from simulator.errors import SimulationError
@@ -50,7 +50,7 @@ def _principal(principal) -> str:
 @handles(cmds.AddConsumer)
 def _apply_add_consumer(world, cmd: cmds.AddConsumer) -> None:
     sys_ = system(world)
-    name = check_name("consumer", cmd.consumer)
+    name = check_consumer_name(cmd.consumer)
     group = check_name("group", cmd.group)
     if name in sys_.consumers:
         raise SimulationError("consumer_exists", f"a consumer named {name!r} already exists")

@@ -3,12 +3,20 @@
 from simulator import Simulation
 
 
-def scenario(groups=(), partitions=3, topic_configs=None, acls=None, brokers=3):
+def scenario(
+    groups=(), partitions=3, topic_configs=None, acls=None, brokers=3, cluster_configs=None
+):
     data = {
         "name": "consumer-test",
-        "cluster": {"brokers": brokers, "controllers": 1},
-        "topics": [{"name": "orders", "partitions": partitions,
-                    "replication_factor": min(3, brokers), "configs": topic_configs or {}}],
+        "cluster": {"brokers": brokers, "controllers": 1, "configs": cluster_configs or {}},
+        "topics": [
+            {
+                "name": "orders",
+                "partitions": partitions,
+                "replication_factor": min(3, brokers),
+                "configs": topic_configs or {},
+            }
+        ],
         "producers": [{"name": "P", "configs": {}}],
         "consumer_groups": list(groups),
     }
@@ -18,8 +26,12 @@ def scenario(groups=(), partitions=3, topic_configs=None, acls=None, brokers=3):
 
 
 def group(name, consumers, topics=("orders",), **configs):
-    return {"group": name, "topics": list(topics), "configs": configs,
-            "consumers": [{"name": c} for c in consumers]}
+    return {
+        "group": name,
+        "topics": list(topics),
+        "configs": configs,
+        "consumers": [{"name": c} for c in consumers],
+    }
 
 
 def sim_with(groups=(), seed=7, **kwargs) -> Simulation:
@@ -27,8 +39,14 @@ def sim_with(groups=(), seed=7, **kwargs) -> Simulation:
 
 
 def produce(sim, count, value="v", key="k", fmt=None, partition=None):
-    command = {"type": "produce", "producer": "P", "topic": "orders", "value": value,
-               "key": key, "count": count}
+    command = {
+        "type": "produce",
+        "producer": "P",
+        "topic": "orders",
+        "value": value,
+        "key": key,
+        "count": count,
+    }
     if partition is not None:
         command["partition"] = partition
     return sim.apply(command)

@@ -21,8 +21,11 @@ def test_consumer_reads_what_was_produced_and_auto_commits_it():
 
 
 def test_max_poll_records_caps_each_poll_and_processing_takes_time_per_record():
-    configs = {"auto.offset.reset": "earliest", "max.poll.records": 10,
-               "processing.ms.per.record": 100}
+    configs = {
+        "auto.offset.reset": "earliest",
+        "max.poll.records": 10,
+        "processing.ms.per.record": 100,
+    }
     sim = sim_with([group("g", ["A"], **configs)], partitions=1)
     sim.advance(5_000)
     produce(sim, 25)
@@ -125,8 +128,9 @@ def test_reset_offsets_needs_an_inactive_group_and_writes_commits():
     assert sim.snapshot()["groups"] == before["groups"]
     sim.apply({"type": "remove_consumer", "consumer": "A"})
     sim.advance(1_000)
-    events = sim.apply({"type": "reset_offsets", "group": "g", "topic": "orders",
-                        "to": "offset", "offset": 2})
+    events = sim.apply(
+        {"type": "reset_offsets", "group": "g", "topic": "orders", "to": "offset", "offset": 2}
+    )
     commit = kinds(events, "offset_committed")[0]
     assert (commit.offset, commit.commit_kind, commit.consumer) == (2, "reset", None)
     sim.apply({"type": "add_consumer", "consumer": "B", "group": "g", "topics": ["orders"]})
@@ -137,8 +141,12 @@ def test_reset_offsets_needs_an_inactive_group_and_writes_commits():
 
 def test_slow_processing_beyond_max_poll_interval_loops_forever():
     """The guide's endless loop: kicked out, rejoin, same records again, never committed."""
-    configs = {"auto.offset.reset": "earliest", "max.poll.records": 10,
-               "processing.ms.per.record": 2_000, "max.poll.interval.ms": 15_000}
+    configs = {
+        "auto.offset.reset": "earliest",
+        "max.poll.records": 10,
+        "processing.ms.per.record": 2_000,
+        "max.poll.interval.ms": 15_000,
+    }
     sim = sim_with([group("g", ["A"], **configs)], partitions=1)
     sim.advance(5_000)
     produce(sim, 20)
@@ -156,42 +164,65 @@ def test_slow_processing_beyond_max_poll_interval_loops_forever():
     # The same first ten records, again and again; nothing ever committed past 0.
     assert len(polled) >= 3 and {e.records[0]["offset"] for e in polled} == {0}
     assert all(e.offset == 0 for e in kinds(events, "offset_committed"))
-    generations = [e.generation for e in kinds(events, "group_state_changed")
-                   if e.state == "Stable"]
+    generations = [
+        e.generation for e in kinds(events, "group_state_changed") if e.state == "Stable"
+    ]
     assert generations == sorted(generations) and len(generations) >= 3
 
 
 def test_raising_max_poll_interval_breaks_the_loop():
-    configs = {"auto.offset.reset": "earliest", "max.poll.records": 10,
-               "processing.ms.per.record": 2_000, "max.poll.interval.ms": 15_000}
+    configs = {
+        "auto.offset.reset": "earliest",
+        "max.poll.records": 10,
+        "processing.ms.per.record": 2_000,
+        "max.poll.interval.ms": 15_000,
+    }
     sim = sim_with([group("g", ["A"], **configs)], partitions=1)
     sim.advance(5_000)
     produce(sim, 20)
     sim.advance(30_000)
-    sim.apply({"type": "set_consumer_config", "consumer": "A",
-               "configs": {"max.poll.interval.ms": 60_000}})
+    sim.apply(
+        {
+            "type": "set_consumer_config",
+            "consumer": "A",
+            "configs": {"max.poll.interval.ms": 60_000},
+        }
+    )
     events = sim.advance(120_000)
     assert not kinds(events, "poll_timeout_expired")[1:]  # at most the one in flight
     assert group_snapshot(sim, "g")["committed"] == {"orders-0": 20}
 
 
 def test_read_committed_stops_at_the_last_stable_offset():
-    sim = sim_with([group("rc", ["A"], **{"auto.offset.reset": "earliest",
-                                          "isolation.level": "read_committed"}),
-                    group("ru", ["B"], **{"auto.offset.reset": "earliest"})], partitions=1)
-    sim.apply({"type": "add_producer", "producer": "T",
-               "configs": {"transactional.id": "tx-1"}})
+    sim = sim_with(
+        [
+            group(
+                "rc",
+                ["A"],
+                **{"auto.offset.reset": "earliest", "isolation.level": "read_committed"},
+            ),
+            group("ru", ["B"], **{"auto.offset.reset": "earliest"}),
+        ],
+        partitions=1,
+    )
+    sim.apply({"type": "add_producer", "producer": "T", "configs": {"transactional.id": "tx-1"}})
     sim.advance(5_000)
     sim.apply({"type": "begin_transaction", "producer": "T"})
     sim.apply({"type": "produce", "producer": "T", "topic": "orders", "value": "x", "count": 3})
     events = sim.advance(2_000)
-    seen = {e.consumer: e.count for e in kinds(events, "consumer_position_changed")
-            if e.reason == "poll"}
+    seen = {
+        e.consumer: e.count
+        for e in kinds(events, "consumer_position_changed")
+        if e.reason == "poll"
+    }
     assert seen == {"B": 3}  # read_uncommitted sees the open transaction's records
     sim.apply({"type": "commit_transaction", "producer": "T"})
     events = sim.advance(2_000)
-    seen = {e.consumer: e.count for e in kinds(events, "consumer_position_changed")
-            if e.reason == "poll"}
+    seen = {
+        e.consumer: e.count
+        for e in kinds(events, "consumer_position_changed")
+        if e.reason == "poll"
+    }
     assert seen.get("A") == 3
     # Both end past the commit marker.
     positions = {c["id"]: c["positions"]["orders-0"] for c in sim.snapshot()["consumers"]}

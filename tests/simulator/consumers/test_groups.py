@@ -1,8 +1,8 @@
 """Group membership: coordinator placement, joins, generations, rebalances, failures."""
 
-from simulator.consumers.assignors import java_string_hash
-
 from consumer_helpers import consumer, group, group_snapshot, kinds, sim_with
+
+from simulator.consumers.assignors import java_string_hash
 
 
 def test_coordinator_is_the_leader_of_the_groups_consumer_offsets_partition():
@@ -47,13 +47,15 @@ def test_members_beyond_the_partition_count_sit_idle():
 def test_a_joining_member_triggers_a_rebalance_and_a_new_generation():
     sim = sim_with([group("g", ["A"])])
     sim.advance(5_000)
-    events = sim.apply({"type": "add_consumer", "consumer": "B", "group": "g",
-                        "topics": ["orders"]})
+    events = sim.apply(
+        {"type": "add_consumer", "consumer": "B", "group": "g", "topics": ["orders"]}
+    )
     events += sim.advance(5_000)
     preparing = kinds(events, "group_state_changed")[0]
     assert preparing.state == "PreparingRebalance"
     assert preparing.log.startswith(
-        "Preparing to rebalance group g in state PreparingRebalance with old generation 1")
+        "Preparing to rebalance group g in state PreparingRebalance with old generation 1"
+    )
     assert group_snapshot(sim, "g")["generation"] == 2
     # Eager (default range): A gave up everything before rejoining.
     revoke = [e for e in kinds(events, "assignment_changed") if e.consumer == "A"][0]
@@ -83,7 +85,9 @@ def test_a_closed_consumer_leaves_at_once():
     events += sim.advance(1_000)
     removed = kinds(events, "member_removed")[0]
     assert removed.reason == "left"
-    assert "explicit `LeaveGroup` request; client reason: the consumer is being closed" in removed.log
+    assert "explicit `LeaveGroup` request; client reason: the consumer is being closed" in (
+        removed.log
+    )
     assert removed.at_ms - events[0].at_ms < 100
     assert [m["client"] for m in group_snapshot(sim, "g")["members"]] == ["A"]
 
@@ -102,8 +106,15 @@ def test_cooperative_rebalance_keeps_partitions_and_moves_them_in_two_steps():
     strategy = {"partition.assignment.strategy": ["cooperative-sticky"]}
     sim = sim_with([group("g", ["A"], **strategy)], partitions=4)
     sim.advance(5_000)
-    events = sim.apply({"type": "add_consumer", "consumer": "B", "group": "g",
-                        "topics": ["orders"], "configs": strategy})
+    events = sim.apply(
+        {
+            "type": "add_consumer",
+            "consumer": "B",
+            "group": "g",
+            "topics": ["orders"],
+            "configs": strategy,
+        }
+    )
     events += sim.advance(10_000)
     a_changes = [e for e in kinds(events, "assignment_changed") if e.consumer == "A"]
     # A never drops to nothing: it only revokes the two partitions that move.
@@ -113,8 +124,9 @@ def test_cooperative_rebalance_keeps_partitions_and_moves_them_in_two_steps():
     final = {c["id"]: c["assignment"] for c in sim.snapshot()["consumers"]}
     assert final == {"A": [["orders", 0], ["orders", 1]], "B": [["orders", 2], ["orders", 3]]}
     # Two rebalances: the first revokes, the second hands over.
-    generations = {e.generation for e in kinds(events, "group_state_changed")
-                   if e.state == "Stable"}
+    generations = {
+        e.generation for e in kinds(events, "group_state_changed") if e.state == "Stable"
+    }
     assert generations == {2, 3}
     assert group_snapshot(sim, "g")["rebalance_protocol"] == "cooperative"
 
