@@ -1,2 +1,9 @@
 """WebSocket routes, one thin consumer per socket kind."""
-websocket_urlpatterns: list = []
+from django.urls import re_path
+
+from learnkafka.sandbox.consumers import SandboxConsumer
+
+websocket_urlpatterns: list = [
+    # Any id shape reaches the consumer, which refuses bad ones with a clear error.
+    re_path(r"^ws/sandbox/(?P<public_id>[^/]{1,100})/$", SandboxConsumer.as_asgi()),
+]

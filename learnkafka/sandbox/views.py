@@ -1,17 +1,47 @@
 """Pages of the sandbox app: the playground."""
+import json
+
 from django.shortcuts import render
+
+from simulator.scenarios import load_scenario
 
 from .services import sandbox_for_request
 
 PLAYGROUND_SCENARIO = "playground"
-PRODUCERS = ("A", "B")
-BROKERS = (1, 2, 3)
 SPEEDS = ("0.25", "0.5", "1", "2", "4", "8")
+ACKS = ("0", "1", "all")
+SLOW_MS = 3000
+
+
+def _controls(scenario: dict) -> dict:
+    """Buttons' commands, derived from the scenario so they always match it."""
+    topic = scenario["topics"][0]["name"]
+    producers = [p["name"] for p in scenario.get("producers", [])]
+    groups = [g["group"] for g in scenario.get("consumer_groups", [])]
+    brokers = list(range(1, scenario["cluster"]["brokers"] + 1))
+    # The simulator has no "alter producer config": a producer's acks is changed
+    # the way an application does it, by closing it and creating it again.
+    acks = [
+        {"label": a, "commands": json.dumps([
+            c for p in producers for c in (
+                {"type": "remove_producer", "producer": p},
+                {"type": "add_producer", "producer": p, "configs": {"acks": a}},
+            )])}
+        for a in ACKS
+    ]
+    group_controls = [
+        {"name": g,
+         "add": json.dumps({"type": "add_consumer", "group": g, "topics": [topic]}),
+         "remove": json.dumps({"type": "remove_consumer"})}
+        for g in groups
+    ]
+    return {"topic": topic, "producers": producers, "brokers": brokers, "acks_choices": acks,
+            "groups": group_controls, "slow_ms": SLOW_MS}
 
 
 def playground(request):
     """This visitor's own live cluster (the same one on every visit)."""
     sandbox = sandbox_for_request(request=request, scenario=PLAYGROUND_SCENARIO)
-    return render(request, "sandbox/playground.html", {
-        "sandbox": sandbox, "producers": PRODUCERS, "brokers": BROKERS, "speeds": SPEEDS,
-    })
+    context = {"sandbox": sandbox, "speeds": SPEEDS,
+               **_controls(load_scenario(PLAYGROUND_SCENARIO))}
+    return render(request, "sandbox/playground.html", context)

@@ -83,7 +83,7 @@ function partitionsOf(topic) {
 }
 
 function isDown(broker) {
-  return broker && broker.state && broker.state !== "running";
+  return Boolean(broker && broker.state && broker.state !== "online");
 }
 
 function shortText(text, max) {
@@ -198,14 +198,16 @@ function renderReplicas(layer, state, topic, partitions, brokerId, brokerIndex, 
     const spec = replicaSpec(brokerIndex, p.partition);
     const leader = String(p.leader) === String(brokerId);
     const inIsr = p.isr.map(String).includes(String(brokerId));
-    const log = state.logs[`${topic.name}/${p.partition}/${brokerId}`] || { leo: 0, hw: 0, records: [] };
+    const log = state.logs[`${topic.name}/${p.partition}/${brokerId}`] || { leo: 0, hw: 0 };
+    // This replica's newest record: the partition's record just below its LEO.
+    const records = state.records[`${topic.name}/${p.partition}`] || [];
+    const last = [...records].reverse().find((r) => r.offset < log.leo) || null;
     const g = keyed.get(`P${p.partition}`, () => {
       const node = el("g", { class: "replica", tabindex: "0", role: "button" });
       node.append(el("rect", { rx: 6 }), el("text", { class: "role" }), el("text", { class: "offsets" }), el("text", { class: "last-record" }), el("title"));
       return node;
     });
     const role = leader ? "Leader" : "Follower";
-    const last = log.records.length ? log.records[log.records.length - 1] : null;
     const lastText = last ? `#${last.offset} ${last.key != null ? `${last.key}: ` : ""}${last.value ?? ""}` : "empty";
     setAttrs(g, {
       class: `replica ${leader ? "leader" : "follower"}${inIsr ? "" : " out-of-isr"}${down ? " down" : ""}`,
@@ -234,7 +236,7 @@ function renderControllers(layer, state, places) {
     const spec = controllerSpec(i, ids.length);
     const c = state.controllers[id];
     const active = String(state.activeController) === String(id);
-    const down = c.state && c.state !== "running";
+    const down = Boolean(c.state && c.state !== "running");
     const g = keyed.get(id, () => {
       const node = el("g", { class: "controller", tabindex: "0", role: "img" });
       node.append(el("circle"), el("text", { class: "title", "text-anchor": "middle" }), el("text", { class: "sub", "text-anchor": "middle" }));
@@ -273,28 +275,31 @@ function renderGroups(layer, state, places) {
     setAttrs(g, { "data-group": name });
     setAttrs(g.children[0], { x: spec.x, y: spec.y, width: spec.w, height: spec.h });
     setAttrs(g.children[1], { x: spec.x + 10, y: spec.y + 24 });
-    setText(g.children[1], shortText(name, 18));
+    setText(g.children[1], shortText(`Group ${name}`, 18));
     const members = keyedLayer(g.children[2]);
     Object.keys(group.members).sort().slice(0, 4).forEach((id, mi) => {
       const m = group.members[id];
       const ms = memberSpec(gi, mi);
-      const assigned = (m.assignment || []).map((a) => `P${a.partition ?? a}`);
-      const idle = assigned.length === 0;
+      const assigned = (m.assignment || []).map((a) => `P${a.partition}`);
+      const crashed = m.state === "crashed";
+      const idle = assigned.length === 0 && !crashed;
       const node = members.get(id, () => {
         const n = el("g", { class: "consumer", tabindex: "0", role: "button" });
         n.append(el("rect", { rx: 6 }), el("text", { class: "name" }), el("text", { class: "assigned" }));
         return n;
       });
       const label = id.replace(/^consumer:/, "");
+      const doing = crashed ? "crashed" : idle ? (m.state === "rebalancing" ? "joining…" : "idle: no partition")
+        : `${assigned.join(", ")}${m.state ? ` · ${m.state}` : ""}`;
       setAttrs(node, {
-        class: `consumer${idle ? " idle" : ""}`, "data-consumer": id,
-        "aria-label": `Consumer ${label} in ${name}: ${idle ? "idle, no partitions" : `reads ${assigned.join(", ")}`}`,
+        class: `consumer${idle ? " idle" : ""}${crashed ? " crashed" : ""}`, "data-consumer": `consumer:${label}`,
+        "data-status": m.state || "", "aria-label": `Consumer ${label} in group ${name}: ${doing}`,
       });
       setAttrs(node.children[0], { x: ms.x, y: ms.y, width: ms.w, height: ms.h });
       setAttrs(node.children[1], { x: ms.x + 8, y: ms.y + 15 });
       setText(node.children[1], shortText(label, 16));
       setAttrs(node.children[2], { x: ms.x + 8, y: ms.y + 30 });
-      setText(node.children[2], idle ? "idle" : assigned.join(", "));
+      setText(node.children[2], doing);
       places[id.startsWith("consumer:") ? id : `consumer:${id}`] = { x: ms.x, y: ms.y + ms.h / 2 };
     });
     members.sweep();

@@ -11,6 +11,9 @@
  *   [data-command='{"type":"produce",...}']  sends {"type":"command","command":...};
  *       data-command-inputs="key=#id,value=#id2" fills fields from inputs
  *       (an empty input leaves its field out).
+ *       data-new-consumer-in="<group>" fills `consumer` with a fresh name;
+ *       data-last-consumer-in="<group>" fills it with that group's last member.
+ *   [data-command-sequence='[{...}, {...}]']  sends each command in order
  *   [data-control="play|pause|step|reset|resync"]  sends {"type": <that>}
  *   select[data-control="speed"]           sends {"type":"speed","speed":<value>}
  *   [data-control="rewind"][data-rewind-ms="5000"]  rewinds by that many ms
@@ -81,14 +84,22 @@ export async function bootLive(root) {
   }
 
   root.addEventListener("click", (e) => {
-    const el = e.target.closest("[data-command], [data-control]");
+    const el = e.target.closest("[data-command], [data-command-sequence], [data-control]");
     if (!el || !root.contains(el) || el.tagName === "SELECT") return;
-    if (el.dataset.command) {
+    if (el.dataset.commandSequence) {
+      for (const command of JSON.parse(el.dataset.commandSequence)) send({ type: "command", command });
+    } else if (el.dataset.command) {
       const command = JSON.parse(el.dataset.command);
       for (const pair of (el.dataset.commandInputs || "").split(",").filter(Boolean)) {
         const [field, selector] = pair.split("=");
         const input = root.querySelector(selector);
         if (input && input.value !== "") command[field] = input.type === "number" ? Number(input.value) : input.value;
+      }
+      if (el.dataset.newConsumerIn) command.consumer = newConsumerName(state, el.dataset.newConsumerIn);
+      if (el.dataset.lastConsumerIn) {
+        const last = lastConsumerName(state, el.dataset.lastConsumerIn);
+        if (!last) { setText(root, "[data-live-error]", "That group has no consumer to remove."); return; }
+        command.consumer = last;
       }
       send({ type: "command", command });
     } else if (el.dataset.control === "rewind") {
@@ -121,9 +132,33 @@ export async function bootLive(root) {
   return handle;
 }
 
+const bareName = (id) => String(id).replace(/^consumer:/, "");
+
+function membersOf(state, group) {
+  return Object.keys((state.groups[group] || { members: {} }).members).map(bareName);
+}
+
+/** A consumer name not used anywhere yet: "<group>-c<n>". */
+export function newConsumerName(state, group) {
+  const taken = new Set(Object.keys(state.groups).flatMap((g) => membersOf(state, g)));
+  let n = membersOf(state, group).length + 1;
+  while (taken.has(`${group}-c${n}`)) n += 1;
+  return `${group}-c${n}`;
+}
+
+/** The group's most recently named consumer (the one "Remove consumer" removes). */
+export function lastConsumerName(state, group) {
+  const names = membersOf(state, group).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  return names.length ? names[names.length - 1] : null;
+}
+
 function syncControls(root, state) {
   for (const b of root.querySelectorAll("[data-control=play]")) b.setAttribute("aria-pressed", String(state.playing));
   for (const b of root.querySelectorAll("[data-control=pause]")) b.setAttribute("aria-pressed", String(!state.playing));
+  const acks = new Set(Object.values(state.producers).map((p) => String(p.configs.acks)));
+  for (const b of root.querySelectorAll("[data-acks]")) {
+    b.setAttribute("aria-pressed", String(acks.size === 1 && acks.has(b.dataset.acks)));
+  }
   const speed = root.querySelector("select[data-control=speed]");
   if (speed && document.activeElement !== speed) speed.value = String(state.speed);
 }

@@ -9,12 +9,16 @@
  *
  * The view (every diagram may rely on it):
  *   ready, now_ms, speed, playing, scenario, lastEventSeq, receivedAtWallMs
- *   brokers      {id: {id, state, slow_ms}}            state: running|crashed|isolated|fenced...
+ *   brokers      {id: {id, state, slow_ms}}            state: online|crashed|isolated|fenced
  *   controllers  {id: {id, state}}, activeController (id or null), controllerEpoch
- *   topics       {name: {name, configs, partitions: {p: {partition, replicas, leader, isr, leader_epoch}}}}
- *   logs         {"topic/p/broker": {leo, hw, log_start, records: [{offset, key, value}...] (last 50)}}
+ *   topics       {name: {name, internal, configs, partitions: {p: {partition, replicas, leader, isr, leader_epoch}}}}
+ *   logs         {"topic/p/broker": {leo, hw, log_start, role}}   one replica's log
+ *   records      {"topic/p": [record dicts, by offset]}  the last 50 the leaders wrote
  *   producers    {name: {name, configs}}
- *   groups       {group: {group, state, members: {consumerId: {id, group, state, assignment: [{topic, partition}]}}, offsets: {"topic/p": offset}}}
+ *   groups       {group: {group, state, generation, offsets: {"topic-p": committed},
+ *                 members: {name: {id (bare name, e.g. "1a"), group, state (the consumer's
+ *                 status: polling|processing|idle|rebalancing|stuck|crashed|error),
+ *                 assignment: [{topic, partition}], positions: {"topic-p": next offset}}}}}
  *   inflight     {message_id: {message_id, message_kind, source, target, sent_at_ms, arrive_at_ms, summary}}
  *   recent       the last 30 events (for narration and debugging)
  *   raw          the snapshot's `state` as the simulator sent it
@@ -27,7 +31,7 @@ export function initialState() {
   return {
     ready: false, now_ms: 0, speed: 1, playing: false, scenario: "", lastEventSeq: 0,
     receivedAtWallMs: 0, brokers: {}, controllers: {}, activeController: null, controllerEpoch: 0,
-    topics: {}, logs: {}, producers: {}, groups: {}, inflight: {}, recent: [], raw: {},
+    topics: {}, logs: {}, records: {}, producers: {}, groups: {}, inflight: {}, recent: [], raw: {},
   };
 }
 
@@ -63,7 +67,7 @@ function cloneForEvents(s) {
   return {
     ...s,
     brokers: { ...s.brokers }, controllers: { ...s.controllers }, topics: { ...s.topics },
-    logs: { ...s.logs }, producers: { ...s.producers }, groups: { ...s.groups },
+    logs: { ...s.logs }, records: { ...s.records }, producers: { ...s.producers }, groups: { ...s.groups },
     inflight: { ...s.inflight }, recent: s.recent.slice(-KEEP_RECENT),
   };
 }
@@ -71,52 +75,54 @@ function cloneForEvents(s) {
 const asList = (v) => (Array.isArray(v) ? v : v && typeof v === "object" ? Object.values(v) : []);
 const logKey = (topic, partition, broker) => `${topic}/${partition}/${broker}`;
 
-/** Normalise the simulator's snapshot (docs/events.md, "Snapshot") into the view. */
+/** Normalise the simulator's snapshot (docs/events.md, "The snapshot") into the view. */
 export function fromSnapshot(msg) {
   const s = initialState();
   const raw = msg.state || {};
   Object.assign(s, {
     ready: true, now_ms: msg.now_ms ?? raw.now_ms ?? 0, speed: msg.speed ?? 1,
-    playing: Boolean(msg.playing), scenario: msg.scenario || raw.scenario || "", raw,
+    playing: Boolean(msg.playing), scenario: msg.scenario || "", raw,
+    lastEventSeq: raw.last_seq ?? 0,
   });
-  for (const b of asList(raw.brokers)) s.brokers[b.id ?? b.broker] = { id: b.id ?? b.broker, state: b.state || "running", slow_ms: b.slow_ms || 0 };
-  const quorum = raw.controller || raw.controllers || {};
-  for (const c of asList(quorum.voters || quorum.nodes || (Array.isArray(quorum) ? quorum : []))) {
-    const id = typeof c === "object" ? (c.id ?? c.controller) : c;
-    s.controllers[id] = { id, state: (typeof c === "object" && c.state) || "running" };
-  }
-  s.activeController = quorum.active ?? quorum.leader ?? null;
+  for (const b of asList(raw.brokers)) s.brokers[b.id] = { id: b.id, state: b.state || "online", slow_ms: b.slow_ms || 0 };
+  const quorum = raw.controller || {};
+  for (const c of asList(quorum.quorum)) s.controllers[c.controller] = { id: c.controller, state: c.state || "running" };
+  s.activeController = quorum.active ?? null;
   s.controllerEpoch = quorum.epoch ?? 0;
   for (const t of asList(raw.topics)) {
-    const topic = { name: t.name ?? t.topic, configs: t.configs || {}, partitions: {} };
+    const topic = { name: t.name, internal: Boolean(t.internal), configs: t.configs || {}, partitions: {} };
     for (const p of asList(t.partitions)) {
       topic.partitions[p.partition] = {
         partition: p.partition, replicas: p.replicas || [], leader: p.leader ?? null,
         isr: p.isr || [], leader_epoch: p.leader_epoch ?? 0,
       };
-      for (const r of asList(p.logs || p.replica_logs)) {
-        s.logs[logKey(topic.name, p.partition, r.broker)] = {
-          leo: r.leo ?? 0, hw: r.high_watermark ?? r.hw ?? 0, log_start: r.log_start_offset ?? 0,
-          records: (r.records || []).slice(-KEEP_RECORDS),
+      for (const r of asList(p.replicas_state)) {
+        s.logs[logKey(t.name, p.partition, r.broker)] = {
+          leo: r.leo ?? 0, hw: r.high_watermark ?? 0, log_start: r.log_start_offset ?? 0, role: r.role || "",
         };
       }
+      s.records[`${t.name}/${p.partition}`] = (p.records || []).slice(-KEEP_RECORDS);
     }
     s.topics[topic.name] = topic;
   }
-  for (const p of asList(raw.producers)) s.producers[p.name ?? p.producer] = { name: p.name ?? p.producer, configs: p.configs || {} };
+  for (const p of asList(raw.producers)) s.producers[p.name] = { name: p.name, configs: p.configs || {} };
   for (const g of asList(raw.groups)) {
-    const group = { group: g.group ?? g.group_id ?? g.name, state: g.state || "", members: {}, offsets: { ...(g.offsets || g.committed || {}) } };
-    for (const m of asList(g.members)) {
-      const id = m.consumer ?? m.id ?? m.member;
-      group.members[id] = { id, group: group.group, state: m.state || "", assignment: m.assignment || [] };
-    }
-    s.groups[group.group] = group;
+    s.groups[g.group_id] = { group: g.group_id, state: g.state || "", generation: g.generation ?? 0, members: {}, offsets: { ...(g.committed || {}) } };
   }
-  for (const m of asList(raw.in_flight || raw.inflight || (raw.network && raw.network.in_flight))) {
-    s.inflight[m.message_id] = { ...m };
+  for (const c of asList(raw.consumers)) {
+    const g = s.groups[c.group] || (s.groups[c.group] = { group: c.group, state: "", generation: 0, members: {}, offsets: {} });
+    g.members[c.id] = {
+      id: c.id, group: c.group, state: c.status || "", assignment: (c.assignment || []).map(tpObject),
+      positions: { ...(c.positions || {}) },
+    };
+  }
+  for (const m of asList(raw.in_flight)) {
+    s.inflight[m.message_id] = { ...m, message_kind: m.message_kind ?? m.kind };
   }
   return s;
 }
+
+const tpObject = (tp) => (Array.isArray(tp) ? { topic: tp[0], partition: tp[1] } : tp);
 
 function topicPartition(state, e) {
   const topic = state.topics[e.topic];
@@ -129,7 +135,7 @@ function topicPartition(state, e) {
 
 function logOf(state, e) {
   const key = logKey(e.topic, e.partition, e.broker);
-  const log = { ...(state.logs[key] || { leo: 0, hw: 0, log_start: 0, records: [] }) };
+  const log = { ...(state.logs[key] || { leo: 0, hw: 0, log_start: 0, role: "" }) };
   state.logs[key] = log;
   return log;
 }
@@ -140,7 +146,7 @@ function setBroker(state, e, patch) {
 
 function group(state, e) {
   const id = e.group ?? e.group_id;
-  const g = state.groups[id] || { group: id, state: "", members: {}, offsets: {} };
+  const g = state.groups[id] || { group: id, state: "", generation: 0, members: {}, offsets: {} };
   state.groups[id] = { ...g, members: { ...g.members }, offsets: { ...g.offsets } };
   return state.groups[id];
 }
@@ -151,15 +157,6 @@ export function reduceEvent(state, e) {
   state.recent.push(e);
   const handler = HANDLERS[e.kind];
   if (handler) handler(state, e);
-  else if (e.consumer && (e.group || e.group_id)) genericMember(state, e);
-}
-
-function genericMember(state, e) {
-  const g = group(state, e);
-  const m = { ...(g.members[e.consumer] || { id: e.consumer, group: g.group, assignment: [] }) };
-  if (e.state) m.state = e.state;
-  if (e.assignment) m.assignment = e.assignment;
-  g.members[e.consumer] = m;
 }
 
 const HANDLERS = {
@@ -212,24 +209,52 @@ const HANDLERS = {
     if (p && !p.replicas.includes(e.broker)) p.replicas = [...p.replicas, e.broker];
   },
   records_appended(s, e) {
-    const log = logOf(s, e);
-    log.leo = e.leo;
-    if (e.records && e.records.length) log.records = [...log.records, ...e.records].slice(-KEEP_RECORDS);
+    logOf(s, e).leo = e.leo;
+    if (e.records && e.records.length) {
+      // A leader's append: offsets from base_offset on are these records now
+      // (after an unclean election a new leader may reuse offsets).
+      const key = `${e.topic}/${e.partition}`;
+      const kept = (s.records[key] || []).filter((r) => r.offset < e.base_offset);
+      s.records[key] = [...kept, ...e.records].slice(-KEEP_RECORDS);
+    }
   },
   high_watermark_changed(s, e) { logOf(s, e).hw = e.high_watermark; },
-  log_truncated(s, e) {
-    const log = logOf(s, e);
-    log.leo = e.leo;
-    log.records = log.records.filter((r) => r.offset < e.leo);
-  },
+  log_truncated(s, e) { logOf(s, e).leo = e.leo; },
   segments_deleted(s, e) {
-    const log = logOf(s, e);
-    log.log_start = e.log_start_offset;
-    log.records = log.records.filter((r) => r.offset >= e.log_start_offset);
+    logOf(s, e).log_start = e.log_start_offset;
+    const key = `${e.topic}/${e.partition}`;
+    if (s.records[key]) s.records[key] = s.records[key].filter((r) => r.offset >= e.log_start_offset);
   },
+  replica_role_changed(s, e) { logOf(s, e).role = e.role; },
   producer_added(s, e) { s.producers[e.producer] = { name: e.producer, configs: e.configs || {} }; },
   producer_removed(s, e) { delete s.producers[e.producer]; },
+  consumer_added(s, e) { member(s, e, { state: "joining", assignment: [], positions: {} }); },
+  consumer_removed(s, e) {
+    const g = group(s, e);
+    delete g.members[e.consumer];
+  },
+  consumer_crashed(s, e) { member(s, e, { state: "crashed" }); },
+  consumer_restarted(s, e) { member(s, e, { state: "rebalancing" }); },
+  consumer_status_changed(s, e) { member(s, e, { state: e.status }); },
+  assignment_changed(s, e) { member(s, e, { assignment: (e.assignment || []).map(tpObject) }); },
+  consumer_position_changed(s, e) {
+    const m = member(s, e, {});
+    m.positions = { ...m.positions, [`${e.topic}-${e.partition}`]: e.position };
+  },
+  group_state_changed(s, e) {
+    const g = group(s, e);
+    g.state = e.state;
+    g.generation = e.generation;
+  },
+  offset_committed(s, e) { group(s, e).offsets[`${e.topic}-${e.partition}`] = e.offset; },
 };
+
+function member(state, e, patch) {
+  const g = group(state, e);
+  const m = { ...(g.members[e.consumer] || { id: e.consumer, group: g.group, state: "", assignment: [], positions: {} }), ...patch };
+  g.members[e.consumer] = m;
+  return m;
+}
 
 /** Diagrams and other apps may teach the store new events without editing this file. */
 export function registerHandler(kind, fn) {

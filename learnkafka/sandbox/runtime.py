@@ -1,0 +1,304 @@
+"""Live simulations held in this server process, paced by the wall clock.
+
+The simulator knows no wall clock (docs/architecture.md §1); this module is the
+outer layer that turns wall time into simulated time: while a sandbox plays, a
+ticker advances it by `elapsed wall ms × speed` about every FRAME_MS and sends
+what happened as one `events` frame, so a fast simulation never floods a socket.
+
+A `LiveSandbox` is rebuilt on demand from its stored recipe (scenario, seed,
+command log, clock), so a restart or an eviction loses nothing. Everything that
+touches the simulation runs on the event loop between awaits, so a command and a
+tick never interleave.
+
+Subscribers are async callables `deliver(message: dict)` (one per open socket);
+each adds its own per-connection `seq` before sending.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from channels.db import database_sync_to_async
+
+from simulator import Simulation, SimulationError
+from simulator.commands import command_from_dict, command_to_dict
+from simulator.events import event_to_dict
+from simulator.scenarios import load_scenario, scenario_names
+
+from . import services
+from .models import Sandbox
+
+log = logging.getLogger(__name__)
+
+FRAME_MS = 33                 # one coalesced frame of events, about 30 per second
+CLOCK_FRAME_MS = 250          # a frame is sent at least this often while playing
+SAVE_CLOCK_EVERY_MS = 2000    # persist the clock this often while playing
+IDLE_EVICT_S = 600            # a sandbox nobody watches leaves memory after this
+MAX_LIVE = 300                # at most this many simulations in memory
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+MAX_LOG_COMMANDS = 5000       # more commands than this are refused (bounds rebuild time)
+
+Deliver = Callable[[dict], Awaitable[None]]
+
+
+class RuntimeError_(Exception):
+    """A control request that cannot be honoured; carries a protocol error code."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _log_entries_to_commands(entries: list[dict]) -> list[tuple[int, object]]:
+    return [(int(e["at_ms"]), command_from_dict(e["command"])) for e in entries]
+
+
+@dataclass
+class LiveSandbox:
+    """One learner's running simulation plus its pacing state."""
+
+    public_id: str
+    scenario: str
+    seed: int
+    sim: Simulation
+    speed: float = 1.0
+    playing: bool = True
+    subscribers: set = field(default_factory=set)
+    last_active: float = field(default_factory=time.monotonic)
+    _ticker: asyncio.Task | None = None
+    _carry_ms: float = 0.0
+    _last_wall: float = 0.0
+    _last_sent_wall: float = 0.0
+    _last_saved_wall: float = 0.0
+
+    # ---- building --------------------------------------------------------
+
+    @classmethod
+    def from_row(cls, row: Sandbox) -> LiveSandbox:
+        scenario = load_scenario(row.scenario)
+        if row.command_log or row.now_ms:
+            sim = Simulation.rebuild(
+                scenario, row.seed, _log_entries_to_commands(row.command_log), row.now_ms
+            )
+        else:
+            sim = Simulation(scenario, seed=row.seed)
+        return cls(public_id=row.public_id, scenario=row.scenario, seed=row.seed, sim=sim,
+                   speed=row.speed if row.speed in SPEEDS else 1.0, playing=row.playing)
+
+    # ---- messages --------------------------------------------------------
+
+    def snapshot_message(self) -> dict:
+        return {"type": "snapshot", "sandbox": self.public_id, "scenario": self.scenario,
+                "now_ms": self.sim.now_ms, "speed": self.speed, "playing": self.playing,
+                "state": self.sim.snapshot()}
+
+    def status_message(self) -> dict:
+        return {"type": "status", "now_ms": self.sim.now_ms, "speed": self.speed,
+                "playing": self.playing}
+
+    def events_message(self, events: list) -> dict:
+        return {"type": "events", "now_ms": self.sim.now_ms,
+                "events": [event_to_dict(e) for e in events]}
+
+    async def broadcast(self, message: dict) -> None:
+        for deliver in list(self.subscribers):
+            try:
+                await deliver(message)
+            except Exception:  # one broken socket must not stop the others
+                log.exception("dropping a subscriber of sandbox %s", self.public_id)
+                self.subscribers.discard(deliver)
+        self._last_sent_wall = time.monotonic()
+
+    # ---- subscribing -----------------------------------------------------
+
+    def attach(self, deliver: Deliver) -> None:
+        self.subscribers.add(deliver)
+        self.touch()
+        self._ensure_ticker()
+
+    async def detach(self, deliver: Deliver) -> None:
+        self.subscribers.discard(deliver)
+        self.touch()
+        if not self.subscribers:
+            self._stop_ticker()
+            await self.save_clock()
+
+    def touch(self) -> None:
+        self.last_active = time.monotonic()
+
+    # ---- pacing ----------------------------------------------------------
+
+    def _ensure_ticker(self) -> None:
+        if self.playing and self.subscribers and (self._ticker is None or self._ticker.done()):
+            now = time.monotonic()
+            self._last_wall = self._last_sent_wall = self._last_saved_wall = now
+            self._carry_ms = 0.0
+            self._ticker = asyncio.get_running_loop().create_task(self._run())
+
+    def _stop_ticker(self) -> None:
+        if self._ticker is not None and not self._ticker.done():
+            self._ticker.cancel()
+        self._ticker = None
+
+    async def _run(self) -> None:
+        while self.playing and self.subscribers:
+            await asyncio.sleep(FRAME_MS / 1000)
+            await self.tick()
+
+    async def tick(self) -> None:
+        """Advance by the wall time since the last tick × speed; send one frame."""
+        now = time.monotonic()
+        self._carry_ms += (now - self._last_wall) * 1000 * self.speed
+        self._last_wall = now
+        whole_ms = int(self._carry_ms)
+        self._carry_ms -= whole_ms
+        events = self.sim.advance(whole_ms) if whole_ms > 0 else []
+        if events or (now - self._last_sent_wall) * 1000 >= CLOCK_FRAME_MS:
+            await self.broadcast(self.events_message(events))
+        if (now - self._last_saved_wall) * 1000 >= SAVE_CLOCK_EVERY_MS:
+            self._last_saved_wall = now
+            await self.save_clock()
+
+    # ---- learner requests ------------------------------------------------
+
+    async def apply_command(self, command: dict) -> None:
+        """Validate and apply one simulator command; record it once accepted."""
+        if len(self.sim.command_log) >= MAX_LOG_COMMANDS:
+            raise RuntimeError_("log_full", "This sandbox has too many commands; reset it.")
+        try:
+            cmd = command_from_dict(command)
+            events = self.sim.apply(cmd)
+        except SimulationError as err:
+            raise RuntimeError_(err.code, err.message) from err
+        self.touch()
+        at_ms = self.sim.command_log[-1][0] if self.sim.command_log else self.sim.now_ms
+        await database_sync_to_async(services.sandbox_record_command)(
+            public_id=self.public_id, at_ms=at_ms, command=command_to_dict(cmd),
+            now_ms=self.sim.now_ms)
+        await self.broadcast(self.events_message(events))
+
+    async def play(self) -> None:
+        self.playing = True
+        self._ensure_ticker()
+        await self._status_changed()
+
+    async def pause(self) -> None:
+        if self.playing:
+            await self.tick()  # account for the wall time up to this instant
+        self.playing = False
+        self._stop_ticker()
+        await self._status_changed()
+
+    async def set_speed(self, speed) -> None:
+        if isinstance(speed, bool) or not isinstance(speed, int | float) or speed not in SPEEDS:
+            raise RuntimeError_("bad_speed", f"Speed must be one of {', '.join(map(str, SPEEDS))}.")
+        if self.playing:
+            await self.tick()  # time so far ran at the old speed
+        self.speed = float(speed)
+        await self._status_changed()
+
+    async def step(self) -> None:
+        """Jump to the next scheduled happening (pauses first, like a debugger)."""
+        if self.playing:
+            await self.pause()
+        events = self.sim.step()
+        await self.broadcast(self.events_message(events))
+        await self.save_clock()
+
+    async def rewind(self, to_ms) -> None:
+        """Go back to simulated time `to_ms`: commands after it are forgotten."""
+        now_ms = self.sim.now_ms
+        if not isinstance(to_ms, int) or isinstance(to_ms, bool) or not 0 <= to_ms <= now_ms:
+            raise RuntimeError_("bad_time", f"to_ms must be an integer from 0 to {now_ms}.")
+        kept = [(at, cmd) for at, cmd in self.sim.command_log if at <= to_ms]
+        await self._replace(self.scenario, kept, to_ms)
+
+    async def reset(self) -> None:
+        await self._replace(self.scenario, [], 0)
+
+    async def load(self, name) -> None:
+        if not isinstance(name, str) or name not in scenario_names():
+            raise RuntimeError_("unknown_scenario", f"There is no scenario called {name!r}.")
+        await self._replace(name, [], 0)
+
+    async def _replace(self, scenario_name: str, kept: list, to_ms: int) -> None:
+        scenario = load_scenario(scenario_name)
+        if kept or to_ms:
+            self.sim = Simulation.rebuild(scenario, self.seed, kept, to_ms)
+        else:
+            self.sim = Simulation(scenario, seed=self.seed)
+        self.scenario = scenario_name
+        self._carry_ms = 0.0
+        self._last_wall = time.monotonic()
+        await database_sync_to_async(services.sandbox_replace_history)(
+            public_id=self.public_id, scenario=scenario_name,
+            command_log=[{"at_ms": at, "command": command_to_dict(c)} for at, c in kept],
+            now_ms=self.sim.now_ms)
+        await self.broadcast(self.snapshot_message())
+
+    async def _status_changed(self) -> None:
+        await self.save_clock()
+        await self.broadcast(self.status_message())
+
+    async def save_clock(self) -> None:
+        await database_sync_to_async(services.sandbox_save_clock)(
+            public_id=self.public_id, now_ms=self.sim.now_ms, speed=self.speed,
+            playing=self.playing)
+
+
+class Registry:
+    """The live sandboxes of this process, by public id, with idle eviction and a cap."""
+
+    def __init__(self, *, max_live: int = MAX_LIVE, idle_evict_s: float = IDLE_EVICT_S):
+        self.max_live = max_live
+        self.idle_evict_s = idle_evict_s
+        self._live: dict[str, LiveSandbox] = {}
+        self._lock = asyncio.Lock()
+
+    def __contains__(self, public_id: str) -> bool:
+        return public_id in self._live
+
+    def __len__(self) -> int:
+        return len(self._live)
+
+    async def get(self, row: Sandbox) -> LiveSandbox:
+        """The live simulation for `row`, rebuilt from its recipe if not in memory."""
+        async with self._lock:
+            live = self._live.get(row.public_id)
+            if live is None:
+                await self._make_room()
+                live = LiveSandbox.from_row(row)
+                self._live[row.public_id] = live
+            live.touch()
+            return live
+
+    async def _make_room(self) -> None:
+        now = time.monotonic()
+        for live in [v for v in self._live.values()
+                     if not v.subscribers and now - v.last_active > self.idle_evict_s]:
+            await self.evict(live.public_id)
+        if len(self._live) >= self.max_live:
+            unwatched = sorted((v for v in self._live.values() if not v.subscribers),
+                               key=lambda v: v.last_active)
+            if not unwatched:
+                raise RuntimeError_("server_busy", "Too many live sandboxes; try again soon.")
+            await self.evict(unwatched[0].public_id)
+
+    async def evict(self, public_id: str) -> None:
+        live = self._live.pop(public_id, None)
+        if live is not None:
+            live._stop_ticker()
+            await live.save_clock()
+
+    def clear(self) -> None:
+        """Forget every live simulation, as a server restart would (tests use this)."""
+        for live in self._live.values():
+            live._stop_ticker()
+        self._live.clear()
+
+
+registry = Registry()

@@ -1,0 +1,257 @@
+"""The sandbox socket as docs/protocol.md describes it, through the real ASGI stack
+(origin check, session middleware, router, consumer, runtime, simulator)."""
+import json
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.sessions.backends.db import SessionStore
+
+from learnkafka.asgi import application
+from learnkafka.sandbox.models import Sandbox
+from learnkafka.sandbox.runtime import registry
+from simulator.partitioners import partition_for_key
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+ORIGIN = (b"origin", b"http://127.0.0.1")
+TOPIC = "orders"
+
+
+@database_sync_to_async
+def new_session() -> str:
+    store = SessionStore()
+    store.create()
+    return store.session_key
+
+
+@pytest.fixture(autouse=True)
+def fresh_registry():
+    registry.clear()
+    yield
+    registry.clear()
+
+
+class Client:
+    """A WebsocketCommunicator that checks every server message's seq as it reads."""
+
+    def __init__(self, path: str, session_key: str | None, origin=ORIGIN):
+        headers = [origin] if origin else []
+        if session_key:
+            headers.append((b"cookie", f"sessionid={session_key}".encode()))
+        self.comm = WebsocketCommunicator(application, path, headers=headers)
+        self.seq = 0
+
+    async def connect(self):
+        return await self.comm.connect()
+
+    async def receive(self, timeout=3):
+        message = json.loads(await self.comm.receive_from(timeout=timeout))
+        assert message["seq"] == self.seq + 1, "server seq must grow by exactly one"
+        self.seq = message["seq"]
+        return message
+
+    async def receive_type(self, kind: str, timeout=3):
+        """Next message of `kind`, skipping clock-tick/event frames in between."""
+        while True:
+            message = await self.receive(timeout)
+            if message["type"] == kind:
+                return message
+            assert message["type"] == "events", message
+
+    async def send(self, obj):
+        await self.comm.send_to(text_data=json.dumps(obj))
+
+    async def close(self):
+        await self.comm.disconnect()
+
+
+async def open_paused(session_key, public_id="abcdefghijklmnopqrstuvwx"):
+    client = Client(f"/ws/sandbox/{public_id}/", session_key)
+    connected, _ = await client.connect()
+    assert connected
+    snapshot = await client.receive()
+    assert snapshot["type"] == "snapshot"
+    await client.send({"type": "pause"})
+    status = await client.receive_type("status")
+    assert status["playing"] is False
+    return client, snapshot
+
+
+async def test_the_first_message_is_a_full_snapshot_with_seq_1():
+    client = Client("/ws/sandbox/abcdefghijklmnopqrstuvwx/", await new_session())
+    connected, _ = await client.connect()
+    assert connected
+    first = await client.receive()
+    assert first["type"] == "snapshot" and first["seq"] == 1
+    assert first["sandbox"] == "abcdefghijklmnopqrstuvwx"
+    assert first["scenario"] == "playground"
+    assert isinstance(first["state"], dict) and first["state"]
+    assert {"now_ms", "speed", "playing"} <= first.keys()
+    await client.close()
+
+
+async def test_connecting_to_a_new_id_creates_a_sandbox_owned_by_that_session():
+    session = await new_session()
+    client, _ = await open_paused(session)
+    row = await database_sync_to_async(Sandbox.objects.get)(public_id="abcdefghijklmnopqrstuvwx")
+    assert row.owner_session_key == session
+    await client.close()
+
+
+async def test_a_command_answers_with_events_in_simulator_order_and_is_logged():
+    client, _ = await open_paused(await new_session())
+    await client.send({"type": "command", "command": {
+        "type": "produce", "producer": "A", "topic": TOPIC, "key": "customer-42", "value": "hi"}})
+    frame = await client.receive_type("events")
+    seqs = [e["seq"] for e in frame["events"]]
+    assert seqs and seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    # Step until the record reaches a leader's log: each step is one more frame.
+    appended = []
+    for _ in range(40):
+        appended = [e for e in frame["events"] if e["kind"] == "records_appended" and e["records"]]
+        if appended:
+            break
+        await client.send({"type": "step"})
+        frame = await client.receive_type("events")
+    assert appended, "the produced record never reached a leader"
+    assert appended[0]["partition"] == partition_for_key("customer-42", 3)[0]
+    row = await database_sync_to_async(Sandbox.objects.get)(public_id="abcdefghijklmnopqrstuvwx")
+    assert [e["command"]["key"] for e in row.command_log] == ["customer-42"]
+    await client.close()
+
+
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        ("not json", "bad_json"),
+        ("[1, 2]", "bad_message"),
+        ('{"no": "type"}', "bad_message"),
+        ('{"type": "fly"}', "unknown_type"),
+        ('{"type": "command", "command": "produce"}', "bad_command"),
+        ('{"type": "command", "command": {"type": "teleport"}}', "bad_command"),
+        ('{"type": "command", "command": {"type": "crash_broker", "broker": 99}}', None),
+        ('{"type": "speed", "speed": 3}', "bad_speed"),
+        ('{"type": "speed", "speed": true}', "bad_speed"),
+        ('{"type": "rewind", "to_ms": -1}', "bad_time"),
+        ('{"type": "rewind", "to_ms": "soon"}', "bad_time"),
+        ('{"type": "load_scenario", "name": "../../etc/passwd"}', "unknown_scenario"),
+    ],
+)
+async def test_bad_input_gets_an_error_changes_nothing_and_keeps_the_socket_open(raw, code):
+    client, before = await open_paused(await new_session())
+    await client.comm.send_to(text_data=raw)
+    error = await client.receive_type("error")
+    assert error["message"]
+    if code:
+        assert error["code"] == code
+    await client.send({"type": "resync"})
+    after = await client.receive_type("snapshot")
+    assert after["state"] == (await _paused_state(client))["state"]
+    row = await database_sync_to_async(Sandbox.objects.get)(public_id="abcdefghijklmnopqrstuvwx")
+    assert row.command_log == []
+    assert before["scenario"] == after["scenario"]
+    await client.close()
+
+
+async def _paused_state(client):
+    await client.send({"type": "resync"})
+    return await client.receive_type("snapshot")
+
+
+async def test_an_oversized_message_is_refused_unread():
+    client, _ = await open_paused(await new_session())
+    await client.send({"type": "command", "command": {
+        "type": "produce", "producer": "A", "topic": TOPIC, "value": "x" * 70_000}})
+    error = await client.receive_type("error")
+    assert error["code"] == "too_large"
+    row = await database_sync_to_async(Sandbox.objects.get)(public_id="abcdefghijklmnopqrstuvwx")
+    assert row.command_log == []
+    await client.close()
+
+
+async def test_a_flood_gets_one_error_and_its_excess_is_dropped():
+    client, _ = await open_paused(await new_session())
+    for _ in range(200):
+        await client.send({"type": "resync"})
+    replies = []
+    while not await client.comm.receive_nothing(timeout=0.5):
+        replies.append(await client.receive())
+    errors = [r for r in replies if r["type"] == "error"]
+    snapshots = [r for r in replies if r["type"] == "snapshot"]
+    assert [e["code"] for e in errors] == ["rate_limited"]
+    assert 30 <= len(snapshots) < 100, "a burst is served, the rest of the flood is not"
+    await client.close()
+
+
+async def test_another_session_cannot_open_my_sandbox():
+    mine, _ = await open_paused(await new_session())
+    stranger = Client("/ws/sandbox/abcdefghijklmnopqrstuvwx/", await new_session())
+    connected, _ = await stranger.connect()
+    assert connected
+    refusal = await stranger.receive()
+    assert refusal["type"] == "error" and refusal["code"] == "forbidden"
+    assert "state" not in refusal
+    closed = await stranger.comm.receive_output(timeout=2)
+    assert closed["type"] == "websocket.close" and closed["code"] == 4403
+    # ...and my sandbox did not notice anything.
+    await mine.send({"type": "resync"})
+    assert (await mine.receive_type("snapshot"))["sandbox"] == "abcdefghijklmnopqrstuvwx"
+    await mine.close()
+
+
+async def test_two_learners_commands_never_reach_each_other():
+    alice, _ = await open_paused(await new_session(), "alice-sandbox-0000000000")
+    bob, bob_before = await open_paused(await new_session(), "bob-sandbox-000000000000")
+    await alice.send({"type": "command", "command": {"type": "crash_broker", "broker": 1}})
+    crash = await alice.receive_type("events")
+    assert any(e["kind"] == "broker_crashed" for e in crash["events"])
+    await bob.send({"type": "resync"})
+    bob_after = await bob.receive_type("snapshot")
+    assert bob_after["state"] == bob_before["state"] or bob_after["now_ms"] >= bob_before["now_ms"]
+    assert json.dumps(bob_after["state"]).count('"crashed"') == 0
+    await alice.close()
+    await bob.close()
+
+
+async def test_a_socket_without_a_session_is_told_to_load_the_page():
+    client = Client("/ws/sandbox/abcdefghijklmnopqrstuvwx/", None)
+    connected, _ = await client.connect()
+    assert connected
+    assert (await client.receive())["code"] == "no_session"
+    closed = await client.comm.receive_output(timeout=2)
+    assert closed["code"] == 4401
+    assert not await database_sync_to_async(Sandbox.objects.exists)()
+
+
+async def test_a_socket_from_a_foreign_origin_is_rejected():
+    client = Client("/ws/sandbox/abcdefghijklmnopqrstuvwx/", await new_session(),
+                    origin=(b"origin", b"http://evil.example"))
+    connected, _ = await client.connect()
+    assert not connected
+
+
+async def test_a_sandbox_survives_a_server_restart():
+    session = await new_session()
+    client, _ = await open_paused(session)
+    for key in ["k1", "k2", "k3"]:
+        await client.send({"type": "command", "command": {
+            "type": "produce", "producer": "A", "topic": TOPIC, "key": key, "value": key}})
+        await client.receive_type("events")
+    for _ in range(10):
+        await client.send({"type": "step"})
+        await client.receive_type("events")
+    await client.send({"type": "resync"})
+    before = await client.receive_type("snapshot")
+    await client.close()
+
+    registry.clear()  # the process forgets every live simulation, as a restart does
+    assert "abcdefghijklmnopqrstuvwx" not in registry
+
+    again = Client("/ws/sandbox/abcdefghijklmnopqrstuvwx/", session)
+    assert (await again.connect())[0]
+    after = await again.receive()
+    assert after["type"] == "snapshot"
+    assert after["now_ms"] == before["now_ms"]
+    assert after["state"] == before["state"]
+    await again.close()
