@@ -88,6 +88,8 @@ def card_context(
         "section_title": section_title,
         "total": len(bank.questions),
         "step_title": step_title(question.lesson, question.step),
+        # A checkpoint on the very step that teaches it needs no link to itself.
+        "on_lesson_step": next_url.split("#")[0].split("?")[0] == question.lesson_url,
         "post_url": reverse("quizzes:question", args=[bank.slug, question.id]),
         "bank_url": reverse("quizzes:bank", args=[bank.slug]),
         "next_question": following,

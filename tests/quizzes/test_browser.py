@@ -7,7 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
+# transaction=True: the Daphne server must see this run's test database, and
+# pytest-django only sets one up when a collected test asks for database access.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BANK = "/quizzes/kafka-basics"
 RIGHT_ORDER = ["serialize", "send", "append", "replicate", "ack", "consume"]
 
@@ -114,7 +116,7 @@ def expected_target(question_id: str) -> str:
     return answer
 
 
-def test_click_the_replica_out_of_the_isr(live_url, page, screenshot, transactional_db):
+def test_click_the_replica_out_of_the_isr(live_url, page, screenshot):
     errors = console_errors(page)
     page.goto(f"{live_url}{BANK}/click-out-of-isr/")
     diagram = page.locator("[data-quiz-diagram]")
@@ -144,3 +146,26 @@ def test_click_the_replica_out_of_the_isr(live_url, page, screenshot, transactio
     expect(feedback).to_contain_text("replica.lag.time.max.ms")
     screenshot(page, "feedback")
     assert errors == [], errors
+
+
+def test_a_checkpoint_in_a_lesson_step_is_answered_in_place(live_url, page, screenshot):
+    """The `quiz_question` component inside a lesson step: htmx swaps the feedback
+    in, the learner stays on the lesson, and the quiz counts the answer."""
+    errors = console_errors(page)
+    page.goto(f"{live_url}/lessons/kafka-basics/architecture/")
+    card = page.locator('[data-quiz-card][data-question-id="metadata-home"]')
+    expect(card).to_be_visible()
+    card.locator('input[name="choice"][value="kraft"]').check()
+    card.get_by_role("button", name="Check answer").click()
+    feedback = page.locator(
+        '[data-quiz-card][data-question-id="metadata-home"] [data-quiz-feedback]'
+    )
+    expect(feedback).to_have_attribute("data-correct", "true")
+    expect(feedback).to_contain_text("since Kafka 4.0")
+    assert page.url.endswith("/lessons/kafka-basics/architecture/")
+    screenshot(page, "checkpoint")
+    page.goto(f"{live_url}{BANK}/")
+    expect(page.locator('[data-question-id="metadata-home"]')).to_have_attribute(
+        "data-state", "right"
+    )
+    assert [e for e in errors if "WebSocket" not in e] == [], errors

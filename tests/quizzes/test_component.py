@@ -36,7 +36,7 @@ def test_renders_the_question_form_posting_to_the_quiz_with_a_way_back():
 
 
 def test_shows_the_stored_feedback_once_answered():
-    request = lesson_request()
+    request = lesson_request("/lessons/kafka-basics/config/")
     attempt = services.attempt_get_or_start(
         learner_key=learner_key_for(request), bank_slug="kafka-basics"
     )
@@ -65,3 +65,23 @@ def test_assets_can_be_left_out():
 
 def test_without_a_request_it_renders_nothing():
     assert Template(TEMPLATE).render(Context({})).strip() == ""
+
+
+def test_feedback_links_to_the_lesson_step_unless_it_is_on_that_step():
+    request = lesson_request("/lessons/kafka-basics/architecture/")
+    attempt = services.attempt_get_or_start(
+        learner_key=learner_key_for(request), bank_slug="kafka-basics"
+    )
+    from django.http import QueryDict
+
+    services.answer_submit(
+        attempt=attempt, question_id="acks-default", data=QueryDict("choice=all")
+    )
+    services.answer_submit(
+        attempt=attempt, question_id="metadata-home", data=QueryDict("choice=kraft")
+    )
+    elsewhere = render(request)
+    assert 'class="quiz-lesson-link" href="/lessons/kafka-basics/acks/"' in elsewhere
+    source = '{% component "quiz_question" bank="kafka-basics" question_id="metadata-home" / %}'
+    here = render(request, source)
+    assert "Right." in here and "quiz-lesson-link" not in here
