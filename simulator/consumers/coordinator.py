@@ -188,8 +188,23 @@ def _complete_join(world, group: Group) -> None:
         _reset_session(world, group, member)
 
 
+def _removal_reason(member: Member, reason: str, leave_reason: str | None) -> str:
+    """The reason Kafka's coordinator gives in "Preparing to rebalance ..."."""
+    if reason == "session_timeout":
+        return f"removing member {member.member_id} on heartbeat expiration"
+    if leave_reason is not None:
+        return f"removing member {member.member_id} on LeaveGroup; client reason: {leave_reason}"
+    return f"removing member {member.member_id} ({reason})"
+
+
 def _remove_member(
-    world, group: Group, member: Member, reason: str, log: str, rebalance: bool = True
+    world,
+    group: Group,
+    member: Member,
+    reason: str,
+    log: str,
+    rebalance: bool = True,
+    leave_reason: str | None = None,
 ) -> None:
     world.cancel(member.session_timer)
     del group.members[member.member_id]
@@ -208,7 +223,7 @@ def _remove_member(
     if not rebalance:
         return
     if group.state in ("Stable", "CompletingRebalance"):
-        _prepare_rebalance(world, group, f"removing member {member.member_id} ({reason})")
+        _prepare_rebalance(world, group, _removal_reason(member, reason, leave_reason))
     elif group.state == "PreparingRebalance":
         _maybe_complete_join(world, group)
 
@@ -493,6 +508,7 @@ def _on_leave_group(broker, message) -> None:
         b.get("reason_code", "left"),
         f"[Group {group.group_id}] Dynamic member {member.member_id} has left group "
         f"through explicit `LeaveGroup` request; client reason: {b['reason']}",
+        leave_reason=b["reason"],
     )
 
 
