@@ -14,7 +14,7 @@ live_url        (session) "http://127.0.0.1:<port>": Daphne serving learnkafka
                 same rows. Depends on `django_db_setup`; a browser test that reads
                 or writes the ORM should also request `transactional_db` (the
                 server cannot see rows inside an uncommitted test transaction).
-                The server's log goes to test-artifacts/daphne.log.
+                The server's log goes to test-artifacts/daphne-<pid>.log.
 page            (function, from pytest-playwright) a fresh Chromium page in a fresh
                 context (so a fresh session cookie). Chromium is /usr/bin/chromium,
                 launched with sandbox/GPU/network-noise flags off.
@@ -86,7 +86,7 @@ def live_url(django_db_setup, django_db_blocker):
     db_name = connection.settings_dict["NAME"]
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / "daphne.log"
+    log_path = ARTIFACTS / f"daphne-{os.getpid()}.log"
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="learnkafka.settings",

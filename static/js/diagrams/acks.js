@@ -11,12 +11,12 @@
  */
 import { flightFraction, keyed, layer, lerp, prune, setText } from "./geometry.js";
 import { batchesOf, survival } from "./produce-tracking.js";
-import { brokerIdOf, formatMs, inflight, logOf, partitionOf, topicConfig } from "./lesson-state.js";
+import { brokerIdOf, formatMs, inflight, isDown, logOf, partitionOf, topicConfig } from "./lesson-state.js";
 
 export const LANE_H = 118;
 export const FIRST_LANE_Y = 52;
 export const PRODUCER_X = 110;
-export const REPLICA_X = [300, 420, 540];
+export const REPLICA_X = [330, 455, 580];
 
 export function laneY(index) {
   return FIRST_LANE_Y + index * LANE_H;
@@ -25,8 +25,8 @@ export function laneY(index) {
 /** One sentence for what the producer of a lane was last told, and whether it still holds. */
 export function laneVerdict(acks, latest, fate, isr, minIsr) {
   if (!latest) return { text: "Nothing sent yet.", tone: "idle" };
-  if (latest.error) {
-    const why = /NotEnoughReplicas/.test(latest.error)
+  if (latest.error && latest.acked_at_ms == null) {
+    const why = /NOT_ENOUGH_REPLICAS|NotEnoughReplicas/i.test(latest.error)
       ? ` ISR {${isr.join(", ")}} is smaller than min.insync.replicas=${minIsr}.`
       : latest.message ? ` ${latest.message}` : "";
     return { text: `${latest.error}.${why}${latest.will_retry ? " The producer retries." : ""}`, tone: "error" };
@@ -72,7 +72,7 @@ export function render(svg, state, nowMs, options = {}) {
       const log = logOf(state, topic, partitionId, broker) || { leo: 0 };
       const isLeader = broker === partition.leader;
       const inIsr = (partition.isr || []).includes(broker);
-      const down = state.brokers[broker] && state.brokers[broker].state !== "running";
+      const down = isDown(state, broker);
       const g = keyed(lane, "g", key, { class: `lane-replica ${isLeader ? "is-leader" : "is-follower"} ${inIsr ? "in-isr" : "out-of-isr"} ${down ? "is-down" : ""}`, "data-broker": broker });
       keyed(g, "rect", "r", { x: REPLICA_X[i] - 50, y: y - 22, width: 100, height: 44, rx: 8 });
       setText(keyed(g, "text", "n", { x: REPLICA_X[i], y: y - 6, "text-anchor": "middle", class: "replica-name" }),

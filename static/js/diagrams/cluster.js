@@ -218,7 +218,7 @@ function renderReplicas(layer, state, topic, partitions, brokerId, brokerIndex, 
     });
     setAttrs(g.children[0], { x: spec.x, y: spec.y, width: spec.w, height: spec.h });
     setAttrs(g.children[1], { x: spec.x + 8, y: spec.y + 18 });
-    setText(g.children[1], `P${p.partition} · ${role}${inIsr ? "" : " (out of ISR)"}`);
+    setText(g.children[1], `P${p.partition} · ${inIsr || leader ? role : "out of ISR"}`);
     setAttrs(g.children[2], { x: spec.x + 8, y: spec.y + 36 });
     setText(g.children[2], `LEO ${log.leo} · HW ${log.hw}`);
     setAttrs(g.children[3], { x: spec.x + 8, y: spec.y + 54 });

@@ -15,7 +15,7 @@ import { registerHandler } from "../live/store.js";
 import { keyed, layer, prune, setText } from "./geometry.js";
 import "./group-tracking.js";
 import { batchesOf } from "./produce-tracking.js";
-import { formatMs, logOf, partitionOf, topicConfig } from "./lesson-state.js";
+import { formatMs, isDown, logOf, partitionOf, topicConfig } from "./lesson-state.js";
 
 // Remember the last command the simulation accepted, so the table can point at its row.
 registerHandler("command_applied", (s, e) => { s.lastCommand = { command: e.command, at_ms: e.at_ms }; });
@@ -35,7 +35,7 @@ export function rowForCommand(table, command) {
 }
 
 const GRID_X = 150;
-const COL_W = 86;
+const COL_W = 120;
 const ROW_H = 34;
 const GRID_Y = 58;
 
@@ -68,7 +68,7 @@ export function render(svg, state, nowMs) {
   brokers.forEach((b, j) => {
     const key = `b${b}`;
     keep.add(key);
-    const down = state.brokers[b].state !== "running";
+    const down = isDown(state, b);
     setText(keyed(grid, "text", key, { x: GRID_X + j * COL_W + COL_W / 2, y: GRID_Y - 12, "text-anchor": "middle", class: `grid-head ${down ? "is-down" : ""}` }),
       `broker ${b}${down ? " (down)" : ""}`);
   });

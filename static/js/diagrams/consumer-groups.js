@@ -14,7 +14,7 @@ import { keyed, layer, prune, setText } from "./geometry.js";
 
 export const PARTITION_X = 40;
 export const PARTITION_W = 120;
-export const MEMBER_X = 470;
+export const MEMBER_X = 440;
 export const MEMBER_W = 150;
 export const MEMBER_H = 30;
 export const GROUP_GAP = 26;
@@ -87,7 +87,7 @@ export function render(svg, state, nowMs) {
     const info = groups[gi];
     keepGroups.add(info.group);
     const g = keyed(groupLayer, "g", info.group, { class: `cg-group state-${String(info.data.state || "").toLowerCase()}`, "data-group": info.group });
-    keyed(g, "rect", "frame", { x: MEMBER_X - 14, y: slot.y0, width: MEMBER_W + 90, height: slot.height, rx: 10, class: "cg-frame" });
+    keyed(g, "rect", "frame", { x: MEMBER_X - 14, y: slot.y0, width: MEMBER_W + 120, height: slot.height, rx: 10, class: "cg-frame" });
     const assignor = info.data.assignor || info.data.protocol || "";
     setText(keyed(g, "text", "name", { x: MEMBER_X - 4, y: slot.y0 + 19, class: "cg-name" }),
       `${info.group}${info.data.state ? ` · ${info.data.state}` : ""}${assignor ? ` · ${assignor}` : ""}`);

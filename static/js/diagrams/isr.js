@@ -9,7 +9,7 @@
  * svg data attributes: data-topic, data-partition.
  */
 import { clamp, flightFraction, keyed, layer, lerp, prune, setAttrs, setText } from "./geometry.js";
-import { brokerIdOf, formatMs, inflight, logOf, partitionOf } from "./lesson-state.js";
+import { brokerIdOf, formatMs, inflight, isDown, logOf, partitionOf } from "./lesson-state.js";
 
 export const BAR_X = 210;
 export const BAR_W = 360;
@@ -57,7 +57,8 @@ export function render(svg, state, nowMs, options = {}) {
     const log = logs[index];
     const inIsr = (partition.isr || []).includes(broker);
     const isLeader = broker === partition.leader;
-    const brokerState = (state.brokers[broker] && state.brokers[broker].state) || "running";
+    const down = isDown(state, broker);
+    const brokerState = down ? state.brokers[broker].state : "online";
     const slowMs = (state.brokers[broker] && state.brokers[broker].slow_ms) || 0;
     const g = keyed(rows, "g", key, {
       class: `replica-row ${inIsr ? "in-isr" : "out-of-isr"} ${isLeader ? "is-leader" : "is-follower"} state-${brokerState}`,
@@ -67,7 +68,7 @@ export function render(svg, state, nowMs, options = {}) {
     keyed(g, "rect", "card", { x: 24, y: y - 26, width: 170, height: 52, rx: 8, class: "replica-card" });
     setText(keyed(g, "text", "name", { x: 38, y: y - 6, class: "replica-name" }), `Broker ${broker}`);
     setText(keyed(g, "text", "role", { x: 38, y: y + 14, class: "replica-role" }),
-      brokerState !== "running" ? brokerState : isLeader ? "Leader" : slowMs ? `Follower · slowed ${formatMs(slowMs)}` : "Follower");
+      down ? brokerState : isLeader ? "Leader" : slowMs ? `Follower · slowed ${formatMs(slowMs)}` : "Follower");
     keyed(g, "rect", "track", { x: BAR_X, y: y - 9, width: BAR_W, height: 18, rx: 9, class: "bar-track" });
     keyed(g, "rect", "fill", { x: BAR_X, y: y - 9, width: Math.max(0, barX(log.leo, scale) - BAR_X), height: 18, rx: 9, class: "bar-fill" });
     setText(keyed(g, "text", "leo", { x: BAR_X + BAR_W + 14, y: y - 4, class: "replica-offset" }), `offset ${log.leo}`);
@@ -94,7 +95,7 @@ export function render(svg, state, nowMs, options = {}) {
       const to = replicas.indexOf(target);
       if (from < 0 || to < 0) continue;
       const f = options.reducedMotion ? 0.5 : flightFraction(m.sent_at_ms, m.arrive_at_ms, nowMs);
-      const x = BAR_X - 8;
+      const x = BAR_X - 10 - 6 * Math.max(from, to);
       const y = lerp(rowY(from), rowY(to), f);
       keepFlights.add(String(m.message_id));
       keyed(flights, "circle", m.message_id, {

@@ -49,7 +49,20 @@ export function brokerIdOf(actorId) {
   return match ? Number(match[1]) : null;
 }
 
+/** A broker that cannot serve right now (the simulator says "online" when it can). */
+export function isDown(state, broker) {
+  const b = state.brokers && state.brokers[broker];
+  return !!b && !["online", "running", undefined, ""].includes(b.state);
+}
+
+/** A duration for people: 40 ms, 2.5 s, 30 s, 5 min, 7 days. */
 export function formatMs(ms) {
   if (ms === null || ms === undefined) return "–";
-  return ms >= 10000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+  const day = 86_400_000;
+  if (ms >= day && ms % day === 0) return `${ms / day} day${ms === day ? "" : "s"}`;
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(0)} s`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.round(ms)} ms`;
 }

@@ -110,9 +110,9 @@ export function render(svg, state, nowMs, options = {}) {
     const x = CHIP_X0 + (step.n - 1) * (CHIP_W + 4);
     const state_ = step.n === lit ? "lit" : step.n <= done ? "done" : "pending";
     const g = keyed(chips, "g", step.n, { class: `flow-step step-${state_}`, "data-step": step.n, "aria-current": step.n === lit ? "step" : null });
-    keyed(g, "rect", "r", { x, y: 14, width: CHIP_W, height: 48, rx: 10 });
-    setText(keyed(g, "text", "n", { x: x + 14, y: 43, class: "step-number", "text-anchor": "middle" }), step.n);
-    setText(keyed(g, "text", "t", { x: x + 28, y: 43, class: "step-title" }), step.title);
+    keyed(g, "rect", "r", { x, y: 12, width: CHIP_W, height: 54, rx: 10 });
+    setText(keyed(g, "text", "n", { x: x + CHIP_W / 2, y: 33, class: "step-number", "text-anchor": "middle" }), step.n);
+    setText(keyed(g, "text", "t", { x: x + CHIP_W / 2, y: 54, class: "step-title", "text-anchor": "middle" }), step.title);
   }
 
   // Actors
@@ -149,7 +149,8 @@ export function render(svg, state, nowMs, options = {}) {
     const from = where(m.source);
     const to = where(m.target);
     if (!from || !to) continue;
-    const f = options.reducedMotion ? 0.5 : flightFraction(m.sent_at_ms, m.arrive_at_ms, nowMs);
+    // Travel between the boxes' edges, not their centres, so labels stay readable.
+    const f = 0.2 + 0.6 * (options.reducedMotion ? 0.5 : flightFraction(m.sent_at_ms, m.arrive_at_ms, nowMs));
     keep.add(String(m.message_id));
     keyed(flights, "circle", m.message_id, {
       cx: lerp(from.x, to.x, f), cy: lerp(from.y, to.y, f), r: 6,

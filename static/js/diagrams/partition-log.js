@@ -49,7 +49,11 @@ function drawMarker(parent, key, { x, label, tier, below }) {
   const y1 = below ? ROW_Y + CELL_H + 22 + tier * 22 : ROW_Y - 22 - tier * 22;
   keyed(g, "line", "l", { x1: 0, x2: 0, y1: below ? ROW_Y - 6 : y0 - 0, y2: y1, class: "marker-line" });
   if (!below) keyed(g, "line", "through", { x1: 0, x2: 0, y1: ROW_Y, y2: ROW_Y + CELL_H + 6, class: "marker-through" });
-  const text = keyed(g, "text", "t", { x: 4, y: below ? y1 + 4 : y1 - 4, class: "marker-label" });
+  // Labels near the right edge read leftwards so they stay inside the drawing.
+  const leftwards = x > ROW_X + CELLS * CELL_W - 140;
+  const text = keyed(g, "text", "t", {
+    x: leftwards ? -4 : 4, y: below ? y1 + 4 : y1 - 4, class: "marker-label", "text-anchor": leftwards ? "end" : "start",
+  });
   setText(text, label);
   return g;
 }
@@ -92,7 +96,7 @@ export function render(svg, state, nowMs, options = {}) {
     ? state.groups[groupId].offsets[`${topic}/${partitionId}`] : undefined;
   drawMarker(markers, "leo", { x: markerX(log.leo, first), label: `LEO ${log.leo}`, tier: 0, below: false });
   drawMarker(markers, "hw", { x: markerX(log.hw, first), label: `HW ${log.hw}`, tier: 1, below: false });
-  drawMarker(markers, "start", { x: markerX(log.log_start, first), label: `log start ${log.log_start}`, tier: 1, below: true });
+  drawMarker(markers, "start", { x: markerX(log.log_start, first), label: `${log.log_start < first ? "◄ " : ""}log start ${log.log_start}`, tier: 1, below: true });
   if (committed !== undefined && committed !== null) {
     drawMarker(markers, "committed", { x: markerX(committed, first), label: `committed ${committed} (${groupId})`, tier: 0, below: true });
   } else {

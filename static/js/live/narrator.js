@@ -11,7 +11,7 @@ const QUIET = new Set([
   "records_queued", "batch_sent", "heartbeat_sent", "metadata_refreshed",
 ]);
 
-const b = (id) => `broker ${id}`;
+const b = (id) => `Broker ${id}`;
 const tp = (e) => `${e.topic} partition ${e.partition}`;
 
 const PHRASES = {

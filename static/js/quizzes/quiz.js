@@ -130,12 +130,33 @@ function markTargets(container) {
   }
 }
 
+/** After answering: mark the right part and the learner's pick, and say so to screen readers. */
+function markReveal(container) {
+  const attribute = container.dataset.attribute;
+  const answers = new Set((container.dataset.answer || "").split(" ").filter(Boolean));
+  for (const part of container.querySelectorAll(`[${attribute}]`)) {
+    const id = part.getAttribute(attribute);
+    const isAnswer = answers.has(id);
+    const isGiven = id === container.dataset.given && !isAnswer;
+    part.classList.toggle("quiz-answer", isAnswer);
+    part.classList.toggle("quiz-given", isGiven);
+    if (isAnswer || isGiven) {
+      const label = part.getAttribute("aria-label") || "";
+      const note = isAnswer ? " (the answer)" : " (your choice)";
+      if (!label.endsWith(note)) part.setAttribute("aria-label", label + note);
+    }
+  }
+}
+
 async function prepareDiagram(container) {
   if (container.dataset.quizReady) return;
   container.dataset.quizReady = "pending";
   await bootStatic(container);
-  conceal(container);
-  markTargets(container);
+  if (container.hasAttribute("data-quiz-reveal")) markReveal(container);
+  else {
+    conceal(container);
+    markTargets(container);
+  }
   container.dataset.quizReady = "true";
 }
 
