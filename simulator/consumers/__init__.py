@@ -10,6 +10,7 @@
   offset resets, configs, ACLs) and the scenario sections.
 - ``snapshot``: the ``groups``/``consumers``/``acls`` parts of ``snapshot()``.
 - ``cli_output``: what ``kafka-consumer-groups.sh`` and friends print (pure).
+- ``cli``: ``run_cli(world, line)`` runs those tools against a simulation.
 
 Importing this package registers everything with the engine.
 """

@@ -246,3 +246,29 @@ def acls_list(resource_type: str, name: str, entries: Sequence[AclEntry]) -> str
         for e in entries
     )
     return f"Current ACLs for resource `{pattern}`: \n {body} \n\n"
+
+
+def reset_offsets_plan(rows: Sequence[tuple[str, str, int, int]]) -> str:
+    """``kafka-consumer-groups.sh --reset-offsets``: the new offsets, per (group, topic, p).
+
+    Printed both for a dry run (Kafka's default) and with ``--execute``.
+    """
+    if not rows:
+        return "\n"
+    group_w = max(15, *(len(r[0]) for r in rows))
+    topic_w = max(15, *(len(r[1]) for r in rows))
+
+    def line(g, t, p, o) -> str:
+        return f"\n{g:<{group_w}} {t:<{topic_w}} {p!s:<10} {o}"
+
+    out = [line("GROUP", "TOPIC", "PARTITION", "NEW-OFFSET")]
+    out.extend(line(*r) for r in rows)
+    return "".join(out) + "\n"
+
+
+def reset_offsets_refused(group_id: str, state: str) -> str:
+    """The tool's answer when the group still has members."""
+    return (
+        f"\nError: Assignments can only be reset if the group '{group_id}' is inactive, "
+        f"but the current state is {state}.\n\n"
+    )

@@ -1,0 +1,147 @@
+"""The in-browser command line runs Kafka's tools against the simulated cluster."""
+
+from consumer_helpers import group, produce, sim_with
+
+from simulator.consumers.cli import run_cli
+
+B = "--bootstrap-server broker-1:9092"
+
+
+def _settled_sim():
+    sim = sim_with(
+        [group("payment-service", ["A"], **{"auto.offset.reset": "earliest"})], partitions=2
+    )
+    sim.advance(5_000)
+    produce(sim, 6, partition=0)
+    sim.advance(6_000)
+    return sim
+
+
+def test_describe_group_through_the_cli():
+    sim = _settled_sim()
+    out = run_cli(sim.world, f"kafka-consumer-groups.sh {B} --describe --group payment-service")
+    lines = out.output.splitlines()
+    assert lines[0] == ""
+    assert lines[1].startswith("GROUP           TOPIC           PARTITION  CURRENT-OFFSET")
+    assert lines[2].split()[:6] == ["payment-service", "orders", "0", "6", "6", "0"]
+    assert out.command is None
+    # Confluent spelling without .sh works too.
+    same = run_cli(sim.world, f"kafka-consumer-groups {B} --describe --group payment-service")
+    assert same.output == out.output
+
+
+def test_list_groups_topics_and_offsets():
+    sim = _settled_sim()
+    assert run_cli(sim.world, f"kafka-consumer-groups.sh {B} --list").output == (
+        "payment-service\n"
+    )
+    assert run_cli(sim.world, f"kafka-topics.sh {B} --list").output == "orders\n"
+    assert run_cli(sim.world, f"kafka-get-offsets.sh {B} --topic orders").output == (
+        "orders:0:6\norders:1:0\n"
+    )
+    assert run_cli(sim.world, f"kafka-get-offsets.sh {B} --topic orders --time -2").output == (
+        "orders:0:0\norders:1:0\n"
+    )
+    described = run_cli(sim.world, f"kafka-topics.sh {B} --describe --topic orders").output
+    assert described.startswith("Topic: orders\tTopicId: ")
+    assert "\tPartitionCount: 2\tReplicationFactor: 3\tConfigs: \n" in described
+    assert described.count("\tTopic: orders\tPartition: ") == 2
+
+
+def test_the_guides_get_offset_shell_line_points_to_todays_tool():
+    sim = _settled_sim()
+    out = run_cli(
+        sim.world,
+        "kafka-run-class kafka.tools.GetOffsetShell --broker-list localhost:9092 --topic orders",
+    ).output
+    assert out.startswith("Error: Could not find or load main class kafka.tools.GetOffsetShell\n")
+    assert "kafka-get-offsets.sh --bootstrap-server" in out
+
+
+def test_console_consumer_fresh_group_from_beginning_or_latest():
+    sim = _settled_sim()
+    out = run_cli(
+        sim.world,
+        f"kafka-console-consumer.sh {B} --topic orders --from-beginning --property print.key=true",
+    ).output
+    assert out.splitlines()[0].startswith("# a fresh group console-consumer-")
+    assert out.splitlines()[1] == "k-0\tv-0"
+    assert out.endswith("Processed a total of 6 messages\n")
+    latest = run_cli(sim.world, f"kafka-console-consumer.sh {B} --topic orders").output
+    assert latest.endswith("Processed a total of 0 messages\n")
+
+
+def test_console_consumer_with_an_active_group_is_refused_politely():
+    sim = _settled_sim()
+    out = run_cli(
+        sim.world, f"kafka-console-consumer.sh {B} --topic orders --group payment-service"
+    ).output
+    assert out.startswith("# group 'payment-service' has active members")
+
+
+def test_reset_offsets_dry_run_then_execute_returns_the_command():
+    sim = _settled_sim()
+    line = (
+        f"kafka-consumer-groups.sh {B} --reset-offsets --group payment-service "
+        "--topic orders --to-earliest"
+    )
+    refused = run_cli(sim.world, line)
+    assert refused.output == (
+        "\nError: Assignments can only be reset if the group "
+        "'payment-service' is inactive, but the current state is "
+        "Stable.\n\n"
+    )
+    assert refused.command is None
+    sim.apply({"type": "remove_consumer", "consumer": "A"})
+    sim.advance(1_000)
+    dry = run_cli(sim.world, line)
+    assert dry.command is None
+    assert dry.output.startswith(
+        "\nGROUP           TOPIC           PARTITION  NEW-OFFSET"
+        "\npayment-service orders          0          0"
+        "\npayment-service orders          1          0\n"
+    )
+    executed = run_cli(sim.world, line + " --execute")
+    assert executed.command == {
+        "type": "reset_offsets",
+        "group": "payment-service",
+        "topic": "orders",
+        "to": "earliest",
+    }
+    sim.apply(executed.command)
+    out = run_cli(sim.world, f"kafka-consumer-groups.sh {B} --describe --group payment-service")
+    assert out.output.splitlines()[4].split()[:6] == [
+        "payment-service",
+        "orders",
+        "0",
+        "0",
+        "6",
+        "6",
+    ]
+
+
+def test_acls_list_and_bad_lines():
+    sim = sim_with(
+        [],
+        acls=[
+            {
+                "resource_type": "TOPIC",
+                "name": "orders",
+                "principal": "User:alice",
+                "operation": "READ",
+            }
+        ],
+    )
+    out = run_cli(sim.world, f"kafka-acls.sh {B} --list --topic orders").output
+    assert out.startswith(
+        "Current ACLs for resource `ResourcePattern(resourceType=TOPIC, "
+        "name=orders, patternType=LITERAL)`: \n"
+    )
+    assert run_cli(sim.world, "kafka-topics.sh --list").output == (
+        'Missing required argument "[bootstrap-server]"\n'
+    )
+    wrong = run_cli(sim.world, "kafka-topics.sh --bootstrap-server kafka:9092 --list").output
+    assert wrong.startswith("# no broker answers at kafka:9092")
+    assert run_cli(sim.world, "rm -rf /").output.startswith("# unknown tool 'rm'")
+    assert run_cli(sim.world, "kafka-topics.sh 'unclosed").output.startswith("# cannot parse")
+    assert run_cli(sim.world, "x" * 5_000).output.startswith("# a command line is at most")
