@@ -125,7 +125,11 @@ def test_click_the_replica_out_of_the_isr(live_url, page, screenshot):
     expect(replicas).to_have_count(3)
     # The diagram's own "out of ISR" marks are hidden: the learner reads the offsets.
     expect(diagram.locator(".out-of-isr")).to_have_count(0)
-    assert "out of ISR" not in diagram.locator("svg").text_content()
+    svg_text = diagram.locator("svg").text_content()
+    assert "out of ISR" not in svg_text and "slowed" not in svg_text
+    expect(diagram.locator(".broker.slow")).to_have_count(0)
+    labels = replicas.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    assert not any("sync" in label for label in labels), labels
     answer = expected_target("click-out-of-isr")
     screenshot(page, "diagram")
 
@@ -144,6 +148,13 @@ def test_click_the_replica_out_of_the_isr(live_url, page, screenshot):
     feedback = page.locator("[data-quiz-feedback]")
     expect(feedback).to_have_attribute("data-correct", "true")
     expect(feedback).to_contain_text("replica.lag.time.max.ms")
+    # The diagram stays, now with nothing concealed and the answer marked.
+    reveal = page.locator("[data-quiz-reveal]")
+    expect(reveal).to_have_attribute("data-quiz-ready", "true")
+    expect(reveal.locator(f'[data-replica="{answer}"]')).to_have_class(
+        re.compile(r"\bquiz-answer\b")
+    )
+    expect(reveal.locator(".quiz-given")).to_have_count(0)
     screenshot(page, "feedback")
     assert errors == [], errors
 
@@ -169,3 +180,69 @@ def test_a_checkpoint_in_a_lesson_step_is_answered_in_place(live_url, page, scre
         "data-state", "right"
     )
     assert [e for e in errors if "WebSocket" not in e] == [], errors
+
+
+def test_predict_the_outcome_shows_what_the_simulator_did(live_url, page, screenshot):
+    errors = console_errors(page)
+    page.goto(f"{live_url}{BANK}/predict-acks-outcome/")
+    expect(page.locator("[data-quiz-setup]")).to_contain_text("replication factor")
+    screenshot(page, "question")
+    page.locator('input[name="choice"]').first.check()
+    page.get_by_role("button", name="Check with the simulator").click()
+    feedback = page.locator("[data-quiz-feedback]")
+    expect(feedback).to_contain_text("What the simulator did")
+    expect(page.locator("[data-quiz-setup]")).to_contain_text("replication factor")
+    expect(feedback.locator(".quiz-observed")).not_to_be_empty()
+    screenshot(page, "feedback")
+    page.reload()  # the same scenario and verdict after a reload
+    expect(page.locator("[data-quiz-feedback] .quiz-observed")).to_have_text(
+        feedback.locator(".quiz-observed").text_content() or ""
+    )
+    assert errors == [], errors
+
+
+def test_explain_in_your_own_words_then_tick_the_rubric(live_url, page, screenshot):
+    errors = console_errors(page)
+    page.goto(f"{live_url}{BANK}/explain-kafka/")
+    page.get_by_label("Your answer, in your own words").fill(
+        "Kafka is a <b>distributed</b> commit log with producers, brokers and consumers."
+    )
+    page.get_by_role("button", name="Continue to the rubric").click()
+    expect(page.locator("[data-quiz-learner-text]")).to_contain_text("<b>distributed</b>")
+    checkboxes = page.locator('input[name="rubric"]')
+    expect(checkboxes).to_have_count(6)
+    checkboxes.nth(0).check()
+    checkboxes.nth(1).check()
+    screenshot(page, "rubric")
+    page.get_by_role("button", name="Grade my answer").click()
+    feedback = page.locator("[data-quiz-feedback]")
+    expect(feedback).to_contain_text("You covered 2 of 6 rubric points")
+    expect(feedback.locator(".quiz-learner-text")).to_contain_text("<b>distributed</b>")
+    assert feedback.locator("b").count() == 0  # learner text is text, not markup
+    screenshot(page, "graded")
+    assert errors == [], errors
+
+
+def test_without_javascript_the_order_and_the_answer_still_work(live_url, browser, screenshot):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_url}{BANK}/six-steps/")
+        start = current_order(page)
+        page.locator(
+            f'.quiz-order__item[data-item-id="{start[0]}"] [data-quiz-move="down"]'
+        ).click()
+        expect(page.locator(".quiz-order__item").nth(1)).to_have_attribute("data-item-id", start[0])
+        for target, item_id in enumerate(RIGHT_ORDER):
+            while (position := current_order(page).index(item_id)) > target:
+                page.locator(
+                    f'.quiz-order__item[data-item-id="{item_id}"] [data-quiz-move="up"]'
+                ).click()
+                expect(page.locator(".quiz-order__item").nth(position - 1)).to_have_attribute(
+                    "data-item-id", item_id
+                )
+        page.get_by_role("button", name="Check order").click()
+        expect(page.locator("[data-quiz-feedback]")).to_have_attribute("data-correct", "true")
+        screenshot(page, "no-js-feedback")
+    finally:
+        context.close()

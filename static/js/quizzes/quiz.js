@@ -101,13 +101,25 @@ document.addEventListener("dragend", () => {
 const ATTRIBUTE_KEYS = { "data-replica": "replica", "data-broker": "broker", "data-consumer": "consumer",
   "data-controller": "controller", "data-producer": "producer" };
 
-/** Strip what would give the answer away; the learner must read the offsets. */
+/** Strip what would give the answer away; the learner must read the offsets.
+ *  (Static mode renders once, so these edits are not undone by a later frame.) */
 function conceal(container) {
   const what = (container.dataset.conceal || "").split(" ");
   if (!what.includes("isr")) return;
   for (const part of container.querySelectorAll(".out-of-isr")) part.classList.remove("out-of-isr");
+  // A slowed broker is drawn dashed and labelled "slowed N ms": that is the cause,
+  // so it is hidden too (the follower's broker is otherwise simply running).
+  for (const broker of container.querySelectorAll(".broker.slow")) broker.classList.remove("slow");
   for (const text of container.querySelectorAll("svg text")) {
-    if (text.textContent.includes("(out of ISR)")) text.textContent = text.textContent.replace(" (out of ISR)", "");
+    if (/^slowed\b/.test(text.textContent)) text.textContent = "running";
+  }
+  for (const broker of container.querySelectorAll("[data-broker][aria-label]")) {
+    broker.setAttribute("aria-label", broker.getAttribute("aria-label").replace(/slowed \d+ ms/, "running"));
+  }
+  for (const text of container.querySelectorAll("svg text")) {
+    // "P0 · Follower (out of ISR)" or "P0 · out of ISR": say only "Follower".
+    const plain = text.textContent.replace(" (out of ISR)", "").replace("out of ISR", "Follower");
+    if (plain !== text.textContent) text.textContent = plain;
   }
   for (const part of container.querySelectorAll("[aria-label]")) {
     const label = part.getAttribute("aria-label").replace(/, (in sync|out of sync)/, "");
