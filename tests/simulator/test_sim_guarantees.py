@@ -8,7 +8,6 @@
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from simhelpers import advance_checked, of_kind, partition, produce, sim_with
 
 

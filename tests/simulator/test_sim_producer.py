@@ -4,8 +4,8 @@ idempotence and the errors Kafka answers with."""
 from collections import Counter
 
 import pytest
-
 from simhelpers import of_kind, partition, produce, scenario, sim_with
+
 from simulator import Simulation, SimulationError
 
 
