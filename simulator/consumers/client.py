@@ -235,10 +235,11 @@ class ConsumerClient(Actor):
         self._later(0, "poll")
         self._later(self.cfg("heartbeat.interval.ms"), "heartbeat")
 
-    def stop(self, status: str) -> None:
+    def stop(self, status: str | None) -> None:
         self.running = False
         self.incarnation += 1  # every pending timer of the old run is now stale
-        self._set_status(status)
+        if status is not None:
+            self._set_status(status)
 
     def close(self) -> None:
         """consumer.close(): commit (with auto-commit) and leave the group at once."""
@@ -256,7 +257,7 @@ class ConsumerClient(Actor):
                 {"member_id": self.member_id},
                 timeout=False,
             )
-        self.stop("crashed")
+        self.stop(None)  # gone for good: consumer_removed says so
 
     def on_message_dropped(self, message) -> None:
         """A request to a broker that is down: forget that broker as coordinator."""
@@ -433,7 +434,8 @@ class ConsumerClient(Actor):
                 "strategies": list(self.cfg("partition.assignment.strategy")),
                 "session_timeout_ms": self.cfg("session.timeout.ms"),
                 "rebalance_timeout_ms": self.cfg("max.poll.interval.ms"),
-                "instance_id": self.cfg("group.instance.id"),
+                # Static membership (group.instance.id) is not modelled: dynamic only.
+                "instance_id": None,
             },
             {"member_id": self.member_id or None, "topics": list(self.topics)},
         )

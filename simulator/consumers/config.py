@@ -30,7 +30,6 @@ DEFAULTS: dict = {
     "value.deserializer": "string",
     "bootstrap.servers": "broker-1:9092",
     "client.id": "",  # empty: Kafka makes "consumer-<group>-<n>"
-    "group.instance.id": None,
     # The simulator's own: application time per record, to stage slow processing.
     "processing.ms.per.record": 2,
 }
@@ -105,10 +104,6 @@ def _validate_one(key: str, value):
                 raise SimulationError("bad_config", f"unknown assignor {name!r}; known: {known}")
             out.append(short)
         return out
-    if key == "group.instance.id":
-        if value is not None and (not isinstance(value, str) or not value):
-            raise SimulationError("bad_config", "group.instance.id must be a non-empty string")
-        return value
     # bootstrap.servers, client.id
     if not isinstance(value, str) or len(value) > MAX_NAME_CHARS:
         raise SimulationError("bad_config", f"{key} must be a string of at most 120 characters")

@@ -234,6 +234,11 @@ def expire_session(world, group_id: str, member_id: str) -> None:
     if member is None:
         return
     member.session_timer = None
+    if member.join_source is not None or member.sync_source is not None:
+        # A member waiting for its JoinGroup/SyncGroup answer is kept alive
+        # (Kafka's shouldKeepAlive): it cannot heartbeat while it waits.
+        _reset_session(world, group, member)
+        return
     _remove_member(
         world,
         group,

@@ -148,3 +148,32 @@ def test_coordinator_failover_keeps_the_group():
     assert after["coordinator"] not in (None, before["coordinator"])
     assert len(after["members"]) == 2
     assert all(consumer(sim, c)["assignment"] for c in ("A", "B"))
+
+
+def test_a_member_waiting_in_a_long_rebalance_is_kept_alive():
+    """The fast member waits for a slow one longer than session.timeout.ms: not removed."""
+    slow = {
+        "auto.offset.reset": "earliest",
+        "processing.ms.per.record": 30_000,
+        "max.poll.records": 5,
+        "max.poll.interval.ms": 100_000,
+    }
+    sim = sim_with([group("g", ["A"], **{"auto.offset.reset": "earliest"})], partitions=2)
+    sim.apply(
+        {
+            "type": "add_consumer",
+            "consumer": "S",
+            "group": "g",
+            "topics": ["orders"],
+            "configs": slow,
+        }
+    )
+    sim.advance(5_000)
+    sim.apply({"type": "produce", "producer": "P", "topic": "orders", "value": "v", "count": 10})
+    sim.advance(2_000)
+    sim.apply({"type": "add_consumer", "consumer": "C", "group": "g", "topics": ["orders"]})
+    events = sim.advance(150_000)
+    removed = [(e.consumer, e.reason) for e in kinds(events, "member_removed")]
+    assert removed == [("S", "poll_timeout")]
+    waited = [e for e in kinds(events, "group_state_changed") if e.state == "CompletingRebalance"]
+    assert waited and waited[0].at_ms - 7_000 > 45_000
