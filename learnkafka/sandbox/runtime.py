@@ -74,6 +74,7 @@ class LiveSandbox:
     _last_wall: float = 0.0
     _last_sent_wall: float = 0.0
     _last_saved_wall: float = 0.0
+    _last_write: asyncio.Task | None = None
 
     # ---- building --------------------------------------------------------
 
@@ -126,6 +127,7 @@ class LiveSandbox:
         if not self.subscribers:
             self._stop_ticker()
             await self.save_clock()
+            await self.flush()
 
     def touch(self) -> None:
         self.last_active = time.monotonic()
@@ -176,10 +178,10 @@ class LiveSandbox:
             raise RuntimeError_(err.code, err.message) from err
         self.touch()
         at_ms = self.sim.command_log[-1][0] if self.sim.command_log else self.sim.now_ms
-        await database_sync_to_async(services.sandbox_record_command)(
-            public_id=self.public_id, at_ms=at_ms, command=command_to_dict(cmd),
-            now_ms=self.sim.now_ms)
+        # Show the learner first, then store (in order, off the socket's path).
         await self.broadcast(self.events_message(events))
+        self.persist(services.sandbox_record_command, public_id=self.public_id, at_ms=at_ms,
+                     command=command_to_dict(cmd), now_ms=self.sim.now_ms)
 
     async def play(self) -> None:
         self.playing = True
@@ -234,10 +236,9 @@ class LiveSandbox:
         self.scenario = scenario_name
         self._carry_ms = 0.0
         self._last_wall = time.monotonic()
-        await database_sync_to_async(services.sandbox_replace_history)(
-            public_id=self.public_id, scenario=scenario_name,
-            command_log=[{"at_ms": at, "command": command_to_dict(c)} for at, c in kept],
-            now_ms=self.sim.now_ms)
+        self.persist(services.sandbox_replace_history, public_id=self.public_id,
+                     scenario=scenario_name, now_ms=self.sim.now_ms,
+                     command_log=[{"at_ms": at, "command": command_to_dict(c)} for at, c in kept])
         await self.broadcast(self.snapshot_message())
 
     async def _status_changed(self) -> None:
@@ -245,9 +246,30 @@ class LiveSandbox:
         await self.broadcast(self.status_message())
 
     async def save_clock(self) -> None:
-        await database_sync_to_async(services.sandbox_save_clock)(
-            public_id=self.public_id, now_ms=self.sim.now_ms, speed=self.speed,
-            playing=self.playing)
+        self.persist(services.sandbox_save_clock, public_id=self.public_id,
+                     now_ms=self.sim.now_ms, speed=self.speed, playing=self.playing)
+
+    # ---- persistence -----------------------------------------------------
+
+    def persist(self, write, **kwargs) -> None:
+        """Queue a database write behind the earlier ones (order is the log's order)
+        without making the socket wait for it."""
+        previous = self._last_write
+
+        async def run():
+            if previous is not None:
+                await asyncio.shield(previous)
+            try:
+                await database_sync_to_async(write)(**kwargs)
+            except Exception:
+                log.exception("could not store sandbox %s (%s)", self.public_id, write.__name__)
+
+        self._last_write = asyncio.get_running_loop().create_task(run())
+
+    async def flush(self) -> None:
+        """Wait until every queued write is stored."""
+        while self._last_write is not None and not self._last_write.done():
+            await asyncio.shield(self._last_write)
 
 
 class Registry:
@@ -293,6 +315,7 @@ class Registry:
         if live is not None:
             live._stop_ticker()
             await live.save_clock()
+            await live.flush()
 
     def clear(self) -> None:
         """Forget every live simulation, as a server restart would (tests use this)."""

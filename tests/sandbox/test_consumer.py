@@ -116,9 +116,9 @@ async def test_a_command_answers_with_events_in_simulator_order_and_is_logged():
         frame = await client.receive_type("events")
     assert appended, "the produced record never reached a leader"
     assert appended[0]["partition"] == partition_for_key("customer-42", 3)[0]
+    await client.close()  # the last socket leaving waits for queued writes
     row = await database_sync_to_async(Sandbox.objects.get)(public_id="abcdefghijklmnopqrstuvwx")
     assert [e["command"]["key"] for e in row.command_log] == ["customer-42"]
-    await client.close()
 
 
 @pytest.mark.parametrize(

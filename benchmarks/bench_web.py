@@ -1,0 +1,175 @@
+"""Web benchmark: one learner's event-to-DOM latency, and the bytes the playground ships.
+
+    .venv/bin/python -m benchmarks web    (`make bench` runs every bench_*.py)
+
+1. Latency. A real Chromium opens /playground/ on a Daphne subprocess and, N
+   times, sends a command (crash or restart broker 3) over the page's own
+   socket, then waits until the cluster diagram's DOM shows the result. That is
+   the whole pipeline: socket → consumer → runtime → simulator → events frame
+   → reducer → render, timed until a MutationObserver sees the broker change.
+   Baseline, same run, same browser and server: a bare
+   WebSocket echo round trip (/ws/echo/). Target: p95 under 30 ms.
+2. Bytes. Every script and stylesheet the playground loads, gzipped (level 6,
+   as a web server would). Baseline: htmx 2 alone. Target: under 60 KB.
+"""
+from __future__ import annotations
+
+import gzip
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TRIALS = 60
+WARMUP = 5
+LATENCY_TARGET_P95_MS = 30.0
+BYTES_TARGET = 60 * 1024
+CHROMIUM = "/usr/bin/chromium"
+
+ROUND_TRIP_JS = """
+async ([trials, warmup]) => {
+  const root = document.querySelector("[data-live-sandbox]");
+  const handle = root.liveSandbox;
+  const broker = () => document.querySelector('svg[data-diagram=cluster] [data-broker="3"]');
+  const crashed = () => broker() && broker().classList.contains("crashed");
+  const times = [];
+  for (let i = 0; i < trials + warmup; i++) {
+    const wantCrashed = !crashed();
+    const t0 = performance.now();
+    const seen = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (crashed() === wantCrashed) { observer.disconnect(); resolve(performance.now()); }
+      });
+      observer.observe(broker(), {attributes: true, attributeFilter: ["class"]});
+    });
+    const type = wantCrashed ? "crash_broker" : "restart_broker";
+    handle.send({type: "command", command: {type, broker: 3}});
+    const t1 = await seen;
+    if (i >= warmup) times.push(t1 - t0);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  return times;
+}
+"""
+
+ECHO_JS = """
+async ([url, trials, warmup]) => {
+  const ws = new WebSocket(url);
+  await new Promise((r) => ws.addEventListener("open", r, {once: true}));
+  const times = [];
+  for (let i = 0; i < trials + warmup; i++) {
+    const t0 = performance.now();
+    const back = new Promise((r) => ws.addEventListener("message", r, {once: true}));
+    ws.send(JSON.stringify({type: "echo", i}));
+    await back;
+    const t1 = performance.now();
+    if (i >= warmup) times.push(t1 - t0);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  ws.close();
+  return times;
+}
+"""
+
+
+def _p(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_server(db_path: Path, port: int) -> subprocess.Popen:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="learnkafka.settings",
+               DATABASE_URL=f"sqlite:///{db_path}", DJANGO_DEBUG="0",
+               PYTHONPATH=str(REPO))
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+                   cwd=REPO, env=env, check=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+         "benchmarks.web_echo_asgi:application"],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("Daphne did not start")
+
+
+def _shipped_bytes(page, base: str) -> tuple[int, int, dict]:
+    """Gzipped bytes of each script/stylesheet the playground loads."""
+    bodies: dict[str, bytes] = {}
+
+    def keep(response):
+        if response.request.resource_type in ("script", "stylesheet"):
+            try:
+                bodies[response.url] = response.body()
+            except Exception:  # a response without a body (redirect) ships nothing
+                pass
+
+    page.on("response", keep)
+    page.goto(f"{base}/playground/")
+    page.wait_for_selector("[data-live-sandbox][data-live-state=live]")
+    page.wait_for_selector('svg[data-diagram=cluster] [data-broker="3"]')
+    page.remove_listener("response", keep)
+    sizes = {url.replace(base, ""): len(gzip.compress(body, 6)) for url, body in bodies.items()}
+    htmx = next((v for k, v in sizes.items() if "htmx-2" in k), 0)
+    return sum(sizes.values()), htmx, sizes
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = _start_server(Path(tmp) / "bench.sqlite3", port)
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+                    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run"])
+                page = browser.new_page()
+                total, htmx, sizes = _shipped_bytes(page, base)
+                page.evaluate("() => document.querySelector('[data-control=pause]').click()")
+                event_ms = page.evaluate(ROUND_TRIP_JS, [TRIALS, WARMUP])
+                echo_url = f"ws://127.0.0.1:{port}/ws/echo/"
+                echo_ms = page.evaluate(ECHO_JS, [echo_url, TRIALS, WARMUP])
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+    p95, echo_p95 = _p(event_ms, 0.95), _p(echo_ms, 0.95)
+    latency_ok, bytes_ok = p95 < LATENCY_TARGET_P95_MS, total < BYTES_TARGET
+    print("bench_web: one learner's command -> event -> DOM, real Chromium + Daphne")
+    print(f"  event-to-DOM   p50 {statistics.median(event_ms):6.1f} ms   p95 {p95:6.1f} ms"
+          f"   (target p95 < {LATENCY_TARGET_P95_MS:.0f} ms: {'OK' if latency_ok else 'MISSED'})")
+    print(f"  baseline echo  p50 {statistics.median(echo_ms):6.1f} ms   p95 {echo_p95:6.1f} ms"
+          "   (bare WebSocket round trip, same server)")
+    ratio = p95 / echo_p95 if echo_p95 else float("inf")
+    print(f"  ratio p95 event-to-DOM / echo: {ratio:.2f}x")
+    print(f"  JS+CSS shipped by /playground/: {total / 1024:.1f} KB gzipped"
+          f"   (target < {BYTES_TARGET // 1024} KB: {'OK' if bytes_ok else 'MISSED'})")
+    print(f"  baseline htmx 2 alone: {htmx / 1024:.1f} KB gzipped;"
+          f" ratio {total / htmx if htmx else 0:.2f}x")
+    for url, size in sorted(sizes.items(), key=lambda kv: -kv[1]):
+        print(f"    {size / 1024:6.1f} KB  {url}")
+    return 0 if latency_ok and bytes_ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
