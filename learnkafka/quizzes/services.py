@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .banks import Bank, get_bank
@@ -60,7 +60,6 @@ def _refresh_totals(attempt: Attempt, bank: Bank) -> None:
     )
 
 
-@transaction.atomic
 def answer_submit(*, attempt: Attempt, question_id: str, data) -> Answer:
     """Grade a submission (form data) and store it.
 
@@ -68,6 +67,16 @@ def answer_submit(*, attempt: Attempt, question_id: str, data) -> Answer:
     graded, and `AnswerLocked` when the question already has a final answer:
     a quiz answer counts once per attempt.
     """
+    try:
+        return _answer_submit(attempt=attempt, question_id=question_id, data=data)
+    except IntegrityError as exc:
+        # Two tabs submitting the first answer at once: the unique constraint
+        # lets one in; the other is told it was already answered.
+        raise AnswerLocked("You already answered this question in this attempt.") from exc
+
+
+@transaction.atomic
+def _answer_submit(*, attempt: Attempt, question_id: str, data) -> Answer:
     bank, question = _question(attempt.bank, question_id)
     module = TYPES[question.type]
     # Lock the attempt row so two tabs submitting at once cannot both count.

@@ -135,3 +135,18 @@ def test_answering_every_question_finishes_the_attempt():
     )
     attempt.refresh_from_db()
     assert attempt.finished_at is not None and attempt.score == len(bank.questions)
+
+
+def test_a_concurrent_duplicate_insert_is_reported_as_already_answered(monkeypatch):
+    """If another request inserted the answer between our read and our write,
+    the unique constraint wins and the learner is told it is answered."""
+    from django.db import IntegrityError
+
+    attempt = services.attempt_get_or_start(learner_key="L1", bank_slug=BANK)
+
+    def collide(**kwargs):
+        raise IntegrityError("UNIQUE constraint failed")
+
+    monkeypatch.setattr(Answer.objects, "update_or_create", collide)
+    with pytest.raises(services.AnswerLocked):
+        services.answer_submit(attempt=attempt, question_id="acks-default", data=form(choice="all"))
