@@ -580,6 +580,7 @@ class Broker(Actor):
             self.world.emit(ev.HighWatermarkChanged, broker=self.broker_id, topic=r.topic,
                             partition=r.partition, high_watermark=hw)
             self._update_lso(r)
+            self._enforce_cap(r)
             if r.waiters:
                 ready = [w for w in r.waiters if w.required_offset <= hw]
                 if ready:
@@ -686,8 +687,8 @@ class Broker(Actor):
         world.emit(ev.RecordsAppended, broker=self.broker_id, topic=r.topic,
                    partition=r.partition, role="leader", base_offset=base,
                    last_offset=offset - 1, leo=log.leo, records=tuple(appended))
-        self._enforce_cap(r)
         self._maybe_advance_hw(r)
+        self._enforce_cap(r)
         if self.parked_fetches:
             self._wake_parked_fetches(r)
         return base, offset - 1

@@ -179,11 +179,10 @@ class PartitionLog:
         """Move the log start offset up to `new_start` (a segment boundary or the LEO)."""
         if new_start <= self.start_offset:
             return 0
-        removed = min(new_start, self.leo) - self.start_offset
-        del self.records[:removed]
-        if new_start > self.leo:  # a follower told to start past everything it has
-            self.records.clear()
-        self.start_offset = new_start
+        leo = self.leo
+        removed = min(new_start, leo) - self.start_offset
+        del self.records[:removed]  # past the LEO (a follower told to start past
+        self.start_offset = new_start  # everything it has) this empties the log
         while len(self.segments) > 1 and self.segments[1].base_offset <= new_start:
             self.segments.pop(0)
         first = self.segments[0]
