@@ -37,6 +37,10 @@ def feedback_rows(question: Question, answer: Answer, shown: dict) -> dict:
         rows["given"] = _choice_texts(question.spec["items"], response.get("order", []))
         rows["expected"] = _choice_texts(question.spec["items"], detail.get("expected", []))
         rows["ordered"] = True
+        # Mark each step of the learner's order as in or out of place.
+        rows["given_marked"] = list(
+            zip(rows["given"], detail.get("right_positions", []), strict=False)
+        )
     elif kind == "short_answer":
         rows["learner_text"] = response.get("text", "")
         rows["expected"] = [f"`{question.spec['answer']}`"]

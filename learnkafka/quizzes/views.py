@@ -121,6 +121,7 @@ def question_detail(request: HttpRequest, bank_slug: str, question_id: str) -> H
             request, card_context(answer=answer, error=str(exc), **common), status=status
         )
     if request.htmx:
+        attempt.refresh_from_db()  # the score moved with this answer
         answer = selectors.answer_for(attempt=attempt, question_id=question.id)
         return _render_card(request, card_context(answer=answer, **common))
     # Post/redirect/get: a reload does not resubmit, and the feedback has a URL.

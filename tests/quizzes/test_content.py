@@ -168,3 +168,18 @@ def test_malformed_content_is_refused_with_the_file_and_question_named():
     unknown = {**good, "questions": [{**good["questions"][0], "type": "essay"}]}
     with pytest.raises(ContentError, match="unknown type"):
         banks.parse_bank(unknown, where="x.yaml")
+
+
+def test_every_checkpoint_a_lesson_names_is_a_question_of_its_bank():
+    """Lessons embed questions by id; renaming a question must not break a lesson."""
+    lesson_files = sorted(LESSONS_DIR.glob("*/lesson.yaml"))
+    if not lesson_files:
+        pytest.skip("no lesson content")
+    for path in lesson_files:
+        lesson = yaml.safe_load(path.read_text())
+        bank = banks.get_bank(lesson["slug"])
+        for step in lesson["steps"]:
+            if step.get("checkpoint"):
+                assert bank is not None and bank.question(step["checkpoint"]), (
+                    f"{path}: step {step['slug']} names unknown question {step['checkpoint']}"
+                )

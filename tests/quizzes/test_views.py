@@ -144,3 +144,18 @@ def test_progress_shows_on_index_and_bank_pages(client):
     bank = client.get("/quizzes/kafka-basics/").content.decode()
     assert 'data-question-id="acks-default" data-state="right"' in bank
     assert 'data-question-id="acks-all-meaning" data-state="wrong"' in bank
+
+
+def test_a_wrong_order_marks_each_step_in_or_out_of_place(client):
+    url = "/quizzes/kafka-basics/six-steps/"
+    order = ["send", "serialize", "append", "replicate", "ack", "consume"]
+    client.post(url, {"order": order, "submit": "1"})
+    html = client.get(url).content.decode()
+    assert "Not quite." in html
+    assert html.count('class="is-misplaced"') == 2 and html.count('class="is-in-place"') == 4
+
+
+def test_feedback_shows_the_score_so_far(client):
+    client.post(Q, {"choice": "all"})
+    response = client.post("/quizzes/kafka-basics/acks-all-meaning/", {"choice": "isr"}, **HTMX)
+    assert "Score so far: 2 of 36" in " ".join(response.content.decode().split())
