@@ -1,0 +1,62 @@
+"""Transactions: markers, the last stable offset, read_committed vs read_uncommitted."""
+
+import pytest
+from simhelpers import of_kind, partition, produce, sim_with
+
+from simulator import SimulationError
+
+
+def _txn_sim():
+    sim = sim_with(producer_configs={"transactional.id": "payments"})
+    sim.advance(100)  # InitProducerId with the coordinator
+    return sim
+
+
+def _read(sim, isolation):
+    broker = sim.world.brokers[partition(sim)["leader"]]
+    return [r.value for r in broker.read_for_consumer("t", 0, 0, 100, isolation)["records"]]
+
+
+def test_a_transactional_producer_must_begin_a_transaction_before_sending():
+    sim = _txn_sim()
+    with pytest.raises(SimulationError) as err:
+        produce(sim, "x", partition=0)
+    assert err.value.code == "illegal_state"
+
+
+def test_open_transaction_records_are_invisible_to_read_committed_until_commit():
+    sim = _txn_sim()
+    sim.apply({"type": "begin_transaction", "producer": "P"})
+    produce(sim, "debit", partition=0)
+    produce(sim, "credit", partition=0)
+    sim.advance(200)
+    p = partition(sim)
+    assert p["high_watermark"] == 2 and p["last_stable_offset"] == 0
+    assert _read(sim, "read_uncommitted") == ["debit", "credit"]
+    assert _read(sim, "read_committed") == []
+    events = sim.apply({"type": "commit_transaction", "producer": "P"}) + sim.advance(200)
+    markers = of_kind(events, "transaction_marker_written")
+    assert markers and markers[0].control == "commit" and markers[0].offset == 2
+    states = [e.state for e in of_kind(events, "transaction_state_changed")]
+    assert states == ["prepare_commit", "complete_commit"]
+    p = partition(sim)
+    assert p["last_stable_offset"] == 3 == p["high_watermark"]
+    assert _read(sim, "read_committed") == ["debit", "credit"]
+
+
+def test_aborted_records_are_skipped_by_read_committed_but_seen_by_read_uncommitted():
+    sim = _txn_sim()
+    sim.apply({"type": "begin_transaction", "producer": "P"})
+    produce(sim, "oops", partition=0)
+    sim.advance(200)
+    sim.apply({"type": "abort_transaction", "producer": "P"})
+    sim.advance(200)
+    sim.apply({"type": "begin_transaction", "producer": "P"})
+    produce(sim, "good", partition=0)
+    sim.advance(200)
+    sim.apply({"type": "commit_transaction", "producer": "P"})
+    sim.advance(200)
+    assert _read(sim, "read_uncommitted") == ["oops", "good"]
+    assert _read(sim, "read_committed") == ["good"]
+    controls = [r["control"] for r in partition(sim)["records"]]
+    assert controls == [None, "abort", None, "commit"]
