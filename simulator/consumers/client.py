@@ -202,7 +202,15 @@ class ConsumerClient(Actor):
     def _later(self, delay_ms: int, method: str, *args) -> int:
         return self.world.schedule(delay_ms, self.actor_id, method, self.incarnation, *args)
 
-    def _send(self, broker: int, kind: str, body: dict, summary: dict, timeout: bool = True):
+    def _send(
+        self,
+        broker: int,
+        kind: str,
+        body: dict,
+        summary: dict,
+        timeout: bool = True,
+        timeout_ms: int = REQUEST_TIMEOUT_MS,
+    ):
         self.next_request += 1
         body = dict(
             body,
@@ -213,7 +221,7 @@ class ConsumerClient(Actor):
         )
         if timeout:
             self.requests[self.next_request] = self._later(
-                REQUEST_TIMEOUT_MS, "request_timed_out", self.next_request, kind, broker
+                timeout_ms, "request_timed_out", self.next_request, kind, broker
             )
         self.world.network.send(self.actor_id, f"broker:{broker}", kind, body, summary)
         return self.next_request
@@ -438,6 +446,9 @@ class ConsumerClient(Actor):
                 "instance_id": None,
             },
             {"member_id": self.member_id or None, "topics": list(self.topics)},
+            # The coordinator holds a JoinGroup until the whole group has joined:
+            # Kafka waits max.poll.interval.ms + 5 s for it, not request.timeout.ms.
+            timeout_ms=max(REQUEST_TIMEOUT_MS, self.cfg("max.poll.interval.ms") + 5_000),
         )
 
     def _cooperative(self) -> bool:
@@ -746,6 +757,12 @@ class ConsumerClient(Actor):
 
     def _on_join_group_response(self, message, body) -> None:
         if not self._answered(body):
+            return
+        if body.get("error") == "MEMBER_ID_REQUIRED":
+            # KIP-394: join again at once, now with the id the coordinator gave us.
+            self.member_id = body["member_id"]
+            self.joining = False
+            self._join()
             return
         if self._group_error(body):
             self._wake(0 if body.get("error") != "GROUP_AUTHORIZATION_FAILED" else RETRY_BACKOFF_MS)

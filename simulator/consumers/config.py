@@ -40,7 +40,7 @@ _INT_RANGES = {
     "max.poll.interval.ms": (1, 86_400_000),
     "session.timeout.ms": (1, 3_600_000),
     "heartbeat.interval.ms": (1, 3_600_000),
-    "fetch.max.wait.ms": (0, 60_000),
+    "fetch.max.wait.ms": (0, 25_000),  # below the 30 s request timeout
     "processing.ms.per.record": (0, 3_600_000),
 }
 _CHOICES = {

@@ -228,6 +228,13 @@ def _remove_member(
         _maybe_complete_join(world, group)
 
 
+def expire_pending(world, group_id: str, member_id: str) -> None:
+    """A member id handed out by MEMBER_ID_REQUIRED that never came back to join."""
+    group = system(world).groups.get(group_id)
+    if group is not None:
+        group.pending.pop(member_id, None)
+
+
 def expire_session(world, group_id: str, member_id: str) -> None:
     group = system(world).groups.get(group_id)
     member = group.members.get(member_id) if group else None
@@ -358,7 +365,22 @@ def _on_join_group(broker, message) -> None:
     world = broker.world
     b = message.body
     member_id = b["member_id"]
-    if member_id and member_id not in group.members:
+    if not member_id:
+        # KIP-394: a new member first gets its id, then joins again with it, so a
+        # retried JoinGroup can never leave a ghost member behind.
+        member_id = f"{b['client_id']}-{_uuid(world)}"
+        group.pending[member_id] = world.schedule(
+            b["session_timeout_ms"], SYSTEM_ACTOR, "expire_pending", group.group_id, member_id
+        )
+        _answer(
+            broker,
+            message,
+            "join_group_response",
+            {"error": "MEMBER_ID_REQUIRED", "member_id": member_id},
+            {"group": group.group_id, "error": "MEMBER_ID_REQUIRED"},
+        )
+        return
+    if member_id not in group.members and member_id not in group.pending:
         _answer(
             broker,
             message,
@@ -367,9 +389,9 @@ def _on_join_group(broker, message) -> None:
             {"group": group.group_id, "error": "UNKNOWN_MEMBER_ID"},
         )
         return
-    if not member_id:
+    if member_id in group.pending:
+        world.cancel(group.pending.pop(member_id))
         group.next_member += 1
-        member_id = f"{b['client_id']}-{_uuid(world)}"
         member = Member(
             member_id,
             b["consumer"],

@@ -52,6 +52,7 @@ class Group:
     rebalance_protocol: str | None = None
     leader: str | None = None
     members: dict = field(default_factory=dict)  # member_id -> Member, in join order
+    pending: dict = field(default_factory=dict)  # member ids given out, not yet joined -> timer
     join_timer: int | None = None
     initial_deadline_ms: int | None = None  # while the initial rebalance delay runs
     coordinator: int | None = None  # the broker it was last seen on
@@ -86,6 +87,11 @@ class ConsumerSystem(Actor):
         from simulator.consumers import coordinator
 
         coordinator.expire_session(self.world, group_id, member_id)
+
+    def expire_pending(self, group_id: str, member_id: str) -> None:
+        from simulator.consumers import coordinator
+
+        coordinator.expire_pending(self.world, group_id, member_id)
 
     def complete_join(self, group_id: str) -> None:
         from simulator.consumers import coordinator

@@ -1,6 +1,6 @@
 """Group membership: coordinator placement, joins, generations, rebalances, failures."""
 
-from consumer_helpers import consumer, group, group_snapshot, kinds, sim_with
+from consumer_helpers import consumer, group, group_snapshot, kinds, produce, sim_with
 
 from simulator.consumers.assignors import java_string_hash
 
@@ -169,7 +169,8 @@ def test_a_member_waiting_in_a_long_rebalance_is_kept_alive():
         }
     )
     sim.advance(5_000)
-    sim.apply({"type": "produce", "producer": "P", "topic": "orders", "value": "v", "count": 10})
+    for partition in (0, 1):
+        produce(sim, 5, partition=partition)
     sim.advance(2_000)
     sim.apply({"type": "add_consumer", "consumer": "C", "group": "g", "topics": ["orders"]})
     events = sim.advance(150_000)
