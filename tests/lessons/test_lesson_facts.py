@@ -31,7 +31,7 @@ FORBID = [
      "acks defaults to all since 3.0"),
     (r"linger\.ms[^.]*default[^.]*\b0\b|default[^.]*linger\.ms[^.]*\b0\b", r"\bwas\b|before",
      "linger.ms is 5 since 4.0"),
-    (r"replica\.lag\.time\.max\.ms[^.]*(10000|10 seconds)", r"before|until|was|here",
+    (r"replica\.lag\.time\.max\.ms[^.]*(10000|10 seconds)", r"before|until|was|here|this cluster",
      "30000 since 2.5"),
     (r"session\.timeout\.ms[^.]*(10000|10 seconds)", r"before|was", "45000 since 3.0"),
     (r"enable\.idempotence[^.]*default[^.]*false", r"before|was",

@@ -15,7 +15,7 @@ import { brokerIdOf, formatMs, inflight, isDown, logOf, partitionOf, topicConfig
 
 export const LANE_H = 118;
 export const FIRST_LANE_Y = 52;
-export const PRODUCER_X = 110;
+export const PRODUCER_X = 160;
 export const REPLICA_X = [330, 455, 580];
 
 export function laneY(index) {
