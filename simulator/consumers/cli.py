@@ -28,6 +28,8 @@ from simulator.consumers.cli_output import (
     console_consumer,
     console_consumer_group_id,
     consumer_groups_describe,
+    consumer_groups_members,
+    consumer_groups_state,
     get_offsets,
     reset_offsets_plan,
     reset_offsets_refused,
@@ -139,6 +141,17 @@ def _consumer_groups(world, options: dict) -> CliResult:
         return CliResult("".join(f"{g}\n" for g in sorted(groups)))
     if options.get("describe"):
         group_id = _required(options, "group")
+        described = describe_group(world, group_id, members_while_rebalancing=True)
+        if options.get("members"):
+            return CliResult(consumer_groups_members(described, group_id))
+        if options.get("state"):
+            group = groups.get(group_id)
+            coordinator = system.offsets.coordinator(world, group_id) if system else None
+            return CliResult(
+                consumer_groups_state(
+                    described, group_id, coordinator, group.protocol if group else None
+                )
+            )
         return CliResult(consumer_groups_describe(describe_group(world, group_id), group_id))
     if options.get("reset-offsets"):
         return _reset_offsets(world, options)

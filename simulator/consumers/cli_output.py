@@ -272,3 +272,61 @@ def reset_offsets_refused(group_id: str, state: str) -> str:
         f"\nError: Assignments can only be reset if the group '{group_id}' is inactive, "
         f"but the current state is {state}.\n\n"
     )
+
+
+def _state_message(group: DescribedGroup | None, group_id: str) -> tuple[str, bool]:
+    """Kafka's ``shouldPrintMemberState``: the message to print first, and whether to go on."""
+    if group is None or group.state == "Dead":
+        return f"Error: Consumer group '{group_id}' does not exist.\n", False
+    if group.state == "Empty":
+        return f"\nConsumer group '{group.group_id}' has no active members.\n", True
+    if group.state in _REBALANCING:
+        return f"\nWarning: Consumer group '{group.group_id}' is rebalancing.\n", True
+    return "", True
+
+
+def consumer_groups_members(group: DescribedGroup | None, group_id: str) -> str:
+    """``kafka-consumer-groups.sh --describe --group G --members``.
+
+    One row per member, partitions counted; Kafka pads every column including
+    the last one, so header and rows end with a space.
+    """
+    message, go_on = _state_message(group, group_id)
+    if not go_on:
+        return message
+    members = group.members
+    group_w = max(15, len(group.group_id)) if members else 15
+    cid_w = max(15, *(len(m.consumer_id) for m in members)) if members else 15
+    host_w = max(15, *(len(m.host) for m in members)) if members else 15
+    client_w = max(15, *(len(m.client_id) for m in members)) if members else 15
+
+    def line(g, c, h, cl, n) -> str:
+        return f"{g:<{group_w}} {c:<{cid_w}} {h:<{host_w}} {cl:<{client_w}} {n!s:<15} "
+
+    out = [message, "\n", line("GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS"), "\n"]
+    for m in members:
+        out.append(line(group.group_id, m.consumer_id, m.host, m.client_id, len(m.assignment)))
+        out.append("\n")
+    return "".join(out)
+
+
+def consumer_groups_state(
+    group: DescribedGroup | None, group_id: str, coordinator: int | None, assignor: str | None
+) -> str:
+    """``kafka-consumer-groups.sh --describe --group G --state``."""
+    message, go_on = _state_message(group, group_id)
+    if not go_on:
+        return message
+    node = f"broker-{coordinator}:9092  ({coordinator})" if coordinator is not None else "-"
+    coord_w = max(25, len(node))
+    group_w = max(15, len(group.group_id))
+
+    def line(g, c, a, s, n) -> str:
+        return f"\n{g:<{group_w}} {c:<{coord_w}} {a:<20} {s:<20} {n}"
+
+    return (
+        message
+        + line("GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "#MEMBERS")
+        + line(group.group_id, node, assignor or MISSING, group.state, len(group.members))
+        + "\n"
+    )

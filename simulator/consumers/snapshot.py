@@ -111,7 +111,9 @@ snapshot_section("acls")(acls_section)
 snapshot_section("consumer_offsets")(offsets_topic_section)
 
 
-def describe_group(world, group_id: str) -> DescribedGroup | None:
+def describe_group(
+    world, group_id: str, members_while_rebalancing: bool = False
+) -> DescribedGroup | None:
     """The data ``kafka-consumer-groups --describe --group`` prints, from the live world."""
     if "consumers" not in world.ext:
         return None
@@ -129,7 +131,11 @@ def describe_group(world, group_id: str) -> DescribedGroup | None:
         )
     partitions = set(committed) | {tp for m in group.members.values() for tp in m.assignment}
     ends = {tp: hw for tp in partitions if (hw := _hw(world, *tp)) is not None}
-    # While the group rebalances, Kafka's describe lists no member rows.
+    # Outside Stable the coordinator describes members without their
+    # assignment (ClassicGroup's summary), so the offsets view lists no member rows.
     if group.state != "Stable":
-        members = []
+        if members_while_rebalancing:
+            members = [DescribedMember(m.consumer_id, m.client_id, m.host) for m in members]
+        else:
+            members = []
     return DescribedGroup(group_id, group.state, tuple(members), committed, ends)

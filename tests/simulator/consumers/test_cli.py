@@ -145,3 +145,30 @@ def test_acls_list_and_bad_lines():
     assert run_cli(sim.world, "rm -rf /").output.startswith("# unknown tool 'rm'")
     assert run_cli(sim.world, "kafka-topics.sh 'unclosed").output.startswith("# cannot parse")
     assert run_cli(sim.world, "x" * 5_000).output.startswith("# a command line is at most")
+
+
+def test_describe_members_and_state():
+    sim = sim_with([group("payment-service", ["A", "B", "C", "D"])])
+    sim.advance(6_000)
+    members = run_cli(
+        sim.world, f"kafka-consumer-groups.sh {B} --describe --group payment-service --members"
+    ).output.splitlines()
+    assert members[0] == ""
+    assert members[1].startswith("GROUP           CONSUMER-ID")
+    assert members[1].endswith("CLIENT-ID                  #PARTITIONS     ")
+    counts = sorted(int(line.split()[-1]) for line in members[2:])
+    assert counts == [0, 1, 1, 1]  # one member sits idle: #PARTITIONS 0
+    state = run_cli(
+        sim.world, f"kafka-consumer-groups.sh {B} --describe --group payment-service --state"
+    ).output.splitlines()
+    assert state[1].split() == [
+        "GROUP",
+        "COORDINATOR",
+        "(ID)",
+        "ASSIGNMENT-STRATEGY",
+        "STATE",
+        "#MEMBERS",
+    ]
+    row = state[2].split()
+    assert row[0] == "payment-service" and row[3:] == ["range", "Stable", "4"]
+    assert row[1].startswith("broker-") and row[2].startswith("(")

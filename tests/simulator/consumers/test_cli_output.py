@@ -11,6 +11,8 @@ from simulator.consumers.cli_output import (
     console_consumer,
     console_consumer_group_id,
     consumer_groups_describe,
+    consumer_groups_members,
+    consumer_groups_state,
     get_offsets,
     topics_describe,
 )
@@ -151,3 +153,35 @@ def test_acls_list_matches_acl_command():
         "\t(principal=User:bob, host=*, operation=WRITE, permissionType=DENY) \n\n"
     )
     assert acls_list("TOPIC", "orders", []) == ""
+
+
+def test_members_view_pads_every_column():
+    group = DescribedGroup(
+        "g",
+        "Stable",
+        members=(
+            DescribedMember("m-1", "c-1", "/10.0.1.1", (("t", 0), ("t", 1))),
+            DescribedMember("m-2", "c-2", "/10.0.1.2"),
+        ),
+    )
+    assert consumer_groups_members(group, "g") == (
+        "\nGROUP           CONSUMER-ID     HOST            CLIENT-ID       #PARTITIONS     \n"
+        "g               m-1             /10.0.1.1       c-1             2               \n"
+        "g               m-2             /10.0.1.2       c-2             0               \n"
+    )
+    assert consumer_groups_members(DescribedGroup("g", "Empty"), "g") == (
+        "\nConsumer group 'g' has no active members.\n"
+        "\nGROUP           CONSUMER-ID     HOST            CLIENT-ID       #PARTITIONS     \n"
+    )
+
+
+def test_state_view():
+    group = DescribedGroup("g", "Stable", members=(DescribedMember("m", "c", "/h"),))
+    assert consumer_groups_state(group, "g", 2, "range") == (
+        "\nGROUP           COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE                #MEMBERS"
+        "\ng               broker-2:9092  (2)        range                Stable               1\n"
+    )
+    assert (
+        consumer_groups_state(None, "x", None, None)
+        == "Error: Consumer group 'x' does not exist.\n"
+    )
