@@ -58,6 +58,9 @@ CLUSTER_DEFAULTS: dict = {
     "controller.quorum.election.timeout.ms": 1_000,
     "offsets.topic.num.partitions": 50,
     "offsets.topic.replication.factor": 3,
+    "auto.leader.rebalance.enable": True,
+    "leader.imbalance.check.interval.seconds": 300,
+    "leader.imbalance.per.broker.percentage": 10,
 }
 _TOPIC_NAME = re.compile(r"^[a-zA-Z0-9._-]{1,249}$")
 _CLIENT_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,40}$")

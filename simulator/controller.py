@@ -68,7 +68,33 @@ class ControllerQuorum(Actor):
         self.epoch = 1
         self.world.emit(ev.ControllerElected, controller=self.active, epoch=self.epoch,
                         quorum=list(self.voters))
-        self.world.schedule(1000, self.actor_id, "check_sessions")
+        self.world.schedule(1000, self.actor_id, "check_sessions", self.epoch)
+        self.world.schedule(self._imbalance_interval_ms(), self.actor_id, "check_imbalance")
+
+    def _imbalance_interval_ms(self) -> int:
+        return self.world.config["leader.imbalance.check.interval.seconds"] * 1000
+
+    def check_imbalance(self) -> None:
+        """auto.leader.rebalance.enable: move leadership back to preferred leaders
+        of any broker whose share of "not led by me although preferred" partitions
+        is above leader.imbalance.per.broker.percentage."""
+        world = self.world
+        world.schedule(self._imbalance_interval_ms(), self.actor_id, "check_imbalance")
+        if self.active is None or not world.config["auto.leader.rebalance.enable"]:
+            return
+        threshold = world.config["leader.imbalance.per.broker.percentage"] / 100
+        changed = []
+        for broker in sorted(world.brokers):
+            preferred = [(t, pm) for t in world.topics.values() for pm in t.partitions
+                         if pm.replicas[0] == broker]
+            if not preferred:
+                continue
+            off = [(t, pm) for t, pm in preferred if pm.leader != broker]
+            if len(off) / len(preferred) > threshold:
+                for t, pm in off:
+                    if self.elect_preferred(pm, t):
+                        changed.append(pm)
+        self.publish(changed)
 
     def majority_running(self) -> bool:
         return sum(1 for v in self.voters if self.running[v]) * 2 > len(self.voters)
@@ -116,7 +142,7 @@ class ControllerQuorum(Actor):
             reg["last_heartbeat_ms"] = world.now_ms
         world.emit(ev.ControllerElected, controller=self.active, epoch=self.epoch,
                    quorum=list(self.voters))
-        world.schedule(1000, self.actor_id, "check_sessions")
+        world.schedule(1000, self.actor_id, "check_sessions", self.epoch)
 
     # ---- messages from brokers -----------------------------------------------------
     def handle(self, message) -> None:
@@ -186,16 +212,17 @@ class ControllerQuorum(Actor):
                     {"topic": body["topic"], "partition": body["partition"], "error": error})
 
     # ---- sessions and fencing ---------------------------------------------------------
-    def check_sessions(self) -> None:
+    def check_sessions(self, epoch: int) -> None:
+        """Every second while `epoch` is the active controller's: fence the silent."""
         world = self.world
-        if self.active is None:
+        if self.active is None or epoch != self.epoch:
             return
         timeout = world.config["broker.session.timeout.ms"]
         for broker in sorted(self.registered):
             reg = self.registered[broker]
             if not reg["fenced"] and world.now_ms - reg["last_heartbeat_ms"] > timeout:
                 self.fence(broker, f"no heartbeat for {timeout} ms (broker.session.timeout.ms)")
-        world.schedule(1000, self.actor_id, "check_sessions")
+        world.schedule(1000, self.actor_id, "check_sessions", epoch)
 
     def is_fenced(self, broker: int) -> bool:
         reg = self.registered.get(broker)

@@ -144,6 +144,8 @@ class Producer(Actor):
         self.leaders: dict[tuple[str, int], int | None] = {}
         self.partition_counts: dict[str, int] = {}
         self.metadata_in_flight = False
+        self.metadata_refresh_scheduled = False
+        self.last_metadata_ms = -1_000_000
         self.bootstrap_index = 0
         self.producer_id = -1
         self.producer_epoch = -1
@@ -180,6 +182,14 @@ class Producer(Actor):
     def request_metadata(self) -> None:
         if self.metadata_in_flight or self.closed:
             return
+        # Refreshes are at least retry.backoff.ms apart (no storm while a
+        # partition has no leader).
+        due = self.last_metadata_ms + self.configs["retry.backoff.ms"]
+        if self.world.now_ms < due:
+            if not self.metadata_refresh_scheduled:
+                self.metadata_refresh_scheduled = True
+                self.world.schedule_at(due, self.actor_id, "scheduled_metadata_refresh")
+            return
         self.metadata_in_flight = True
         broker = self._bootstrap()
         message = self.world.network.send(self.actor_id, f"broker:{broker}", "metadata_request",
@@ -187,6 +197,10 @@ class Producer(Actor):
         if message is not None:
             self.world.schedule(self.configs["request.timeout.ms"], self.actor_id,
                                 "metadata_timed_out", message.message_id)
+
+    def scheduled_metadata_refresh(self) -> None:
+        self.metadata_refresh_scheduled = False
+        self.request_metadata()
 
     def metadata_timed_out(self, message_id: int) -> None:
         if self.metadata_in_flight:
@@ -254,6 +268,7 @@ class Producer(Actor):
 
     def _on_metadata(self, body: dict) -> None:
         self.metadata_in_flight = False
+        self.last_metadata_ms = self.world.now_ms
         self.apply_metadata(body["leaders"], body["partition_counts"], body["broker"])
 
     def apply_metadata(self, leaders: dict, counts: dict, broker: int) -> None:

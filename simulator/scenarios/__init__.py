@@ -106,7 +106,11 @@ def validate_scenario(data: dict) -> dict:
         if key not in CLUSTER_DEFAULTS:
             raise SimulationError("bad_scenario", f"unknown cluster config {key!r}; known: "
                                                   f"{', '.join(sorted(CLUSTER_DEFAULTS))}")
-        _int(value, key, 1, limits.MAX_ADVANCE_MS)
+        if isinstance(CLUSTER_DEFAULTS[key], bool):
+            if not isinstance(value, bool):
+                raise SimulationError("bad_scenario", f"{key} must be true or false")
+        else:
+            _int(value, key, 1, limits.MAX_ADVANCE_MS)
     for section in ("topics", "producers", "timeline"):
         value = data.get(section, [])
         if not isinstance(value, list):

@@ -84,3 +84,14 @@ def test_a_deleted_topic_disappears_from_every_broker():
     sim.advance(100)
     assert sim.snapshot()["topics"] == []
     assert all(not b.replicas for b in sim.world.brokers.values())
+
+
+def test_auto_leader_rebalance_gives_leadership_back_to_the_preferred_leader():
+    sim = sim_with(cluster_configs={"leader.imbalance.check.interval.seconds": 30})
+    sim.advance(100)
+    sim.apply({"type": "crash_broker", "broker": 1})
+    sim.advance(12_000)
+    sim.apply({"type": "restart_broker", "broker": 1})
+    events = sim.advance(30_000)
+    change = of_kind(events, "leader_changed", election="preferred")
+    assert change and change[0].leader == 1 and change[0].at_ms == 30_000
