@@ -10,8 +10,9 @@ off, or a drop rule (command ``drop_messages``) matches.
 Latency is ``network.latency_ms`` (default 2) plus a deterministic jitter in
 ``[0, network.jitter_ms]`` from the simulation's rng, plus, for the replica
 ``fetch`` requests of a slow broker, its ``slow_ms`` (a slow follower: its
-heartbeats still arrive on time, so it lags without being fenced). Messages between the same two actors never overtake each
-other (TCP keeps order on a connection).
+heartbeats still arrive on time, so it lags without being fenced). Other
+messages between the same two actors never overtake each other (TCP keeps
+order on a connection).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator import events as ev
-
 
 SLOWED_KINDS = frozenset({"fetch"})
 
