@@ -190,3 +190,31 @@ def test_idle_consumer_grading_follows_a_patched_simulator(monkeypatch):
         simrun, "idle_members_after_rebalance", lambda **kw: {"answer": "0", "observed": "patched"}
     )
     assert choose(IDLE_Q, "0", 5).correct
+
+
+CRASH_Q = BANK.question("predict-leader-crash")
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_leader_crash_grade_follows_the_simulator_and_kafkas_acks_guarantee(seed):
+    """acks=1: acknowledged, then lost with the leader; acks=all: never acknowledged
+    before the crash, retried, and kept exactly once (idempotence)."""
+    params = predict.params_for(CRASH_Q, seed=seed)
+    outcome = simrun.leader_crash_after_write(**params, seed=seed)
+    assert outcome["answer"] == ("lost" if params["acks"] == "1" else "kept-after-retry")
+    for choice in predict.present(CRASH_Q, seed=seed)["choices"]:
+        assert choose(CRASH_Q, choice["id"], seed).correct == (choice["id"] == outcome["answer"])
+
+
+def test_leader_crash_draws_cover_both_acks_settings():
+    assert {predict.params_for(CRASH_Q, seed=s)["acks"] for s in range(20)} == {"1", "all"}
+
+
+def test_leader_crash_grading_follows_a_patched_simulator(monkeypatch):
+    monkeypatch.setattr(
+        simrun,
+        "leader_crash_after_write",
+        lambda **kw: {"answer": "duplicated", "observed": "patched"},
+    )
+    assert choose(CRASH_Q, "duplicated", 2).correct
+    assert not choose(CRASH_Q, "lost", 2).correct

@@ -18,11 +18,11 @@ Quiz YAML names a generator by `NAME` (e.g. `scenario: acks-outcome`).
 
 from types import ModuleType
 
-from . import acks_outcome, idle_consumers, isr_lagging_follower, write_target
+from . import acks_outcome, idle_consumers, isr_lagging_follower, leader_crash, write_target
 
 GENERATORS: dict[str, ModuleType] = {
     module.NAME: module
-    for module in (acks_outcome, idle_consumers, isr_lagging_follower, write_target)
+    for module in (acks_outcome, leader_crash, idle_consumers, isr_lagging_follower, write_target)
 }
 
 
