@@ -141,6 +141,14 @@ def test_click_the_replica_out_of_the_isr(live_url, page, screenshot):
     answer = expected_target("click-out-of-isr")
     screenshot(page, "diagram")
 
+    # Only the three replicas are tab stops inside the diagram.
+    tab_stops = diagram.locator('svg [tabindex="0"]').evaluate_all(
+        "els => els.map(e => e.dataset.replica)"
+    )
+    assert sorted(tab_stops) == sorted(
+        replicas.evaluate_all("els => els.map(e => e.dataset.replica)")
+    )
+
     # Keyboard first: a wrong replica chosen with Enter, then the right one clicked.
     wrong = next(
         r for r in replicas.evaluate_all("els => els.map(e => e.dataset.replica)") if r != answer

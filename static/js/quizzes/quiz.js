@@ -131,6 +131,11 @@ function markTargets(container) {
   const attribute = container.dataset.attribute;
   const form = container.closest("form");
   const valid = new Set([...form.querySelectorAll('input[name="target"]')].map((i) => i.value));
+  // Only the answerable parts are tab stops: a keyboard user should not wade
+  // through every broker and controller to reach them.
+  for (const part of container.querySelectorAll('svg [tabindex="0"]')) {
+    if (!valid.has(part.getAttribute(attribute) || "")) part.setAttribute("tabindex", "-1");
+  }
   for (const part of container.querySelectorAll(`[${attribute}]`)) {
     const id = part.getAttribute(attribute);
     part.classList.toggle("quiz-target", valid.has(id));
