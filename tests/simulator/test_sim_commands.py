@@ -127,3 +127,14 @@ def test_the_playground_matches_the_guides_diagram():
     assert all(len(p["replicas"]) == 3 for p in orders["partitions"])
     assert [p["name"] for p in snap["producers"]] == ["A", "B"]
     assert snap["controller"]["active"] is not None
+
+
+@pytest.mark.parametrize("name", [n for n in scenario_names() if not n.startswith("lesson-")])
+def test_every_named_scenario_loads_and_runs_its_timeline_without_rejections(name):
+    sc = load_scenario(name)
+    sim = Simulation(sc, seed=1)
+    until = max((e["at_ms"] for e in sc.get("timeline", [])), default=0) + 1_000
+    events = sim.advance(until)
+    assert not [e for e in events if e.kind == "command_rejected"]
+    applied = [e for e in events if e.kind == "command_applied"]
+    assert len(applied) == len(sc.get("timeline", []))
