@@ -117,7 +117,16 @@ def produce_with_brokers_down(
         )
     )
     events += _kinds(sim.advance(PRODUCE_WINDOW_MS))
-    return _classify_produce(events, acks=acks, isr=isr_before, min_insync=min_insync_replicas)
+    outcome = _classify_produce(events, acks=acks, isr=isr_before, min_insync=min_insync_replicas)
+    if outcome["answer"] in ("acknowledged", "no-response"):
+        # What consumers can see is a separate question: the HW follows the ISR
+        # (and, since Kafka 3.7, stays put while the ISR is below min.insync.replicas).
+        # The topic is fresh, so the record is offset 0 and visible once the HW passes 0.
+        topic = _topic(sim.snapshot(), "orders")
+        hw = _partitions(topic)[0]["high_watermark"]
+        visible = "so consumers can read it" if hw > 0 else "so consumers cannot read it yet"
+        outcome["observed"] += f" The high watermark is {hw}, {visible}."
+    return outcome
 
 
 def _classify_produce(events: list[dict], *, acks: str, isr: list[int], min_insync: int) -> dict:
