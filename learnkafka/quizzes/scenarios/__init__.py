@@ -1,9 +1,10 @@
 """Scenario generators: questions whose answer comes from running the simulator.
 
-A generator is a module with `NAME`, `KIND` ("predict" or "diagram"),
-`SIMULATOR_SCENARIOS` (the simulator scenarios it loads, checked by the
-content test) and `draw(rng) -> params` (JSON-able, drawn from the learner's
-seeded stream). Then:
+A generator is a module with `NAME`, `KIND` ("predict" or "diagram") and
+`draw(rng) -> params` (JSON-able, drawn from the learner's seeded stream).
+It builds its own small cluster as a scenario dict (`simrun.py`), so a
+question never breaks when a lesson's scenario changes; the content test
+runs every generator through the simulator for several draws. Then:
 
 - predict: `setup_text(params)` (Markdown), `choices(params)` ([{id, text}])
   and `run(params, *, seed) -> {"answer": choice id, "observed": text}`, which

@@ -14,7 +14,6 @@ from . import simrun
 
 NAME = "acks-outcome"
 KIND = "predict"
-SIMULATOR_SCENARIOS: tuple[str, ...] = ()
 
 CHOICES = [
     {

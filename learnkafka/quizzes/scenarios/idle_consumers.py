@@ -12,7 +12,6 @@ from . import simrun
 
 NAME = "idle-consumers"
 KIND = "predict"
-SIMULATOR_SCENARIOS: tuple[str, ...] = ()
 MAX_CONSUMERS = 6
 
 

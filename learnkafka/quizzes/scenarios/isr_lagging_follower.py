@@ -16,7 +16,6 @@ from . import simrun
 
 NAME = "isr-lagging-follower"
 KIND = "diagram"
-SIMULATOR_SCENARIOS: tuple[str, ...] = ()
 
 
 def draw(rng: random.Random) -> dict:

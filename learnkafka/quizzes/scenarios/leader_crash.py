@@ -15,7 +15,6 @@ from . import simrun
 
 NAME = "leader-crash"
 KIND = "predict"
-SIMULATOR_SCENARIOS: tuple[str, ...] = ()
 
 CHOICES = [
     {

@@ -14,7 +14,6 @@ from . import simrun
 
 NAME = "write-target"
 KIND = "diagram"
-SIMULATOR_SCENARIOS: tuple[str, ...] = ()
 
 
 def draw(rng: random.Random) -> dict:
