@@ -262,3 +262,21 @@ def test_without_javascript_the_order_and_the_answer_still_work(live_url, browse
         screenshot(page, "no-js-feedback")
     finally:
         context.close()
+
+
+def test_one_question_of_every_type_renders_cleanly(live_url, page, screenshot):
+    """A gallery for people to look at, and a check that no type's page logs an error."""
+    from learnkafka.quizzes.banks import get_bank
+
+    errors = console_errors(page)
+    firsts = {}
+    for question in get_bank("kafka-basics").questions:
+        firsts.setdefault(question.type, question)
+    assert len(firsts) == 7
+    for type_name, question in firsts.items():
+        page.goto(f"{live_url}{BANK}/{question.id}/")
+        expect(page.locator("form.quiz-form")).to_be_visible()
+        if type_name == "diagram_click":
+            expect(page.locator("[data-quiz-diagram]")).to_have_attribute("data-quiz-ready", "true")
+        screenshot(page, type_name)
+    assert errors == [], errors

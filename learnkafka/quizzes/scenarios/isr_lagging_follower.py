@@ -36,7 +36,7 @@ def build(params: dict, *, seed: int) -> dict:
             "label": f"Broker {broker}: {'leader' if broker == leader else 'follower'} of "
             f"orders-0, log end offset {state['leo_by_broker'][broker]}",
         }
-        for broker in partition["replicas"]
+        for broker in sorted(partition["replicas"])
     ]
     return {
         "setup": (

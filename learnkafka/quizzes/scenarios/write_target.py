@@ -26,10 +26,15 @@ def build(params: dict, *, seed: int) -> dict:
     targets = []
     answer = set()
     for p in state["partitions"]:
-        for broker in p["replicas"]:
+        for broker in sorted(p["replicas"]):
             replica_id = f"orders/{p['partition']}/{broker}"
+            role = "leader" if broker == p["leader"] else "follower"
+            # The list is the diagram's text alternative, so it says what the diagram shows.
             targets.append(
-                {"id": replica_id, "label": f"Partition {p['partition']} on broker {broker}"}
+                {
+                    "id": replica_id,
+                    "label": f"Partition {p['partition']} on broker {broker}: {role}",
+                }
             )
             if p["partition"] == number and broker == p["leader"]:
                 answer.add(replica_id)
