@@ -25,7 +25,10 @@ CHOICES = [
         "id": "not-enough-replicas",
         "text": "A `NotEnoughReplicas` error (retried until `delivery.timeout.ms`)",
     },
-    {"id": "not-leader", "text": "A `NotLeaderOrFollower` error: the partition has no leader"},
+    {
+        "id": "not-leader",
+        "text": "A `NotLeaderOrFollower` error: that broker no longer leads the partition",
+    },
 ]
 
 
