@@ -193,3 +193,57 @@ def test_try_this_marks_the_step_as_tried_in_the_progress_bar(live_url, page):
     # ...and the diagram moved: the leader's log end advanced by three.
     svg = page.locator("svg[data-diagram=partition-log]")
     expect(svg).to_have_attribute("data-leo", re.compile(r"^1[5-9]$"), timeout=10_000)
+
+
+def test_message_flow_lights_the_six_steps_in_order_one_engine_event_at_a_time(live_url, page):
+    open_step(page, live_url, "message-flow")
+    svg = page.locator("svg[data-diagram=message-flow]")
+    page.wait_for_timeout(4000)  # the consumer group's first rebalance (3 s initial delay)
+    page.locator("[data-control=pause]").click()
+    press(page, "Produce one record (key user-42)")
+    expect(svg).to_have_attribute("data-lit-step", "1", timeout=10_000)
+    expect(svg.locator("[data-layer=detail]")).to_contain_text("murmur2")
+    seen = ["1"]
+    for _ in range(200):
+        if svg.get_attribute("data-done-steps") == "1,2,3,4,5,6" and "6" in seen:
+            break
+        page.locator("[data-control=step]").click()
+        page.wait_for_timeout(40)
+        # Steps performed at the same simulated millisecond light together ("5,6").
+        for lit in (svg.get_attribute("data-lit-step") or "").split(","):
+            if lit and lit not in seen:
+                seen.append(lit)
+    assert svg.get_attribute("data-done-steps") == "1,2,3,4,5,6"
+    # Each step lit in the guide's order, each by the engine event that performs it.
+    assert seen == ["1", "2", "3", "4", "5", "6"], seen
+    page.screenshot(path=f"{SHOTS}/lesson-kafka-basics-message-flow-stepped.png")
+
+
+def test_retention_deletes_whole_old_segments_and_moves_the_log_start(live_url, page):
+    open_step(page, live_url, "partition-log")
+    svg = page.locator("svg[data-diagram=partition-log]")
+    expect(svg).to_have_attribute("data-leo", "12", timeout=10_000)
+    expect(svg).to_have_attribute("data-segments", re.compile(r"^0,\d+"))
+    set_speed(page, "8")
+    page.locator("[data-control=play]").click()
+    press(page, "Shorten retention.ms to 10 seconds")
+    expect(svg).not_to_have_attribute("data-log-start", "0", timeout=20_000)
+    start = int(svg.get_attribute("data-log-start"))
+    # Whole segments went: the new log start is where a surviving segment begins.
+    assert str(start) == svg.get_attribute("data-segments").split(",")[0]
+    expect(svg.locator(".cell-deleted").first).to_be_attached()
+    page.screenshot(path=f"{SHOTS}/lesson-kafka-basics-partition-log-retention.png")
+
+
+def test_a_config_control_changes_the_simulation_and_lights_its_row(live_url, page):
+    open_step(page, live_url, "config")
+    row = page.locator('[data-config-row="min.insync.replicas"]')
+    row.get_by_role("button", name="3", exact=True).click()
+    expect(row).to_have_class(re.compile(r"is-latest"), timeout=10_000)
+    expect(row.locator("[data-happened]")).to_contain_text("min.insync.replicas=3")
+    acks_row = page.locator('[data-config-row="acks"]')
+    acks_row.get_by_role("button", name="write, acks=1").click()
+    expect(acks_row).to_have_class(re.compile(r"is-latest"), timeout=10_000)
+    expect(row).not_to_have_class(re.compile(r"is-latest"))
+    happened = acks_row.locator("[data-happened]")
+    expect(happened).to_contain_text("acknowledged at offset", timeout=10_000)

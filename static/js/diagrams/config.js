@@ -20,18 +20,33 @@ import { formatMs, isDown, logOf, partitionOf, topicConfig } from "./lesson-stat
 // Remember the last command the simulation accepted, so the table can point at its row.
 registerHandler("command_applied", (s, e) => { s.lastCommand = { command: e.command, at_ms: e.at_ms }; });
 
-const canonical = (obj) => JSON.stringify(obj, Object.keys(obj || {}).sort());
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
-/** The config row whose control sent `command` (compared field by field), or null. */
+/**
+ * True when `applied` (a command as the simulator echoes it, defaults filled
+ * in) is what the button's `sent` command asked for: every field the button
+ * set has the same value.
+ */
+export function commandMatches(sent, applied) {
+  if (!sent || !applied || sent.type !== applied.type) return false;
+  return Object.entries(sent).every(([key, value]) => same(value, applied[key]));
+}
+
+/** The config row whose control sent `command`, or null. */
 export function rowForCommand(table, command) {
   if (!table || !command) return null;
-  const wanted = canonical(command);
+  let best = null;
+  let bestFields = -1;
   for (const button of table.querySelectorAll("[data-command]")) {
     let sent;
     try { sent = JSON.parse(button.dataset.command); } catch { continue; }
-    if (canonical(sent) === wanted) return button.closest("[data-config-row]");
+    const fields = Object.keys(sent).length;
+    if (commandMatches(sent, command) && fields > bestFields) {
+      best = button.closest("[data-config-row]");
+      bestFields = fields;
+    }
   }
-  return null;
+  return best;
 }
 
 const GRID_X = 150;

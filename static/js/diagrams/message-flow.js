@@ -41,23 +41,29 @@ export function stepOfEvent(e, { producer, topic, group }) {
   if (e.kind === "records_appended" && e.topic === topic) return e.role === "leader" ? 3 : 4;
   if (e.kind === "high_watermark_changed" && e.topic === topic) return 4;
   if ((e.kind === "produce_acknowledged" || e.kind === "produce_failed") && e.producer === producer) return 5;
-  if (/commit|fetch|records_consumed|records_polled|offsets?_/.test(e.kind) && (!group || (e.group ?? e.group_id) === group)) return 6;
+  const inGroup = !group || (e.group ?? e.group_id) === group;
+  if (e.kind === "consumer_position_changed" && e.reason === "poll" && e.topic === topic && inGroup) return 6;
+  if (e.kind === "offset_committed" && e.topic === topic && inGroup) return 6;
   return 0;
 }
 
-/** How far the latest batch has got: the highest step whose result is visible in state. */
+/**
+ * Which of the six steps the latest batch has been through, judged from state
+ * alone (a Set of step numbers). Each is checked on its own: the engine may
+ * let the consumer read a record (6) before the producer hears its ack (5).
+ */
 export function stepsDone(batch, leaderLog, followerLogs, committed, acks) {
-  if (!batch) return 0;
-  let done = 1;
+  const done = new Set();
+  if (!batch) return done;
+  done.add(1);
   if (batch.sent_at_ms == null) return done;
-  done = 2;
+  done.add(2);
   const offset = batch.base_offset ?? batch.expected_offset;
   if (offset == null || !leaderLog || leaderLog.leo <= offset) return done;
-  done = 3;
-  if (followerLogs.length && followerLogs.every((l) => l.leo > offset)) done = 4;
-  else if (leaderLog.hw > offset) done = 4;
-  if (done === 4 && (batch.acked_at_ms != null || acks === "0")) done = 5;
-  if (done === 5 && committed != null && committed > offset) done = 6;
+  done.add(3);
+  if ((followerLogs.length && followerLogs.every((l) => l.leo > offset)) || leaderLog.hw > offset) done.add(4);
+  if (batch.acked_at_ms != null || (acks === "0" && batch.sent_at_ms != null)) done.add(5);
+  if (committed != null && committed > offset) done.add(6);
   return done;
 }
 
@@ -97,18 +103,29 @@ export function render(svg, state, nowMs, options = {}) {
   const acks = (state.producers[producer] && state.producers[producer].configs && String(state.producers[producer].configs.acks ?? "all")) || "all";
   const done = stepsDone(batch, leaderLog, followerLogs, committed, acks);
 
-  // The step lit now: the one the newest relevant engine event performed.
+  // The steps lit now: those performed by the newest relevant engine events
+  // (all of them at that simulated millisecond: an ack and a consumer's fetch
+  // can land together).
   const context = { producer, topic, group };
-  let lit = 0;
-  for (let i = (state.recent || []).length - 1; i >= 0 && !lit; i -= 1) lit = stepOfEvent(state.recent[i], context);
-  if (!batch) lit = 0;
-  svg.dataset.litStep = String(lit);
-  svg.dataset.doneSteps = String(done);
+  const litSteps = new Set();
+  let litAt = null;
+  for (let i = (state.recent || []).length - 1; i >= 0; i -= 1) {
+    const e = state.recent[i];
+    const n = stepOfEvent(e, context);
+    if (!n) continue;
+    if (litAt === null) litAt = e.at_ms;
+    if (e.at_ms !== litAt) break;
+    litSteps.add(n);
+  }
+  if (!batch) litSteps.clear();
+  const lit = litSteps.size ? Math.max(...litSteps) : 0;
+  svg.dataset.litStep = [...litSteps].sort().join(",");
+  svg.dataset.doneSteps = [...done].sort().join(",");
 
   const chips = layer(svg, "steps");
   for (const step of STEPS) {
     const x = CHIP_X0 + (step.n - 1) * (CHIP_W + 4);
-    const state_ = step.n === lit ? "lit" : step.n <= done ? "done" : "pending";
+    const state_ = litSteps.has(step.n) ? "lit" : done.has(step.n) ? "done" : "pending";
     const g = keyed(chips, "g", step.n, { class: `flow-step step-${state_}`, "data-step": step.n, "aria-current": step.n === lit ? "step" : null });
     keyed(g, "rect", "r", { x, y: 12, width: CHIP_W, height: 54, rx: 10 });
     setText(keyed(g, "text", "n", { x: x + CHIP_W / 2, y: 33, class: "step-number", "text-anchor": "middle" }), step.n);
@@ -132,7 +149,8 @@ export function render(svg, state, nowMs, options = {}) {
   });
   place("consumer", PLACES.consumer, group || "consumer", committed != null ? `committed ${committed}` : "no commit yet", "actor-consumer");
 
-  setText(layer(svg, "detail"), lit || done ? describeStep(lit || done, batch, partition, leaderLog, committed, group) : describeStep(0, batch));
+  const newestDone = Math.max(0, ...done);
+  setText(layer(svg, "detail"), describeStep(lit || newestDone, batch, partition, leaderLog, committed, group));
 
   // Messages in flight, placed by simulated time.
   const where = (actor) => {
@@ -154,7 +172,9 @@ export function render(svg, state, nowMs, options = {}) {
     keep.add(String(m.message_id));
     keyed(flights, "circle", m.message_id, {
       cx: lerp(from.x, to.x, f), cy: lerp(from.y, to.y, f), r: 6,
-      class: /response|ack/.test(m.message_kind) ? "ack-dot" : /fetch/.test(m.message_kind) ? "fetch-dot" : "record-dot",
+      class: m.message_kind === "produce_response" ? "ack-dot"
+        : /fetch/.test(m.message_kind) ? `fetch-dot${/response/.test(m.message_kind) ? " response" : ""}`
+          : /produce/.test(m.message_kind) ? "record-dot" : "other-dot",
     });
   }
   prune(flights, keep);

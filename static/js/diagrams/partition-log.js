@@ -8,6 +8,7 @@
  * producer by simulated time. Configuration comes from the svg's data
  * attributes: data-topic, data-partition, data-group.
  */
+import { registerHandler } from "../live/store.js";
 import "./group-tracking.js";
 import { clamp, flightFraction, keyed, layer, pointAlong, prune, setAttrs, setText } from "./geometry.js";
 import { brokerIdOf, inflight, leaderLog, partitionOf, topicConfig, formatMs } from "./lesson-state.js";
@@ -33,20 +34,42 @@ export function markerX(offset, first) {
   return clamp(cellX(offset, first), ROW_X, ROW_X + CELLS * CELL_W);
 }
 
-/** What kind of cell `offset` is: deleted, replicated (below HW), unreplicated, or the next slot. */
+/** What kind of cell `offset` is: deleted, replicated (below HW), unreplicated, the next slot, or beyond it. */
 export function cellKind(offset, log) {
   if (offset < log.log_start) return "deleted";
-  if (offset >= log.leo) return "next";
+  if (offset > log.leo) return "future";
+  if (offset === log.leo) return "next";
   if (offset < log.hw) return "replicated";
   return "unreplicated";
 }
 
 const PRODUCER = { x: 560, y: 58 };
+const SEGMENT_Y = ROW_Y + CELL_H + 8;
+
+// Segment boundaries: the store does not fold segment_rolled, so this diagram
+// keeps the base offsets of rolled segments per replica log (the snapshot's
+// `segments` give the ones that existed before the page connected).
+registerHandler("segment_rolled", (s, e) => {
+  const key = `${e.topic}/${e.partition}/${e.broker}`;
+  const all = { ...(s.segments || {}) };
+  all[key] = [...new Set([...(all[key] || []), e.base_offset])].sort((a, b) => a - b).slice(-50);
+  s.segments = all;
+});
+
+/** Base offsets of the leader's segments still on disk, oldest first. */
+export function segmentBases(state, topic, partitionId, leader, logStart) {
+  const rawTopic = ((state.raw && state.raw.topics) || []).find((t) => (t.name ?? t.topic) === topic);
+  const rawPartition = rawTopic && (rawTopic.partitions || []).find((p) => p.partition === partitionId);
+  const fromSnapshot = ((rawPartition && rawPartition.segments) || []).map((s) => s.base_offset);
+  const tracked = (state.segments && state.segments[`${topic}/${partitionId}/${leader}`]) || [];
+  const bases = [...new Set([...fromSnapshot, ...tracked, logStart])].filter((b) => b >= logStart);
+  return bases.sort((a, b) => a - b);
+}
 
 function drawMarker(parent, key, { x, label, tier, below }) {
   const g = keyed(parent, "g", key, { class: `marker marker-${key}`, transform: `translate(${x},0)` });
   const y0 = below ? ROW_Y + CELL_H : ROW_Y;
-  const y1 = below ? ROW_Y + CELL_H + 22 + tier * 22 : ROW_Y - 22 - tier * 22;
+  const y1 = below ? ROW_Y + CELL_H + 34 + tier * 22 : ROW_Y - 22 - tier * 22;
   keyed(g, "line", "l", { x1: 0, x2: 0, y1: below ? ROW_Y - 6 : y0 - 0, y2: y1, class: "marker-line" });
   if (!below) keyed(g, "line", "through", { x1: 0, x2: 0, y1: ROW_Y, y2: ROW_Y + CELL_H + 6, class: "marker-through" });
   // Labels near the right edge read leftwards so they stay inside the drawing.
@@ -81,7 +104,7 @@ export function render(svg, state, nowMs, options = {}) {
     const g = keyed(cells, "g", key, { class: `cell cell-${kind}`, "data-offset": offset, "data-kind": kind });
     keyed(g, "rect", "r", { x: cellX(offset, first) + 2, y: ROW_Y, width: CELL_W - 4, height: CELL_H, rx: 5 });
     setText(keyed(g, "text", "o", { x: cellX(offset, first) + CELL_W / 2, y: ROW_Y + CELL_H / 2, "text-anchor": "middle", "dominant-baseline": "central", class: "cell-offset" }),
-      kind === "next" ? "" : offset);
+      kind === "next" || kind === "future" ? "" : offset);
     const record = byOffset.get(offset);
     const tip = keyed(g, "title", "tip");
     setText(tip, kind === "deleted" ? `offset ${offset}: deleted by retention`
@@ -89,6 +112,23 @@ export function render(svg, state, nowMs, options = {}) {
         : `offset ${offset}${record ? ` · key ${record.key ?? "(none)"} · value ${record.value ?? ""}` : ""}`);
   }
   prune(cells, keep);
+
+  // Segments: a bracket under each run of cells stored in one segment file.
+  const segLayer = layer(svg, "segments");
+  const bases = segmentBases(state, topic, partitionId, partition ? partition.leader : null, log.log_start);
+  const keepSegs = new Set();
+  bases.forEach((base, i) => {
+    const end = i + 1 < bases.length ? bases[i + 1] : log.leo;
+    const x0 = Math.max(cellX(base, first), ROW_X);
+    const x1 = Math.min(cellX(Math.max(end, base + 1), first), ROW_X + CELLS * CELL_W);
+    if (x1 <= x0) return;
+    keepSegs.add(String(base));
+    const g = keyed(segLayer, "g", base, { class: `segment ${i + 1 === bases.length ? "is-active" : ""}`, "data-base": base });
+    keyed(g, "path", "p", { d: `M${x0 + 3},${SEGMENT_Y} v5 H${x1 - 3} v-5`, class: "segment-bracket" });
+    setText(keyed(g, "title", "tip"), `segment starting at offset ${base}${i + 1 === bases.length ? " (active: being written)" : ""}`);
+  });
+  prune(segLayer, keepSegs);
+  svg.dataset.segments = bases.join(",");
 
   // Markers: HW and LEO above, committed offset and log start below.
   const markers = layer(svg, "markers");
