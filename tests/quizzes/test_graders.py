@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import string
+
 import pytest
 from django.http import QueryDict
+from hypothesis import given
+from hypothesis import strategies as st
 
 from learnkafka.quizzes.questiontypes import (
     TYPES,
@@ -182,3 +186,29 @@ def test_self_assessed_refuses_ticks_without_text_and_unknown_points():
             submit(q, post(rubric_submitted="1", rubric=ticks), previous={"text": "t"})
     with pytest.raises(InvalidResponse):
         submit(q, post(text=""))
+
+
+@given(st.permutations([f"s{i}" for i in range(6)]))
+def test_ordering_is_right_only_for_the_exact_order(order):
+    q = make("ordering", {"items": ITEMS})
+    grade = submit(q, post(order=list(order)))[1]
+    assert grade.correct == (list(order) == [f"s{i}" for i in range(6)])
+    assert sum(grade.detail["right_positions"]) == sum(
+        a == b for a, b in zip(order, ordering.correct_order(q), strict=True)
+    )
+
+
+@given(
+    st.permutations(["a", "b", "c", "d"]), st.sampled_from(["up", "down"]), st.sampled_from("abcd")
+)
+def test_a_move_keeps_every_step_exactly_once(order, direction, item):
+    moved = ordering.apply_move(list(order), f"{direction}:{item}")
+    assert sorted(moved) == sorted(order)
+    assert abs(moved.index(item) - list(order).index(item)) <= 1
+
+
+@given(st.text(alphabet=string.printable, max_size=60))
+def test_short_answer_normalization_is_idempotent_and_ignores_case(text):
+    once = short_answer.normalize(text)
+    assert short_answer.normalize(once) == once
+    assert short_answer.normalize(text.upper()) == short_answer.normalize(text.lower())

@@ -161,3 +161,23 @@ def test_feedback_shows_the_score_so_far(client):
     client.post(Q, {"choice": "all"})
     response = client.post("/quizzes/kafka-basics/acks-all-meaning/", {"choice": "isr"}, **HTMX)
     assert f"Score so far: 2 of {TOTAL}" in " ".join(response.content.decode().split())
+
+
+@pytest.mark.parametrize(
+    "url, data",
+    [
+        ("/quizzes/kafka-basics/predict-acks-outcome/", {"choice": "everything-is-fine"}),
+        ("/quizzes/kafka-basics/click-out-of-isr/", {"target": "orders/0/99"}),
+        ("/quizzes/kafka-basics/click-out-of-isr/", {"target": "<script>"}),
+        ("/quizzes/kafka-basics/six-steps/", {"order": ["serialize"] * 6}),
+        ("/quizzes/kafka-basics/six-steps/", {"order": ["a"], "move": "up:zz"}),
+        ("/quizzes/kafka-basics/building-blocks/", {"choices": ["brokers", "nope"]}),
+        ("/quizzes/kafka-basics/explain-kafka/", {"rubric_submitted": "1", "rubric": ["0"]}),
+        ("/quizzes/kafka-basics/acks-config-name/", {"text": "x" * 10_000}),
+    ],
+)
+def test_hostile_or_broken_submissions_get_a_clear_error_and_store_nothing(client, url, data):
+    response = client.post(url, data)
+    assert response.status_code in (200, 422)
+    assert b'role="alert"' in response.content and b"<script>" not in response.content
+    assert not Answer.objects.filter(is_final=True).exists()
