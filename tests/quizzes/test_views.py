@@ -181,3 +181,22 @@ def test_hostile_or_broken_submissions_get_a_clear_error_and_store_nothing(clien
     assert response.status_code in (200, 422)
     assert b'role="alert"' in response.content and b"<script>" not in response.content
     assert not Answer.objects.filter(is_final=True).exists()
+
+
+def test_a_finished_attempt_says_so_on_the_bank_page(client):
+    client.get(Q)
+    attempt = Attempt.objects.get()
+    bank = get_bank("kafka-basics")
+    for q in bank.questions[1:]:
+        Answer.objects.create(
+            attempt=attempt,
+            question_id=q.id,
+            question_type=q.type,
+            response={},
+            correct=False,
+            points=0.0,
+        )
+    first = bank.questions[0]
+    client.post(f"/quizzes/kafka-basics/{first.id}/", {"choice": first.spec["answer"]})
+    page = client.get("/quizzes/kafka-basics/").content.decode()
+    assert "data-quiz-finished" in page and f"1 of {TOTAL} right" in page
