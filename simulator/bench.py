@@ -53,40 +53,45 @@ def baseline(records: int) -> float:
     return records / elapsed
 
 
-def _consumer_commands(sim: Simulation) -> list[dict]:
-    """Two consumer groups when simulator.consumers offers them, else none."""
+GROUPS = ("g1", "g2")
+CONSUMER_CONFIGS = {"auto.offset.reset": "earliest", "max.poll.records": 2_000,
+                    "processing.ms.per.record": 0, "auto.commit.interval.ms": 1_000}
+
+
+def _consumer_commands() -> list[dict]:
+    """Two groups of two consumers when simulator.consumers offers them, else none."""
     from simulator.commands import COMMAND_CLASSES
 
     if "add_consumer" not in COMMAND_CLASSES:
         return []
-    cls = COMMAND_CLASSES["add_consumer"]
-    fields = set(getattr(cls, "__dataclass_fields__", {}))
-    commands = []
-    for group in ("g1", "g2"):
-        for i in range(2):
-            cmd = {"type": "add_consumer", "consumer": f"{group}-{i}", "group": group}
-            if "topics" in fields:
-                cmd["topics"] = ["bench"]
-            elif "topic" in fields:
-                cmd["topic"] = "bench"
-            if "configs" in fields:
-                cmd["configs"] = {"auto.offset.reset": "earliest"}
-            commands.append(cmd)
-    return commands
+    return [{"type": "add_consumer", "consumer": f"{group}-{i}", "group": group,
+             "topics": ["bench"], "configs": dict(CONSUMER_CONFIGS)}
+            for group in GROUPS for i in range(2)]
+
+
+def _committed(snap: dict) -> dict[str, int]:
+    """Records committed per group (sum of committed offsets over partitions)."""
+    out = {}
+    for group in snap.get("groups") or []:
+        name = group.get("group") or group.get("group_id")
+        if name in GROUPS:
+            out[name] = sum(group.get("committed", {}).values())
+    return out
 
 
 def engine(records: int, chunk: int = 2_000) -> tuple[float, str, int]:
-    """Records/s through the engine; returns (rate, what was measured, visible)."""
+    """Records/s through the engine; returns (rate, what was measured, records done)."""
+    from simulator.errors import SimulationError
+
     sim = Simulation(_scenario(), seed=1, checkpoint_interval_ms=None)
-    consumers = []
-    for cmd in _consumer_commands(sim):
-        try:
+    with_groups = True
+    try:
+        for cmd in _consumer_commands():
             sim.apply(cmd)
-            consumers.append(cmd)
-        except Exception:  # a consumer API we do not know how to drive: measure without it
-            consumers = []
-            break
-    sim.advance(100)
+    except SimulationError:
+        with_groups = False
+    with_groups = with_groups and bool(_consumer_commands())
+    sim.advance(5_000)  # groups join and settle
     gc.collect()
     start = time.perf_counter()
     produced = 0
@@ -96,15 +101,25 @@ def engine(records: int, chunk: int = 2_000) -> tuple[float, str, int]:
                    "key": None, "count": n})
         produced += n
         sim.advance(10)
-    sim.advance(2_000)
+    sim.advance(500)
+    done = sum(p["high_watermark"] for p in sim.snapshot()["topics"][0]["partitions"])
+    if with_groups:
+        # End to end: until both groups have committed every record (bounded).
+        for _ in range(120):
+            committed = _committed(sim.snapshot())
+            if len(committed) == len(GROUPS) and min(committed.values()) >= records:
+                break
+            sim.advance(500)
+        committed = _committed(sim.snapshot())
+        done = min([done, *committed.values()]) if committed else 0
     elapsed = time.perf_counter() - start
-    snap = sim.snapshot()
-    visible = sum(p["high_watermark"] for p in snap["topics"][0]["partitions"])
-    what = ("produce + replicate + HW + two consumer groups fetching and committing"
-            if consumers else
-            "produce + replicate + HW (no consumer groups: simulator.consumers offers no "
-            "add_consumer command this benchmark can drive)")
-    return visible / elapsed, what, visible
+    if with_groups:
+        what = (f"produce + replicate + HW + two consumer groups fetching and committing "
+                f"(committed per group: {_committed(sim.snapshot())})")
+    else:
+        what = ("produce + replicate + HW only: simulator.consumers offers no add_consumer "
+                "command this benchmark can drive")
+    return done / elapsed, what, done
 
 
 def snapshot_time(records: int = 10_000) -> float:
@@ -156,12 +171,13 @@ def main(records: int = 200_000) -> int:
     print(f"simulator benchmark: {records} records, 3 brokers, {PARTITIONS} partitions, RF 3, "
           "acks=all, min.insync.replicas=2")
     base = baseline(records)
+    base = max(base, baseline(records), baseline(records))  # best of three: a fair ratio
     rate, what, visible = engine(records)
     ratio = rate / base
     print(f"  baseline (bare tuples, same run): {base:12,.0f} records/s")
     print(f"  engine: {what}")
     print(f"  engine:                           {rate:12,.0f} records/s "
-          f"({visible} records below the HW)")
+          f"({visible} of {records} records done end to end)")
     print(f"  ratio engine/baseline:            {ratio:12.3f}  (target >= 0.100: "
           f"{'met' if ratio >= 0.1 else 'NOT met'})")
     snap = snapshot_time()

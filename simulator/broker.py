@@ -397,11 +397,11 @@ class Broker(Actor):
                 segment_bytes = configs.config("segment.bytes")
                 segment_ms = configs.config("segment.ms")
                 base = records[0].offset
-                for rec in records:
-                    if log.append(rec, world.now_ms, segment_bytes, segment_ms):
-                        world.emit(ev.SegmentRolled, broker=self.broker_id, topic=topic,
-                                   partition=partition, base_offset=rec.offset,
-                                   segment_count=len(log.segments))
+                for rolled in log.append_batch(records, world.now_ms, segment_bytes, segment_ms,
+                                               one_batch=False):
+                    world.emit(ev.SegmentRolled, broker=self.broker_id, topic=topic,
+                               partition=partition, base_offset=rolled,
+                               segment_count=len(log.segments))
                 world.emit(ev.RecordsAppended, broker=self.broker_id, topic=topic,
                            partition=partition, role="follower", base_offset=base,
                            last_offset=records[-1].offset, leo=log.leo, records=())
@@ -671,17 +671,16 @@ class Broker(Actor):
         offset = base
         appended = []
         seq = base_sequence
+        step = 1 if seq >= 0 else 0
         for key, value, headers, size, fmt in batch:
-            rec = Record(offset, now, key, value, headers, producer_id, producer_epoch,
-                         seq, epoch, size, fmt, transactional)
-            if log.append(rec, now, segment_bytes, segment_ms):
-                world.emit(ev.SegmentRolled, broker=self.broker_id, topic=r.topic,
-                           partition=r.partition, base_offset=offset,
-                           segment_count=len(log.segments))
-            appended.append(rec)
+            appended.append(Record(offset, now, key, value, headers, producer_id,
+                                   producer_epoch, seq, epoch, size, fmt, transactional))
             offset += 1
-            if seq >= 0:
-                seq += 1
+            seq += step
+        for rolled in log.append_batch(appended, now, segment_bytes, segment_ms, one_batch=True):
+            world.emit(ev.SegmentRolled, broker=self.broker_id, topic=r.topic,
+                       partition=r.partition, base_offset=rolled,
+                       segment_count=len(log.segments))
         if transactional and producer_id not in r.ongoing_txns:
             r.ongoing_txns[producer_id] = base
         world.emit(ev.RecordsAppended, broker=self.broker_id, topic=r.topic,

@@ -53,9 +53,9 @@ class Record:
 def record_size(key: str | None, value: str | None, headers: tuple) -> int:
     size = RECORD_OVERHEAD_BYTES
     if key is not None:
-        size += len(key.encode("utf-8"))
+        size += len(key) if key.isascii() else len(key.encode("utf-8"))
     if value is not None:
-        size += len(value.encode("utf-8"))
+        size += len(value) if value.isascii() else len(value.encode("utf-8"))
     for name, header_value in headers:
         size += 2 + len(name) + len(str(header_value))
     return size
@@ -115,6 +115,42 @@ class PartitionLog:
             active.max_timestamp_ms = record.timestamp_ms
         if not self.epochs or record.leader_epoch > self.epochs[-1][0]:
             self.epochs.append([record.leader_epoch, record.offset])
+        return rolled
+
+    def append_batch(self, records: list[Record], now_ms: int, segment_bytes: int,
+                     segment_ms: int, one_batch: bool) -> list[int]:
+        """Append records in order (the first at the LEO); returns the base offsets
+        of the segments rolled on the way.
+
+        A leader writes a producer batch as a unit (`one_batch`): like Kafka, it
+        rolls the segment *before* the batch if the batch would not fit or the
+        segment is older than segment.ms. A follower copying a fetch response
+        (many batches) rolls at record boundaries when the response overflows.
+        """
+        active = self.segments[-1]
+        size = 0
+        for rec in records:
+            size += rec.size_bytes
+        rolled = []
+        fits = active.size_bytes + size <= segment_bytes and now_ms - active.created_ms < segment_ms
+        if active.record_count and not fits:
+            if not one_batch:
+                return [rec.offset for rec in records
+                        if self.append(rec, now_ms, segment_bytes, segment_ms)]
+            active = Segment(records[0].offset, now_ms)
+            self.segments.append(active)
+            rolled.append(active.base_offset)
+        self.records.extend(records)
+        active.size_bytes += size
+        active.record_count += len(records)
+        newest = max(records[0].timestamp_ms, records[-1].timestamp_ms)
+        if newest > active.max_timestamp_ms:
+            active.max_timestamp_ms = newest
+        epochs = self.epochs
+        if not epochs or records[-1].leader_epoch > epochs[-1][0]:
+            for rec in records:
+                if not epochs or rec.leader_epoch > epochs[-1][0]:
+                    epochs.append([rec.leader_epoch, rec.offset])
         return rolled
 
     def read(self, from_offset: int, until_offset: int, max_records: int) -> list[Record]:

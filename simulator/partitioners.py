@@ -68,16 +68,18 @@ class StickyState:
 
 
 def choose_uniform_sticky(state: StickyState, available: list[int], all_count: int,
-                          record_bytes: int, batch_size: int, queue_sizes: dict, rng) -> int:
+                          record_bytes: int, batch_size: int, queue_sizes, rng) -> int:
     """Stick to one partition until `batch_size` bytes went there, then switch,
     choosing among partitions with a leader weighted toward shorter queues
-    (BuiltInPartitioner with adaptive partitioning)."""
+    (BuiltInPartitioner with adaptive partitioning). `queue_sizes()` returns
+    {partition: queued batches}; it is only called when switching."""
     if state.current is None or state.bytes_in_current >= batch_size or (
         available and state.current not in available
     ):
         candidates = available or list(range(all_count))
-        longest = max((queue_sizes.get(p, 0) for p in candidates), default=0)
-        weights = [longest + 1 - queue_sizes.get(p, 0) for p in candidates]
+        sizes = queue_sizes()
+        longest = max((sizes.get(p, 0) for p in candidates), default=0)
+        weights = [longest + 1 - sizes.get(p, 0) for p in candidates]
         pick = rng.randrange(sum(weights))
         for p, w in zip(candidates, weights, strict=True):
             if pick < w:

@@ -305,7 +305,12 @@ class Producer(Actor):
         partitioner = configs["partitioner"]
         available = None
         queued = []
+        queues = self.queues
         transactional = self.txn_state == "ongoing"
+
+        def sizes_of() -> dict:
+            return {p: len(self.queues.get((topic, p), ())) for p in range(count)}
+
         for key, value, headers, partition in items:
             size = record_size(key, value, headers)
             h = None
@@ -318,11 +323,14 @@ class Producer(Actor):
                 if available is None:
                     leaders = self.leaders
                     available = [p for p in range(count) if leaders.get((topic, p)) is not None]
-                state = self.sticky.setdefault(topic, StickyState())
-                if partitioner == "uniform_sticky":
-                    sizes = {p: len(self.queues.get((topic, p), ())) for p in range(count)}
+                    state = self.sticky.setdefault(topic, StickyState())
+                if (partitioner == "uniform_sticky" and state.current is not None
+                        and state.bytes_in_current < batch_size and state.current in available):
+                    partition = state.current  # still sticking: the hot path of bulk sends
+                    state.bytes_in_current += size
+                elif partitioner == "uniform_sticky":
                     partition = choose_uniform_sticky(state, available, count, size, batch_size,
-                                                      sizes, world.rng)
+                                                      sizes_of, world.rng)
                 elif partitioner == "sticky":
                     q = self.queues.get((topic, state.current))
                     needs_new = not q or q[-1].closed
@@ -330,7 +338,18 @@ class Producer(Actor):
                 else:
                     partition = choose_round_robin(state, available, count)
                 reason = partitioner
-            self._add_to_batch(topic, partition, (key, value, headers, size, fmt), transactional)
+            queue = queues.get((topic, partition))
+            last = queue[-1] if queue else None
+            if (last is not None and not last.closed and last.transactional == transactional
+                    and last.size_bytes + size <= batch_size):
+                # The common case: the open batch takes the record.
+                last.records.append((key, value, headers, size, fmt))
+                last.size_bytes += size
+                if last.size_bytes >= batch_size:
+                    last.closed = True
+            else:
+                self._add_to_batch(topic, partition, (key, value, headers, size, fmt),
+                                   transactional)
             if len(queued) < 100:
                 queued.append({"key": key, "value": value, "partition": partition,
                                "reason": reason, "murmur2": h})
@@ -347,7 +366,8 @@ class Producer(Actor):
             queue = self.queues[key] = []
         batch = queue[-1] if queue and not queue[-1].closed else None
         limit = self.configs["batch.size"]
-        if batch is not None and batch.records and batch.size_bytes + rec[3] > limit:
+        if batch is not None and batch.records and (batch.size_bytes + rec[3] > limit
+                                                    or batch.transactional != transactional):
             batch.closed = True
             batch = None
         if batch is None:
