@@ -86,8 +86,14 @@ def test_isr_step_shows_a_follower_leave_and_rejoin_the_isr(live_url, page):
     expect(replica_row(page, 3)).to_contain_text("✗ OUT")
     expect(replica_row(page, 2)).to_have_attribute("data-in-isr", "true")
 
+    set_speed(page, "2")
     press(page, "Slow broker 2 (its fetches take 20 s)")
     press(page, "Produce 5 records")
+    # Its lag clock runs in simulated time while its fetch crawls to the leader.
+    expect(replica_row(page, 2)).not_to_have_attribute("data-fetch-wait-ms", "0", timeout=10_000)
+    expect(replica_row(page, 2)).to_contain_text("limit 10 s")
+    page.screenshot(path=f"{SHOTS}/lesson-kafka-basics-isr-lag-clock.png")
+    set_speed(page, "8")
     expect(replica_row(page, 2)).to_have_attribute("data-in-isr", "false", timeout=20_000)
     expect(page.locator("svg[data-diagram=isr]")).to_have_attribute("data-isr", "1")
     page.screenshot(path=f"{SHOTS}/lesson-kafka-basics-isr-follower-out.png")

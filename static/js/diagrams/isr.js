@@ -28,6 +28,19 @@ export function offsetScale(leos) {
   return { lo, hi: Math.max(hi, lo + 10) };
 }
 
+/** Below this a fetch is just travelling; above it the lag clock is drawn. */
+export const CLOCK_FROM_MS = 1000;
+
+/** How long the oldest fetch from `follower` to `leader` has been in flight at `nowMs` (null: none). */
+export function fetchWaitMs(state, follower, leader, nowMs) {
+  let oldest = null;
+  for (const m of Object.values(state.inflight || {})) {
+    if (m.message_kind !== "fetch" || brokerIdOf(m.source) !== follower || brokerIdOf(m.target) !== leader) continue;
+    if (oldest === null || m.sent_at_ms < oldest) oldest = m.sent_at_ms;
+  }
+  return oldest === null ? null : Math.max(0, nowMs - oldest);
+}
+
 /** x position of `offset` on the bars. */
 export function barX(offset, scale) {
   return BAR_X + clamp((offset - scale.lo) / (scale.hi - scale.lo), 0, 1) * BAR_W;
@@ -73,6 +86,20 @@ export function render(svg, state, nowMs, options = {}) {
     keyed(g, "rect", "fill", { x: BAR_X, y: y - 9, width: Math.max(0, barX(log.leo, scale) - BAR_X), height: 18, rx: 9, class: "bar-fill" });
     setText(keyed(g, "text", "leo", { x: BAR_X + BAR_W + 14, y: y - 4, class: "replica-offset" }), `offset ${log.leo}`);
     setText(keyed(g, "text", "badge", { x: BAR_X + BAR_W + 14, y: y + 16, class: "isr-badge" }), inIsr ? "✓ ISR" : "✗ OUT");
+
+    // The lag clock: how long this follower's oldest fetch has been on its way to
+    // the leader, against replica.lag.time.max.ms. It grows with simulated time,
+    // so a slowed follower's clock visibly runs out before it leaves the ISR.
+    const waiting = isLeader || down ? null : fetchWaitMs(state, broker, partition.leader, nowMs);
+    const showClock = waiting !== null && waiting >= CLOCK_FROM_MS;
+    const fraction = showClock ? Math.min(1, waiting / lagMax) : 0;
+    keyed(g, "rect", "clock", {
+      x: BAR_X, y: y + 13, width: fraction * BAR_W, height: 4, rx: 2,
+      class: `lag-clock ${fraction >= 1 ? "is-over" : ""}`,
+    });
+    setText(keyed(g, "text", "clock-label", { x: BAR_X, y: y + 31, class: "lag-clock-label" }),
+      showClock ? `fetch on its way for ${formatMs(Math.round(waiting))} · limit ${formatMs(lagMax)}` : "");
+    g.dataset.fetchWaitMs = showClock ? String(Math.round(waiting)) : "0";
   });
   prune(rows, keep);
 

@@ -154,3 +154,13 @@ test("a config row matches the command the simulator echoes back with defaults f
   assert.ok(!commandMatches(sent, { ...echoed, producer: "acks0" }));
   assert.ok(!commandMatches({ type: "crash_broker", broker: 3 }, { type: "restart_broker", broker: 3 }));
 });
+
+test("the ISR lag clock is the age of a follower's oldest fetch still on its way", async () => {
+  const { fetchWaitMs } = await import("../../../static/js/diagrams/isr.js");
+  const state = { inflight: {
+    7: { message_id: 7, message_kind: "fetch", source: "broker:2", target: "broker:1", sent_at_ms: 1000, arrive_at_ms: 21000 },
+    8: { message_id: 8, message_kind: "fetch_response", source: "broker:1", target: "broker:3", sent_at_ms: 5000, arrive_at_ms: 5040 },
+  } };
+  assert.equal(fetchWaitMs(state, 2, 1, 8500), 7500);
+  assert.equal(fetchWaitMs(state, 3, 1, 8500), null, "a response to broker 3 is not its fetch");
+});
