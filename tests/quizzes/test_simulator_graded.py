@@ -218,3 +218,39 @@ def test_leader_crash_grading_follows_a_patched_simulator(monkeypatch):
     )
     assert choose(CRASH_Q, "duplicated", 2).correct
     assert not choose(CRASH_Q, "lost", 2).correct
+
+
+RETENTION_Q = BANK.question("predict-retention-reset")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_retention_reset_grade_follows_the_simulator_and_kafkas_reset_rules(seed):
+    """Still in the log: resume. Deleted: auto.offset.reset earliest / latest / none."""
+    params = predict.params_for(RETENTION_Q, seed=seed)
+    outcome = simrun.consumer_back_after_retention(
+        offline_ms={"30 seconds": 30_000, "10 minutes": 600_000}[params["offline"]],
+        auto_offset_reset=params["auto_offset_reset"],
+        seed=seed,
+    )
+    rule = (
+        "resume"
+        if params["offline"] == "30 seconds"
+        else {"earliest": "earliest", "latest": "latest", "none": "error"}[
+            params["auto_offset_reset"]
+        ]
+    )
+    assert outcome["answer"] == rule, (params, outcome)
+    for choice in predict.present(RETENTION_Q, seed=seed)["choices"]:
+        assert choose(RETENTION_Q, choice["id"], seed).correct == (
+            choice["id"] == outcome["answer"]
+        )
+
+
+def test_retention_reset_grading_follows_a_patched_simulator(monkeypatch):
+    monkeypatch.setattr(
+        simrun,
+        "consumer_back_after_retention",
+        lambda **kw: {"answer": "error", "observed": "patched"},
+    )
+    assert choose(RETENTION_Q, "error", 1).correct
+    assert not choose(RETENTION_Q, "resume", 1).correct

@@ -19,11 +19,25 @@ Quiz YAML names a generator by `NAME` (e.g. `scenario: acks-outcome`).
 
 from types import ModuleType
 
-from . import acks_outcome, idle_consumers, isr_lagging_follower, leader_crash, write_target
+from . import (
+    acks_outcome,
+    idle_consumers,
+    isr_lagging_follower,
+    leader_crash,
+    retention_reset,
+    write_target,
+)
 
 GENERATORS: dict[str, ModuleType] = {
     module.NAME: module
-    for module in (acks_outcome, leader_crash, idle_consumers, isr_lagging_follower, write_target)
+    for module in (
+        acks_outcome,
+        leader_crash,
+        retention_reset,
+        idle_consumers,
+        isr_lagging_follower,
+        write_target,
+    )
 }
 
 
