@@ -102,6 +102,7 @@ class Step:
     checkpoint: str | None = None
     controls: tuple[ConfigControl, ...] = ()
     number: int = 0
+    caption: str = ""
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,7 @@ def _parse_lesson(folder: Path) -> Lesson:
                 checkpoint=str(checkpoint) if checkpoint else None,
                 controls=_parse_controls(raw.get("controls"), where),
                 number=number,
+                caption=str(raw.get("caption", "")),
             )
         )
     return Lesson(

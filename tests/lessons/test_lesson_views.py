@@ -118,3 +118,20 @@ def test_tried_without_htmx_answers_no_content(client):
 def test_tried_is_protected_by_csrf():
     strict = Client(enforce_csrf_checks=True)
     assert strict.post("/lessons/kafka-basics/acks/tried/").status_code == 403
+
+
+def test_the_architecture_step_reuses_the_cluster_diagram_and_says_zookeeper_is_gone(client):
+    page = client.get("/lessons/kafka-basics/architecture/").content.decode()
+    assert 'data-diagram="cluster"' in page
+    assert "since Kafka 4.0 KRaft is the only mode" in page
+
+
+def test_a_step_page_embeds_a_live_sandbox_for_its_scenario(client):
+    from learnkafka.sandbox.models import Sandbox
+
+    page = client.get("/lessons/kafka-basics/acks/").content.decode()
+    sandbox = Sandbox.objects.get(scenario="lesson-acks")
+    assert f'data-live-sandbox="/ws/sandbox/{sandbox.public_id}/"' in page
+    # The same learner coming back gets the same sandbox, so what they did is still there.
+    client.get("/lessons/kafka-basics/acks/")
+    assert Sandbox.objects.filter(scenario="lesson-acks").count() == 1
