@@ -121,7 +121,8 @@ class Broker(Actor):
     def state(self) -> str:
         if self.crashed:
             return "crashed"
-        if self.actor_id in self.world.network.isolated:
+        network = self.world.network
+        if self.actor_id in network.isolated or self.actor_id in network.cluster_isolated:
             return "isolated"
         if self.world.controller.is_fenced(self.broker_id):
             return "fenced"

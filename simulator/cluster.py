@@ -194,18 +194,23 @@ def _apply_isolate_broker(world: World, cmd: IsolateBroker) -> None:
     broker = _broker(world, cmd.broker)
     if broker.crashed:
         raise SimulationError("already_crashed", f"broker {cmd.broker} is down")
-    if broker.actor_id in world.network.isolated:
+    network = world.network
+    if broker.actor_id in network.isolated or broker.actor_id in network.cluster_isolated:
         raise SimulationError("already_isolated", f"broker {cmd.broker} is already cut off")
-    world.network.isolated.add(broker.actor_id)
+    if cmd.scope not in ("all", "cluster"):
+        raise SimulationError("bad_command", "scope must be 'all' or 'cluster'")
+    (network.isolated if cmd.scope == "all" else network.cluster_isolated).add(broker.actor_id)
     world.emit(ev.BrokerIsolated, broker=cmd.broker, state=broker.state)
 
 
 @handles(ReconnectBroker)
 def _apply_reconnect_broker(world: World, cmd: ReconnectBroker) -> None:
     broker = _broker(world, cmd.broker)
-    if broker.actor_id not in world.network.isolated:
+    network = world.network
+    if broker.actor_id not in network.isolated and broker.actor_id not in network.cluster_isolated:
         raise SimulationError("not_isolated", f"broker {cmd.broker} is not cut off")
-    world.network.isolated.discard(broker.actor_id)
+    network.isolated.discard(broker.actor_id)
+    network.cluster_isolated.discard(broker.actor_id)
     world.emit(ev.BrokerReconnected, broker=cmd.broker, state=broker.state)
 
 

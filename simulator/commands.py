@@ -133,9 +133,15 @@ class RestartBroker(Command):
 @command("isolate_broker")
 @dataclass(frozen=True)
 class IsolateBroker(Command):
-    """Cut a broker off the network (it keeps running: a zombie leader)."""
+    """Cut a broker off the network; it keeps running (a zombie leader).
+
+    `scope` "all" cuts every link; "cluster" cuts it off from the other brokers
+    and the controllers only, so clients still reach it (a split brain: it may
+    accept acks=1 writes that are truncated when it rejoins).
+    """
 
     broker: int
+    scope: str = "all"
 
 
 @command("reconnect_broker")

@@ -68,6 +68,7 @@ class Network:
         self.in_flight: dict[int, Message] = {}
         self.down: set[str] = set()       # crashed actors: messages to them are refused
         self.isolated: set[str] = set()   # cut off: nothing in or out gets through
+        self.cluster_isolated: set[str] = set()  # cut off from brokers/controllers only
         self.slow_ms: dict[str, int] = {}  # extra delay on the actor's fetch requests
         self.rules: list[DropRule] = []
         self._last_arrival: dict[tuple[str, str], int] = {}
@@ -124,6 +125,10 @@ class Network:
             return "source_isolated"
         if m.target in self.isolated:
             return "target_isolated"
+        if self.cluster_isolated and (
+                (m.source in self.cluster_isolated and _is_server(m.target))
+                or (m.target in self.cluster_isolated and _is_server(m.source))):
+            return "cluster_link_cut"
         if m.target in self.down or m.target not in self.world.actors:
             return "target_down"
         for rule in self.rules:
@@ -140,3 +145,7 @@ class Network:
 
     def reachable(self, a: str, b: str) -> bool:
         return not ({a, b} & self.isolated) and b not in self.down and a not in self.down
+
+
+def _is_server(actor_id: str) -> bool:
+    return actor_id.startswith(("broker:", "controller:"))

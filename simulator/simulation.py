@@ -133,7 +133,8 @@ class Simulation:
         if isinstance(at_ms, bool) or not isinstance(at_ms, int) or not 0 <= at_ms <= self.now_ms:
             raise SimulationError("bad_command", f"rewind to a time between 0 and {self.now_ms}")
         if not self._checkpoints:
-            return Simulation.rebuild(self.scenario, self.seed, self.command_log, at_ms)
+            return Simulation.rebuild(self.scenario, self.seed, self.command_log, at_ms,
+                                      checkpoint_interval_ms=None)
         base = max((c for c in self._checkpoints if c[0] <= at_ms), key=lambda c: c[0])
         at, command_count, frozen = base
         fork = Simulation.__new__(Simulation)
@@ -155,9 +156,10 @@ class Simulation:
 
     @classmethod
     def rebuild(cls, scenario: dict, seed: int, command_log: list,
-                until_ms: int | None = None) -> Simulation:
+                until_ms: int | None = None, *,
+                checkpoint_interval_ms: int | None = 5_000) -> Simulation:
         """Replay a command log from scratch (each entry (at_ms, command or dict))."""
-        sim = cls(scenario, seed)
+        sim = cls(scenario, seed, checkpoint_interval_ms=checkpoint_interval_ms)
         for when, command in command_log:
             if until_ms is not None and when > until_ms:
                 break

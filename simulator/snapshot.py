@@ -85,6 +85,7 @@ def build_snapshot(world) -> dict:
         "network": {"latency_ms": world.network.latency_ms,
                     "jitter_ms": world.network.jitter_ms,
                     "isolated": sorted(world.network.isolated),
+                    "isolated_from_cluster": sorted(world.network.cluster_isolated),
                     "drop_rules": [{"source": r.source, "target": r.target,
                                     "message_kind": r.kind, "remaining": r.remaining}
                                    for r in world.network.rules]},

@@ -151,3 +151,19 @@ def test_a_fenced_leader_that_was_only_cut_off_keeps_serving_until_it_learns():
     events = sim.apply({"type": "reconnect_broker", "broker": 1}) + sim.advance(5_000)
     assert of_kind(events, "broker_unfenced", broker=1)
     assert sim.world.brokers[1].replicas[("t", 0)].role == "follower"
+
+
+def test_a_leader_cut_off_from_the_cluster_only_keeps_taking_acks_1_writes_that_are_lost():
+    """Split brain: clients still reach the old leader while the controller has
+    elected a new one; its acks=1 writes are truncated when it rejoins."""
+    sim = sim_with(producer_configs={"acks": "1", "enable.idempotence": False})
+    sim.advance(100)
+    sim.apply({"type": "isolate_broker", "broker": 1, "scope": "cluster"})
+    sim.advance(12_000)
+    assert partition(sim)["leader"] == 2  # the controller moved on...
+    events = produce(sim, "zombie-write", partition=0) + sim.advance(50)
+    acked = of_kind(events, "produce_acknowledged")
+    assert acked and sim.world.brokers[1].replicas[("t", 0)].log.leo == 1  # ...broker 1 did not
+    events = sim.apply({"type": "reconnect_broker", "broker": 1}) + sim.advance(5_000)
+    assert of_kind(events, "log_truncated", broker=1)
+    assert "zombie-write" not in [r["value"] for r in partition(sim)["records"]]
