@@ -16,7 +16,11 @@ MAX_RECORDS_PER_PRODUCE = 200_000
 MAX_KEY_CHARS = 1_000
 MAX_VALUE_CHARS = 10_000
 MAX_HEADERS = 16
+# One advance() call returns every event of its span (an idle 3-broker cluster
+# makes ~30 a second): callers pacing a live view should advance in small steps;
+# replays (rebuild, rewind_to) run in chunks and drop events as they go.
 MAX_ADVANCE_MS = 7 * 24 * 3600 * 1000
+MAX_SCENARIO_MS = MAX_ADVANCE_MS
 MAX_NAME_CHARS = 120
 # How many records of a partition's leader log `snapshot()` includes (the last ones).
 SNAPSHOT_RECORDS_PER_PARTITION = 200

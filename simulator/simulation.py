@@ -148,11 +148,18 @@ class Simulation:
         for when, command in self.command_log[command_count:]:
             if when > at_ms:
                 break
-            fork._run_to(when)
+            fork._fast_forward(when)
             fork.apply(command)
-        fork._run_to(at_ms)
-        fork.world.take_events()
+        fork._fast_forward(at_ms)
         return fork
+
+    def _fast_forward(self, target_ms: int) -> None:
+        """Run to `target_ms` discarding events (replays), a minute at a time so
+        a long gap does not pile events up in memory."""
+        while self.world.now_ms < target_ms:
+            self._run_to(min(target_ms, self.world.now_ms + 60_000))
+            self.world.take_events()
+        self.world.take_events()
 
     @classmethod
     def rebuild(cls, scenario: dict, seed: int, command_log: list,
@@ -165,9 +172,9 @@ class Simulation:
                 break
             if when < sim.now_ms:
                 raise SimulationError("bad_command_log", "command log times must not go back")
-            sim.advance(when - sim.now_ms)
+            sim._fast_forward(when)
             sim.apply(command)
-        if until_ms is not None and until_ms > sim.now_ms:
-            sim.advance(until_ms - sim.now_ms)
+        if until_ms is not None:
+            sim._fast_forward(until_ms)
         sim.world.take_events()
         return sim

@@ -110,7 +110,7 @@ def validate_scenario(data: dict) -> dict:
             if not isinstance(value, bool):
                 raise SimulationError("bad_scenario", f"{key} must be true or false")
         else:
-            _int(value, key, 1, limits.MAX_ADVANCE_MS)
+            _int(value, key, 1, limits.MAX_SCENARIO_MS)
     for section in ("topics", "producers", "timeline"):
         value = data.get(section, [])
         if not isinstance(value, list):
@@ -127,6 +127,6 @@ def validate_scenario(data: dict) -> dict:
     from simulator.commands import command_from_dict
 
     for entry in data.get("timeline", []):
-        _int(entry.get("at_ms"), "timeline at_ms", 0, limits.MAX_ADVANCE_MS)
+        _int(entry.get("at_ms"), "timeline at_ms", 0, limits.MAX_SCENARIO_MS)
         command_from_dict(entry.get("command"))
     return data
