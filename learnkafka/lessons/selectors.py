@@ -66,3 +66,22 @@ def lesson_progress(*, learner_key: str, lesson: Lesson) -> LessonProgress:
         ),
         place_slug=place,
     )
+
+
+def checkpoint_results(*, quiz_learner_key: str | None, lesson: Lesson) -> dict[str, bool]:
+    """{step slug: answered right?} for the steps whose checkpoint the learner has answered.
+
+    Checkpoint answers are the quiz app's (one bank per lesson, same slug); this
+    only reads them, and a learner who never opened a quiz has none.
+    """
+    if not quiz_learner_key:
+        return {}
+    from learnkafka.quizzes import selectors as quiz_selectors
+
+    attempt = quiz_selectors.attempt_latest(learner_key=quiz_learner_key, bank_slug=lesson.slug)
+    answers = quiz_selectors.answers_by_question(attempt=attempt)
+    return {
+        step.slug: answers[step.checkpoint].correct
+        for step in lesson.steps
+        if step.checkpoint and step.checkpoint in answers
+    }

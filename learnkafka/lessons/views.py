@@ -13,7 +13,7 @@ from learnkafka.sandbox.services import sandbox_for_request
 
 from .content import lesson_slugs, load_lesson
 from .learners import learner_key_for
-from .selectors import lesson_progress
+from .selectors import checkpoint_results, lesson_progress
 from .services import step_mark_tried, step_visit
 
 
@@ -47,7 +47,12 @@ def lesson_list(request):
 def lesson_overview(request, lesson_slug: str):
     lesson = _lesson_or_404(lesson_slug)
     progress = lesson_progress(learner_key=learner_key_for(request), lesson=lesson)
-    return render(request, "lessons/lesson_overview.html", {"lesson": lesson, "progress": progress})
+    # Read-only: the quiz app's key, if this learner has one (see quizzes.learners).
+    quiz_key = request.session.get("quizzes_learner_key")
+    checkpoints = checkpoint_results(quiz_learner_key=quiz_key, lesson=lesson)
+    rows = [(item, checkpoints.get(item.slug)) for item in progress.steps]
+    context = {"lesson": lesson, "progress": progress, "rows": rows}
+    return render(request, "lessons/lesson_overview.html", context)
 
 
 @require_GET

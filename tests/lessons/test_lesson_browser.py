@@ -3,6 +3,7 @@ and moves when its "try this" is pressed; the ISR step shows a follower leave an
 rejoin; the acks step shows acks=1 losing an acknowledged record; a checkpoint
 answered right and wrong keeps its feedback across a reload; keyboard navigation;
 a screenshot of every step at laptop size (test-artifacts/screenshots/)."""
+
 import re
 
 import pytest
@@ -164,11 +165,18 @@ def test_checkpoints_answered_right_and_wrong_keep_their_feedback_after_a_reload
     expect(page.locator("[data-quiz-feedback]")).to_have_attribute("data-correct", "false")
     open_step(page, live_url, "isr")
     expect(page.locator("[data-quiz-feedback]")).to_have_attribute("data-correct", "true")
+    # The lesson overview shows both results next to their steps.
+    page.goto(f"{live_url}/lessons/kafka-basics/")
+    outline = page.locator(".lesson-outline")
+    expect(
+        outline.locator("li", has_text="In-sync replicas").locator("[data-checkpoint]")
+    ).to_have_attribute("data-checkpoint", "right")
+    expect(
+        outline.locator("li", has_text="acks and what survives").locator("[data-checkpoint]")
+    ).to_have_attribute("data-checkpoint", "wrong")
 
 
-def test_keyboard_moves_between_steps_but_not_while_typing_and_the_place_is_kept(
-    live_url, page
-):
+def test_keyboard_moves_between_steps_but_not_while_typing_and_the_place_is_kept(live_url, page):
     open_step(page, live_url, "architecture")
     page.locator("main").focus()
     page.keyboard.press("ArrowRight")
@@ -253,3 +261,15 @@ def test_a_config_control_changes_the_simulation_and_lights_its_row(live_url, pa
     expect(row).not_to_have_class(re.compile(r"is-latest"))
     happened = acks_row.locator("[data-happened]")
     expect(happened).to_contain_text("acknowledged at offset", timeout=10_000)
+
+
+def test_the_lesson_list_and_overview_show_progress(live_url, page):
+    open_step(page, live_url, "architecture")
+    page.get_by_role("link", name=re.compile("six steps")).last.click()
+    expect(page).to_have_url(re.compile(r"/message-flow/$"))
+    page.goto(f"{live_url}/lessons/")
+    expect(page.locator(".lesson-cards")).to_contain_text("2 of 7 steps visited")
+    page.screenshot(path=f"{SHOTS}/lesson-list.png", full_page=True)
+    page.get_by_role("link", name="Kafka basics").click()
+    expect(page.locator(".lesson-outline li.is-visited")).to_have_count(2)
+    page.screenshot(path=f"{SHOTS}/lesson-kafka-basics-overview.png", full_page=True)
