@@ -15,7 +15,7 @@
  *   logs         {"topic/p/broker": {leo, hw, log_start, role}}   one replica's log
  *   records      {"topic/p": [record dicts, by offset]}  the last 50 the leaders wrote
  *   producers    {name: {name, configs}}
- *   groups       {group: {group, state, generation, offsets: {"topic-p": committed},
+ *   groups       {group: {group, state, generation, protocol (the chosen assignor), offsets: {"topic-p": committed},
  *                 members: {name: {id (bare name, e.g. "1a"), group, state (the consumer's
  *                 status: polling|processing|idle|rebalancing|stuck|crashed|error),
  *                 assignment: [{topic, partition}], positions: {"topic-p": next offset}}}}}
@@ -107,7 +107,7 @@ export function fromSnapshot(msg) {
   }
   for (const p of asList(raw.producers)) s.producers[p.name] = { name: p.name, configs: p.configs || {} };
   for (const g of asList(raw.groups)) {
-    s.groups[g.group_id] = { group: g.group_id, state: g.state || "", generation: g.generation ?? 0, members: {}, offsets: { ...(g.committed || {}) } };
+    s.groups[g.group_id] = { group: g.group_id, state: g.state || "", generation: g.generation ?? 0, protocol: g.protocol ?? null, members: {}, offsets: { ...(g.committed || {}) } };
   }
   for (const c of asList(raw.consumers)) {
     const g = s.groups[c.group] || (s.groups[c.group] = { group: c.group, state: "", generation: 0, members: {}, offsets: {} });
@@ -245,6 +245,7 @@ const HANDLERS = {
     const g = group(s, e);
     g.state = e.state;
     g.generation = e.generation;
+    g.protocol = e.protocol ?? g.protocol ?? null; // the chosen assignor (lesson consumer-groups diagram)
   },
   offset_committed(s, e) { group(s, e).offsets[`${e.topic}-${e.partition}`] = e.offset; },
 };
