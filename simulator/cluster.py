@@ -58,6 +58,7 @@ CLUSTER_DEFAULTS: dict = {
     "controller.quorum.election.timeout.ms": 1_000,
     "offsets.topic.num.partitions": 50,
     "offsets.topic.replication.factor": 3,
+    "offsets.retention.minutes": 10_080,  # simulator/consumers: offsets of empty groups expire
     "auto.leader.rebalance.enable": True,
     "leader.imbalance.check.interval.seconds": 300,
     "leader.imbalance.per.broker.percentage": 10,

@@ -788,3 +788,14 @@ class AclsChanged(Event):
     resource_type: str  # TOPIC | GROUP
     name: str
     acls: list  # [{principal, host, operation, permission}]
+
+
+@event("offsets_expired")
+@dataclass(slots=True)
+class OffsetsExpired(Event):
+    """An empty group's committed offsets passed ``offsets.retention.minutes`` (7 days
+    since 2.0) and were deleted; with no offsets left the group is removed."""
+
+    group: str
+    partitions: list  # ["orders-0", ...]
+    log: str

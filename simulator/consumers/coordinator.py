@@ -33,6 +33,7 @@ from simulator.consumers.system import SYSTEM_ACTOR, Group, Member, system
 from simulator.engine import broker_lifecycle_hook, on_event
 
 INITIAL_REBALANCE_DELAY_MS = 3_000
+OFFSETS_RETENTION_MINUTES = 10_080  # 7 days, Kafka's default since 2.0
 MAX_PARTITION_FETCH_BYTES = 1_048_576
 MAX_FETCH_RECORDS = 2_000
 
@@ -149,6 +150,7 @@ def _complete_join(world, group: Group) -> None:
         _emit_state(
             world, group, f"Group {group.group_id} with generation {group.generation} is now empty."
         )
+        _schedule_offsets_expiry(world, group)
         return
     strategies = [m.strategies for m in group.members.values()]
     group.protocol = choose_assignor(strategies)
@@ -226,6 +228,34 @@ def _remove_member(
         _prepare_rebalance(world, group, _removal_reason(member, reason, leave_reason))
     elif group.state == "PreparingRebalance":
         _maybe_complete_join(world, group)
+
+
+def _schedule_offsets_expiry(world, group: Group) -> None:
+    """Committed offsets of an empty group expire after offsets.retention.minutes
+    (counted from when it became empty, since Kafka 2.1)."""
+    minutes = world.config.get("offsets.retention.minutes", OFFSETS_RETENTION_MINUTES)
+    group.empty_since_ms = world.now_ms
+    world.schedule(minutes * 60_000, SYSTEM_ACTOR, "expire_offsets", group.group_id, world.now_ms)
+
+
+def expire_offsets(world, group_id: str, empty_since_ms: int) -> None:
+    sys_ = system(world)
+    group = sys_.groups.get(group_id)
+    if group is None or group.state != "Empty" or group.empty_since_ms != empty_since_ms:
+        return  # the group came back to life meanwhile
+    expired = sys_.offsets.expire_group(group_id)
+    world.emit(
+        ev.OffsetsExpired,
+        group=group_id,
+        partitions=[f"{t}-{p}" for t, p in expired],
+        log=f"Removed {len(expired)} expired offsets in {world.now_ms - empty_since_ms} "
+        "milliseconds.",
+    )
+    group.state = "Dead"
+    _emit_state(
+        world, group, f"Group {group_id} transitioned to Dead in generation {group.generation}."
+    )
+    del sys_.groups[group_id]
 
 
 def expire_pending(world, group_id: str, member_id: str) -> None:
@@ -571,6 +601,9 @@ def commit(
 ) -> None:
     """Write committed offsets as __consumer_offsets records and say so."""
     sys_ = system(world)
+    group = sys_.group(group_id)  # committing offsets creates an (empty) group, as in Kafka
+    if group.state == "Empty":
+        _schedule_offsets_expiry(world, group)
     for topic, partition, offset in offsets:
         offsets_partition, record_offset = sys_.offsets.write_commit(
             group_id, topic, partition, offset, world.now_ms

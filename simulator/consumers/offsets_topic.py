@@ -103,6 +103,16 @@ class OffsetsTopic:
             return {}
         return {(t, p): o for (g, t, p), o in log.latest.items() if g == group_id}
 
+    def expire_group(self, group_id: str) -> list[tuple[str, int]]:
+        """Delete a group's committed offsets (a tombstone per key); returns what went."""
+        log = self.partitions.get(self.partition_for(group_id))
+        if log is None:
+            return []
+        gone = sorted((t, p) for (g, t, p) in log.latest if g == group_id)
+        for topic, partition in gone:
+            del log.latest[(group_id, topic, partition)]
+        return gone
+
     def forget_topic(self, topic: str) -> None:
         """A deleted topic's committed offsets go too (Kafka expires them)."""
         for log in self.partitions.values():

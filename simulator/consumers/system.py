@@ -56,6 +56,7 @@ class Group:
     join_timer: int | None = None
     initial_deadline_ms: int | None = None  # while the initial rebalance delay runs
     coordinator: int | None = None  # the broker it was last seen on
+    empty_since_ms: int | None = None
     next_member: int = 0
 
 
@@ -92,6 +93,11 @@ class ConsumerSystem(Actor):
         from simulator.consumers import coordinator
 
         coordinator.expire_pending(self.world, group_id, member_id)
+
+    def expire_offsets(self, group_id: str, empty_since_ms: int) -> None:
+        from simulator.consumers import coordinator
+
+        coordinator.expire_offsets(self.world, group_id, empty_since_ms)
 
     def complete_join(self, group_id: str) -> None:
         from simulator.consumers import coordinator

@@ -227,3 +227,43 @@ def test_read_committed_stops_at_the_last_stable_offset():
     # Both end past the commit marker.
     positions = {c["id"]: c["positions"]["orders-0"] for c in sim.snapshot()["consumers"]}
     assert positions["A"] == 4
+
+
+def test_an_empty_groups_offsets_expire_after_offsets_retention():
+    """offsets.retention.minutes (7 days by default; 10 minutes here to keep the test fast)."""
+    sim = sim_with(
+        [group("g", ["A"], **{"auto.offset.reset": "earliest"})],
+        partitions=1,
+        cluster_configs={"offsets.retention.minutes": 10},
+    )
+    sim.advance(5_000)
+    produce(sim, 3)
+    sim.advance(6_000)
+    sim.apply({"type": "remove_consumer", "consumer": "A"})
+    sim.advance(1_000)
+    emptied_at = sim.now_ms
+    events = sim.advance(10 * 60_000 - 5_000)
+    assert not kinds(events, "offsets_expired")
+    assert group_snapshot(sim, "g")["committed"] == {"orders-0": 3}
+    events = sim.advance(10_000)
+    expired = kinds(events, "offsets_expired")[0]
+    assert expired.partitions == ["orders-0"]
+    assert expired.at_ms - emptied_at <= 10 * 60_000
+    assert [g["group_id"] for g in sim.snapshot()["groups"]] == []
+    assert consumer_groups_describe(describe_group(sim.world, "g"), "g") == (
+        "Error: Consumer group 'g' does not exist.\n"
+    )
+    # A consumer coming back now finds no committed offset and applies auto.offset.reset.
+    sim.apply({"type": "add_consumer", "consumer": "B", "group": "g", "topics": ["orders"]})
+    events = sim.advance(6_000)
+    reset = [e for e in kinds(events, "consumer_position_changed") if e.reason == "reset"]
+    assert reset and "Found no committed offset" in reset[0].log
+
+
+def test_reset_offsets_on_a_new_group_creates_it_empty():
+    sim = sim_with([], partitions=1)
+    produce(sim, 4)
+    sim.advance(1_000)
+    sim.apply({"type": "reset_offsets", "group": "fresh", "topic": "orders", "to": "latest"})
+    snap = group_snapshot(sim, "fresh")
+    assert snap["state"] == "Empty" and snap["committed"] == {"orders-0": 4}
