@@ -11,7 +11,7 @@
  */
 import { flightFraction, keyed, layer, lerp, prune, setText } from "./geometry.js";
 import { batchesOf, survival } from "./produce-tracking.js";
-import { brokerIdOf, formatMs, inflight, isDown, logOf, partitionOf, topicConfig } from "./lesson-state.js";
+import { brokerIdOf, formatMs, inflight, isDown, logOf, partitionOf, recordsOf, topicConfig } from "./lesson-state.js";
 
 export const LANE_H = 118;
 export const FIRST_LANE_Y = 52;
@@ -40,7 +40,8 @@ export function laneVerdict(acks, latest, fate, isr, minIsr) {
   const took = formatMs(latest.acked_at_ms - (latest.sent_at_ms ?? latest.acked_at_ms));
   if (fate === "lost") return { text: `LOST: acknowledged at offset ${latest.base_offset} after ${took}, but the new leader does not have it.`, tone: "error" };
   if (fate === "offline") return { text: `Acknowledged at offset ${latest.base_offset}; the partition is offline (no in-sync replica to lead).`, tone: "warn" };
-  return { text: `Acknowledged at offset ${latest.base_offset} after ${took}; still on the leader.`, tone: "ok" };
+  if (fate === "kept") return { text: `Acknowledged at offset ${latest.base_offset} after ${took}; the leader has it.`, tone: "ok" };
+  return { text: `Acknowledged at offset ${latest.base_offset} after ${took}.`, tone: "ok" };
 }
 
 export function render(svg, state, nowMs, options = {}) {
@@ -56,9 +57,11 @@ export function render(svg, state, nowMs, options = {}) {
     const leaderLog = partition.leader != null ? logOf(state, topic, partitionId, partition.leader) : null;
     const batches = batchesOf(state, producer);
     const latest = batches[0] || null;
-    const fates = batches.filter((b) => b.acked_at_ms != null).map((b) => survival(b, leaderLog, partition.leader != null));
+    const records = recordsOf(state, topic, partitionId);
+    const hasLeader = partition.leader != null;
+    const fates = batches.filter((b) => b.acked_at_ms != null).map((b) => survival(b, leaderLog, records, hasLeader));
     const lost = fates.includes("lost");
-    const fate = latest ? (latest.acked_at_ms != null ? survival(latest, leaderLog, partition.leader != null) : null) : null;
+    const fate = latest && latest.acked_at_ms != null ? survival(latest, leaderLog, records, hasLeader) : null;
 
     setText(keyed(lane, "text", "title", { x: 20, y: y - 22, class: "lane-title" }), `acks=${acks}`);
     keyed(lane, "rect", "producer", { x: PRODUCER_X - 50, y: y - 18, width: 100, height: 36, rx: 8, class: "actor-producer" });

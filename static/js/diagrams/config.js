@@ -13,12 +13,22 @@
  */
 import { registerHandler } from "../live/store.js";
 import { keyed, layer, prune, setText } from "./geometry.js";
-import "./group-tracking.js";
 import { batchesOf } from "./produce-tracking.js";
-import { formatMs, isDown, logOf, partitionOf, topicConfig } from "./lesson-state.js";
+import { formatMs, isDown, latestEvent, logOf, partitionOf, topicConfig } from "./lesson-state.js";
 
-// Remember the last command the simulation accepted, so the table can point at its row.
+// Remember the last command the simulation accepted, so the table can point at its row,
+// and consumers' effective configs after a change (the store folds neither event).
 registerHandler("command_applied", (s, e) => { s.lastCommand = { command: e.command, at_ms: e.at_ms }; });
+registerHandler("consumer_config_changed", (s, e) => {
+  s.consumerConfigs = { ...(s.consumerConfigs || {}), [e.consumer]: e.configs || {} };
+});
+
+/** A consumer's effective configs: the latest change, else the snapshot's. */
+export function consumerConfigs(state, consumer) {
+  if (state.consumerConfigs && state.consumerConfigs[consumer]) return state.consumerConfigs[consumer];
+  const raw = ((state.raw && state.raw.consumers) || []).find((c) => c.id === consumer);
+  return (raw && raw.configs) || {};
+}
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -117,8 +127,10 @@ export function render(svg, state, nowMs) {
   const minIsr = topicConfig(state, topic, "min.insync.replicas", 1);
   const group = state.groups[groupId];
   const member = group && group.members[consumerId];
-  const committed = group ? Object.entries(group.offsets).filter(([k]) => k.startsWith(`${topic}/`)).map(([k, v]) => `P${k.split("/")[1]}:${v}`).join(" ") : "";
-  const configs = (member && member.configs) || {};
+  const committed = group ? Object.entries(group.offsets).filter(([k]) => k.startsWith(`${topic}-`))
+    .map(([k, v]) => `P${k.slice(topic.length + 1)}:${v}`).sort().join(" ") : "";
+  const configs = consumerConfigs(state, consumerId);
+  const lastPoll = latestEvent(state, ["consumer_position_changed"], (e) => e.consumer === consumerId && e.reason === "poll");
   const autoCommit = configs["enable.auto.commit"] ?? true;
   const offline = partitions.filter((p) => partitionOf(state, topic, p).leader == null);
   const happened = {
@@ -128,7 +140,7 @@ export function render(svg, state, nowMs) {
     "retention.ms": leaderLog0 ? `retention.ms=${formatMs(topicConfig(state, topic, "retention.ms", 604800000))}: P0 starts at offset ${leaderLog0.log_start} (${leaderLog0.log_start} deleted), ends at ${leaderLog0.leo}.` : "",
     "num.partitions": `${topic} has ${partitions.length} partition${partitions.length === 1 ? "" : "s"}: at most ${partitions.length} consumer${partitions.length === 1 ? "" : "s"} of one group work in parallel; order holds per partition.`,
     "enable.auto.commit": member ? `${consumerId}: auto-commit ${autoCommit === false || autoCommit === "false" ? "off: committed only when the app commits" : "on: committed every auto.commit.interval.ms"}; committed ${committed || "nothing yet"}.` : `${consumerId || "the consumer"} is not running.`,
-    "max.poll.records": member && member.last_poll ? `${consumerId}'s last poll returned ${member.last_poll.count} record${member.last_poll.count === 1 ? "" : "s"} (max.poll.records=${configs["max.poll.records"] ?? 500}).` : `max.poll.records=${configs["max.poll.records"] ?? 500}; no poll returned records yet.`,
+    "max.poll.records": lastPoll ? `${consumerId}'s latest poll returned ${lastPoll.count} record${lastPoll.count === 1 ? "" : "s"} (max.poll.records=${configs["max.poll.records"] ?? 500}).` : `max.poll.records=${configs["max.poll.records"] ?? 500}: the most one poll() returns.`,
   };
   setText(layer(svg, "write"), `Last write: ${write.text}`);
   setText(layer(svg, "consumer"), happened["max.poll.records"]);

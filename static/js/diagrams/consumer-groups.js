@@ -9,7 +9,6 @@
  *
  * svg data attributes: data-topic, data-groups="payment-service,analytics-service".
  */
-import "./group-tracking.js";
 import { keyed, layer, prune, setText } from "./geometry.js";
 
 export const PARTITION_X = 40;
@@ -88,7 +87,7 @@ export function render(svg, state, nowMs) {
     keepGroups.add(info.group);
     const g = keyed(groupLayer, "g", info.group, { class: `cg-group state-${String(info.data.state || "").toLowerCase()}`, "data-group": info.group });
     keyed(g, "rect", "frame", { x: MEMBER_X - 14, y: slot.y0, width: MEMBER_W + 120, height: slot.height, rx: 10, class: "cg-frame" });
-    const assignor = info.data.assignor || info.data.protocol || "";
+    const assignor = info.data.protocol || "";
     setText(keyed(g, "text", "name", { x: MEMBER_X - 4, y: slot.y0 + 19, class: "cg-name" }),
       `${info.group}${info.data.state ? ` · ${info.data.state}` : ""}${assignor ? ` · ${assignor}` : ""}`);
     const keepMembers = new Set(["frame", "name"]);

@@ -13,6 +13,18 @@ export function logOf(state, topic, partition, broker) {
   return (state.logs && state.logs[`${topic}/${partition}/${broker}`]) || null;
 }
 
+/** The records the partition's leaders wrote (the store keeps the last 50), oldest first. */
+export function recordsOf(state, topic, partition) {
+  return (state.records && state.records[`${topic}/${partition}`]) || [];
+}
+
+/** A consumer group's committed offset for one partition (store key "topic-p"), or null. */
+export function committedOffset(state, group, topic, partition) {
+  const g = group && state.groups && state.groups[group];
+  const value = g && g.offsets ? g.offsets[`${topic}-${partition}`] : undefined;
+  return value === undefined ? null : value;
+}
+
 /** The leader's log of a partition (or null when it has no leader). */
 export function leaderLog(state, topic, partition) {
   const p = partitionOf(state, topic, partition);

@@ -9,10 +9,9 @@
  *
  * svg data attributes: data-topic, data-producer, data-group.
  */
-import "./group-tracking.js";
 import { flightFraction, keyed, layer, lerp, prune, setText } from "./geometry.js";
 import { batchesOf } from "./produce-tracking.js";
-import { brokerIdOf, inflight, logOf, partitionOf } from "./lesson-state.js";
+import { brokerIdOf, committedOffset, inflight, logOf, partitionOf } from "./lesson-state.js";
 
 export const STEPS = [
   { n: 1, title: "Serialize + partition" },
@@ -99,7 +98,7 @@ export function render(svg, state, nowMs, options = {}) {
   const leaderLog = partition.leader != null ? logOf(state, topic, partitionId, partition.leader) : null;
   const followers = partition.replicas.filter((b) => b !== partition.leader);
   const followerLogs = followers.map((b) => logOf(state, topic, partitionId, b) || { leo: 0 });
-  const committed = group && state.groups[group] ? state.groups[group].offsets[`${topic}/${partitionId}`] : null;
+  const committed = committedOffset(state, group, topic, partitionId);
   const acks = (state.producers[producer] && state.producers[producer].configs && String(state.producers[producer].configs.acks ?? "all")) || "all";
   const done = stepsDone(batch, leaderLog, followerLogs, committed, acks);
 
@@ -140,7 +139,10 @@ export function render(svg, state, nowMs, options = {}) {
     setText(keyed(g, "text", "l", { x: where.x, y: where.y - 6, "text-anchor": "middle", class: "actor-label" }), label);
     setText(keyed(g, "text", "s", { x: where.x, y: where.y + 14, "text-anchor": "middle", class: "actor-sub" }), sub);
   };
-  place("producer", PLACES.producer, `producer ${producer}`, batch ? `→ partition ${partitionId}` : "idle", "actor-producer");
+  const producerSub = !batch ? "idle"
+    : batch.sent_at_ms == null ? `${batch.key == null ? "no key" : `key ${batch.key}`} → P${partitionId}`
+      : `batch: ${batch.record_count ?? 1} rec · ${batch.size_bytes ?? "?"} B · ${batch.compression || "none"}`;
+  place("producer", PLACES.producer, `producer ${producer}`, producerSub, "actor-producer");
   place("leader", PLACES.leader, partition.leader != null ? `broker ${partition.leader} · leader` : "no leader",
     leaderLog ? `LEO ${leaderLog.leo} · HW ${leaderLog.hw}` : `${topic}-${partitionId}`, "actor-leader");
   followers.slice(0, 2).forEach((b, i) => {

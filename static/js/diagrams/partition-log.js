@@ -9,9 +9,8 @@
  * attributes: data-topic, data-partition, data-group.
  */
 import { registerHandler } from "../live/store.js";
-import "./group-tracking.js";
 import { clamp, flightFraction, keyed, layer, pointAlong, prune, setAttrs, setText } from "./geometry.js";
-import { brokerIdOf, inflight, leaderLog, partitionOf, topicConfig, formatMs } from "./lesson-state.js";
+import { brokerIdOf, committedOffset, formatMs, inflight, leaderLog, partitionOf, recordsOf, topicConfig } from "./lesson-state.js";
 
 export const CELLS = 15;
 export const CELL_W = 40;
@@ -86,7 +85,7 @@ export function render(svg, state, nowMs, options = {}) {
   const partitionId = Number(svg.dataset.partition || 0);
   const groupId = svg.dataset.group || "";
   const partition = partitionOf(state, topic, partitionId);
-  const log = leaderLog(state, topic, partitionId) || { leo: 0, hw: 0, log_start: 0, records: [] };
+  const log = leaderLog(state, topic, partitionId) || { leo: 0, hw: 0, log_start: 0 };
   const first = windowStart(log.leo);
 
   setText(layer(svg, "title"), `${topic} · partition ${partitionId}` +
@@ -94,7 +93,7 @@ export function render(svg, state, nowMs, options = {}) {
 
   // Cells
   const cells = layer(svg, "cells");
-  const byOffset = new Map((log.records || []).map((r) => [r.offset, r]));
+  const byOffset = new Map(recordsOf(state, topic, partitionId).map((r) => [r.offset, r]));
   const keep = new Set();
   for (let i = 0; i < CELLS; i += 1) {
     const offset = first + i;
@@ -132,8 +131,7 @@ export function render(svg, state, nowMs, options = {}) {
 
   // Markers: HW and LEO above, committed offset and log start below.
   const markers = layer(svg, "markers");
-  const committed = groupId && state.groups && state.groups[groupId]
-    ? state.groups[groupId].offsets[`${topic}/${partitionId}`] : undefined;
+  const committed = committedOffset(state, groupId, topic, partitionId) ?? undefined;
   drawMarker(markers, "leo", { x: markerX(log.leo, first), label: `LEO ${log.leo}`, tier: 0, below: false });
   drawMarker(markers, "hw", { x: markerX(log.hw, first), label: `HW ${log.hw}`, tier: 1, below: false });
   drawMarker(markers, "start", { x: markerX(log.log_start, first), label: `${log.log_start < first ? "◄ " : ""}log start ${log.log_start}`, tier: 1, below: true });

@@ -86,15 +86,16 @@ export function batchesOf(state, producer) {
 }
 
 /**
- * Whether an acknowledged batch is still in the partition's current leader log:
+ * Whether an acknowledged batch is still in the partition's current leader log
+ * (`records`: what the leaders wrote, state.records["topic/p"]):
  * "kept", "lost" (the leader's log no longer holds those values at those offsets),
  * "offline" (no leader) or "unknown" (offsets outside the records the store keeps).
  */
-export function survival(batchInfo, leaderLog, leaderPresent) {
+export function survival(batchInfo, leaderLog, records, leaderPresent) {
   if (batchInfo.base_offset === null || batchInfo.base_offset === undefined) return "unknown";
   if (!leaderPresent) return "offline";
   if (!leaderLog || leaderLog.leo <= batchInfo.base_offset) return "lost";
-  const byOffset = new Map((leaderLog.records || []).map((r) => [r.offset, r]));
+  const byOffset = new Map((records || []).map((r) => [r.offset, r]));
   const record = byOffset.get(batchInfo.base_offset);
   if (!record) return "unknown";
   if (batchInfo.values && batchInfo.values.length && record.value !== batchInfo.values[0]) return "lost";

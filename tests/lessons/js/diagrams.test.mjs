@@ -91,10 +91,11 @@ test("producer tracking pairs queued records with the batch that carried them", 
 
 test("an acknowledged record is lost when the leader's log no longer holds it", () => {
   const acked = { base_offset: 0, values: ["pay-1"], acked_at_ms: 165 };
-  assert.equal(survival(acked, { leo: 0, records: [] }, true), "lost");
-  assert.equal(survival(acked, { leo: 1, records: [{ offset: 0, value: "pay-2" }] }, true), "lost");
-  assert.equal(survival(acked, { leo: 1, records: [{ offset: 0, value: "pay-1" }] }, true), "kept");
-  assert.equal(survival(acked, null, false), "offline");
+  assert.equal(survival(acked, { leo: 0 }, [], true), "lost");
+  assert.equal(survival(acked, { leo: 1 }, [{ offset: 0, value: "pay-2" }], true), "lost");
+  assert.equal(survival(acked, { leo: 1 }, [{ offset: 0, value: "pay-1" }], true), "kept");
+  assert.equal(survival(acked, { leo: 1 }, [], true), "unknown");
+  assert.equal(survival(acked, null, [], false), "offline");
   const verdict = laneVerdict("1", { ...acked, sent_at_ms: 105 }, "lost", [2, 3], 2);
   assert.equal(verdict.tone, "error");
   assert.match(verdict.text, /LOST/);
@@ -133,7 +134,7 @@ test("consumer groups stack on the right, members in order", () => {
   assert.equal(shortName("consumer:A"), "A");
 });
 
-test("the group tracker keeps assignments, the chosen assignor and committed offsets", () => {
+test("the store keeps what the consumer-groups diagram reads: assignments, assignor, offsets", () => {
   const state = { ...initialState(), ready: true };
   reduceEvent(state, { kind: "consumer_added", seq: 1, at_ms: 0, consumer: "X", group: "analytics", client_id: "", principal: "", configs: {}, topics: ["orders"] });
   reduceEvent(state, { kind: "group_state_changed", seq: 2, at_ms: 1, group: "analytics", state: "Stable", generation: 2, protocol: "roundrobin", rebalance_protocol: "eager", leader: "m1", members: ["m1"], coordinator: 1, log: null });
@@ -141,8 +142,8 @@ test("the group tracker keeps assignments, the chosen assignor and committed off
   reduceEvent(state, { kind: "offset_committed", seq: 4, at_ms: 3, group: "analytics", consumer: "X", topic: "orders", partition: 0, offset: 7, commit_kind: "auto", coordinator: 1, offsets_partition: 3, record_offset: 0 });
   const g = state.groups.analytics;
   assert.equal(g.protocol, "roundrobin");
-  assert.deepEqual(g.members.X.assignment, [["orders", 0], ["orders", 2]]);
-  assert.equal(g.offsets["orders/0"], 7);
+  assert.deepEqual(g.members.X.assignment.map((a) => a.partition), [0, 2]);
+  assert.equal(g.offsets["orders-0"], 7);
   reduceEvent(state, { kind: "consumer_removed", seq: 5, at_ms: 4, consumer: "X", group: "analytics" });
   assert.equal(state.groups.analytics.members.X, undefined);
 });
