@@ -11,6 +11,7 @@
 - ``snapshot``: the ``groups``/``consumers``/``acls`` parts of ``snapshot()``.
 - ``cli_output``: what ``kafka-consumer-groups.sh`` and friends print (pure).
 - ``cli``: ``run_cli(world, line)`` runs those tools against a simulation.
+- ``debugging``: the guide's symptom table as runnable scenarios with their fixes.
 
 Importing this package registers everything with the engine.
 """
