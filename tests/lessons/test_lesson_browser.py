@@ -273,3 +273,23 @@ def test_the_lesson_list_and_overview_show_progress(live_url, page):
     page.get_by_role("link", name="Kafka basics").click()
     expect(page.locator(".lesson-outline li.is-visited")).to_have_count(2)
     page.screenshot(path=f"{SHOTS}/lesson-kafka-basics-overview.png", full_page=True)
+
+
+def member(page, name: str):
+    return page.locator(f'svg[data-diagram=consumer-groups] [data-member="{name}"]')
+
+
+def test_consumer_groups_idle_member_and_assignor_switch(live_url, page):
+    open_step(page, live_url, "consumer-groups")
+    set_speed(page, "4")
+    page.locator("[data-control=play]").click()
+    expect(member(page, "X")).to_have_attribute("data-owns", "0,1", timeout=15_000)
+    expect(member(page, "Y")).to_have_attribute("data-owns", "2")
+    press(page, "Add consumer D to payment-service")
+    expect(member(page, "D")).to_have_class(re.compile(r"is-idle"), timeout=15_000)
+    expect(page.locator("svg[data-diagram=consumer-groups]")).to_contain_text("IDLE")
+    press(page, "analytics-service: use RoundRobinAssignor")
+    expect(member(page, "X")).to_have_attribute("data-owns", "0,2", timeout=15_000)
+    expect(member(page, "Y")).to_have_attribute("data-owns", "1")
+    expect(page.locator('svg [data-group="analytics-service"]')).to_contain_text("roundrobin")
+    page.screenshot(path=f"{SHOTS}/lesson-kafka-basics-consumer-groups-roundrobin.png")
