@@ -12,6 +12,7 @@
 - ``cli_output``: what ``kafka-consumer-groups.sh`` and friends print (pure).
 - ``cli``: ``run_cli(world, line)`` runs those tools against a simulation.
 - ``debugging``: the guide's symptom table as runnable scenarios with their fixes.
+- ``checks``: consumer invariants for tests (never imported by the model).
 
 Importing this package registers everything with the engine.
 """

@@ -415,7 +415,7 @@ class ConsumerClient(Actor):
     def _join(self) -> None:
         """JoinGroup, after giving up partitions the way the rebalance protocol says."""
         cooperative = self._cooperative()
-        if self.assignment and not self.member_id:
+        if self.assignment and self.generation == -1:
             # Kicked out (or fenced): the partitions are lost, nothing is committed.
             self._change_assignment(
                 [], f"{self.prefix}Lost previously assigned partitions {tp_list(self.assignment)}"
@@ -746,14 +746,20 @@ class ConsumerClient(Actor):
             self.joining = False
             self.rejoin_needed = True
         elif error in ("UNKNOWN_MEMBER_ID", "ILLEGAL_GENERATION"):
-            self.member_id = "" if error == "UNKNOWN_MEMBER_ID" else self.member_id
-            self.generation = -1 if error == "UNKNOWN_MEMBER_ID" else self.generation
+            self._fenced(error)
             self.joining = False
-            self.rejoin_needed = True
         elif error == "REBALANCE_IN_PROGRESS":
             self.joining = False
             self.rejoin_needed = True
         return True
+
+    def _fenced(self, error: str) -> None:
+        """The coordinator no longer knows us (UNKNOWN_MEMBER_ID: forget the member id)
+        or our generation is over (ILLEGAL_GENERATION): our partitions are lost."""
+        if error == "UNKNOWN_MEMBER_ID":
+            self.member_id = ""
+        self.generation = -1
+        self.rejoin_needed = True
 
     def _on_join_group_response(self, message, body) -> None:
         if not self._answered(body):
@@ -859,10 +865,7 @@ class ConsumerClient(Actor):
         if error == "REBALANCE_IN_PROGRESS":
             self.rejoin_needed = True
         elif error in ("UNKNOWN_MEMBER_ID", "ILLEGAL_GENERATION"):
-            # "Attempt to heartbeat failed since member id ... is not valid."
-            self.member_id = ""
-            self.generation = -1
-            self.rejoin_needed = True
+            self._fenced(error)
         elif error in ("NOT_COORDINATOR", "COORDINATOR_NOT_AVAILABLE"):
             self._coordinator_lost()
         if self.waiting:

@@ -135,3 +135,28 @@ def test_rewind_and_rebuild_reproduce_a_consumer_session():
     assert earlier.now_ms == 30_000
     earlier.advance(sim.now_ms - 30_000)
     assert earlier.snapshot() == end
+
+
+def test_every_event_and_the_snapshot_are_plain_json():
+    """Busy run over every debugging story: all events and snapshots survive json.dumps."""
+    from simulator.consumers.debugging import SYMPTOMS, symptom_scenario
+
+    kinds = set()
+    for entry in SYMPTOMS:
+        sim = Simulation(symptom_scenario(entry["id"]), seed=1)
+        events = list(sim.setup_events) + sim.advance(entry["observe_at_ms"])
+        for step in entry["fix_steps"]:
+            events += sim.advance(step["after_ms"]) + sim.apply(step["command"])
+        events += sim.advance(5_000)
+        for event in events:
+            json.dumps(event_to_dict(event))
+            kinds.add(event.kind)
+        json.dumps(sim.snapshot())
+    assert {
+        "group_state_changed",
+        "assignment_changed",
+        "consumer_error",
+        "offset_committed",
+        "poll_timeout_expired",
+        "acls_changed",
+    } <= kinds
