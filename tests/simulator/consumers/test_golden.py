@@ -1,24 +1,32 @@
-"""Golden transcripts: a scenario's commands followed by the exact consumer events.
+"""Golden transcripts of consumer stories, in the simulator's golden format.
 
-Each ``golden/*.txt`` holds, for every step (``> advance N`` or ``> {command}``),
-the consumer and group events it produced, one JSON object per line (network
-hops and replica bookkeeping are left out so the transcript reads as a story).
+The files in ``golden/`` use the format of ``tests/simulator/golden_transcripts.py``
+(seed, until_ms, scenario, timed commands, then the expected events), but list
+only consumer and group events: network hops and replica bookkeeping are left
+out so a rebalance reads as a story and a diff shows what changed in it.
 After an intended change, regenerate and review the diff:
 
-    REWRITE_GOLDEN=1 .venv/bin/python -m pytest tests/simulator/consumers/test_golden.py
+    GOLDEN_REWRITE=1 .venv/bin/python -m pytest tests/simulator/consumers/test_golden.py
 """
 
+import importlib.util
 import json
 import os
 from pathlib import Path
 
 import pytest
-from consumer_helpers import scenario
 
 from simulator import Simulation
 from simulator.events import event_to_dict
 
 HERE = Path(__file__).parent / "golden"
+CASES = sorted(HERE.glob("*.txt"))
+_spec = importlib.util.spec_from_file_location(
+    "simulator_golden_format", Path(__file__).parents[1] / "golden_transcripts.py"
+)
+golden_format = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(golden_format)
+
 KINDS = {
     "consumer_added",
     "consumer_removed",
@@ -41,100 +49,33 @@ KINDS = {
     "consumer_error",
     "consumer_error_cleared",
     "acls_changed",
-}
-
-EARLIEST = {"auto.offset.reset": "earliest"}
-
-STORIES = {
-    # Three consumers share orders; a fourth sits idle; one crashes and the
-    # group rebalances after session.timeout.ms (eager Range, the default).
-    "rebalance": (
-        scenario(
-            [
-                {
-                    "group": "payment-service",
-                    "topics": ["orders"],
-                    "configs": EARLIEST,
-                    "consumers": [{"name": "A"}, {"name": "B"}],
-                }
-            ]
-        ),
-        [
-            ("advance", 5_000),
-            {"type": "produce", "producer": "P", "topic": "orders", "value": "pay", "count": 6},
-            ("advance", 6_000),
-            {
-                "type": "add_consumer",
-                "consumer": "C",
-                "group": "payment-service",
-                "topics": ["orders"],
-                "configs": EARLIEST,
-            },
-            ("advance", 6_000),
-            {
-                "type": "add_consumer",
-                "consumer": "D",
-                "group": "payment-service",
-                "topics": ["orders"],
-                "configs": EARLIEST,
-            },
-            ("advance", 6_000),
-            {"type": "crash_consumer", "consumer": "A"},
-            ("advance", 50_000),
-        ],
-    ),
-    # The guide's endless loop: each batch takes longer than max.poll.interval.ms.
-    "poll-timeout-loop": (
-        scenario(
-            [
-                {
-                    "group": "slow",
-                    "topics": ["orders"],
-                    "configs": {
-                        "auto.offset.reset": "earliest",
-                        "max.poll.records": 5,
-                        "processing.ms.per.record": 4_000,
-                        "max.poll.interval.ms": 10_000,
-                    },
-                    "consumers": [{"name": "S"}],
-                }
-            ],
-            partitions=1,
-        ),
-        [
-            ("advance", 5_000),
-            {"type": "produce", "producer": "P", "topic": "orders", "value": "job", "count": 5},
-            ("advance", 40_000),
-        ],
-    ),
+    "offsets_expired",
 }
 
 
-def transcript(name: str) -> str:
-    data, steps = STORIES[name]
-    sim = Simulation(data, seed=11)
-    lines = [f"# golden transcript: {name} (seed 11); consumer and group events only"]
-    for step in steps:
-        if isinstance(step, tuple):
-            lines.append(f"> advance {step[1]}")
-            events = sim.advance(step[1])
-        else:
-            lines.append("> " + json.dumps(step, sort_keys=True))
-            events = sim.apply(step)
-        for event in events:
-            if event.kind in KINDS:
-                lines.append(json.dumps(event_to_dict(event), sort_keys=True))
-    return "\n".join(lines) + "\n"
+def run(case: dict) -> list[str]:
+    header = case["header"]
+    sim = Simulation(header["scenario"], seed=header["seed"])
+    events = list(sim.setup_events)
+    for at, command in case["commands"]:
+        events += sim.advance(at - sim.now_ms)
+        events += sim.apply(command)
+    events += sim.advance(header["until_ms"] - sim.now_ms)
+    return [json.dumps(event_to_dict(e), separators=(",", ":")) for e in events if e.kind in KINDS]
 
 
-@pytest.mark.parametrize("name", sorted(STORIES))
-def test_golden_transcript(name):
-    path = HERE / f"{name}.txt"
-    actual = transcript(name)
-    if os.environ.get("REWRITE_GOLDEN"):
-        path.write_text(actual)
-    assert path.exists(), f"{path.name} is missing: run with REWRITE_GOLDEN=1 to create it"
-    assert actual == path.read_text(), (
-        f"{path.name} differs; if the change is intended, rerun with REWRITE_GOLDEN=1 "
-        "and review the diff"
-    )
+def test_there_are_consumer_transcripts():
+    assert {p.stem for p in CASES} >= {"rebalance", "poll-timeout-loop"}
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_a_consumer_story_replays_to_exactly_its_events(path):
+    case = golden_format.parse(path)
+    actual = run(case)
+    if os.environ.get("GOLDEN_REWRITE"):
+        path.write_text(golden_format.render(case, actual), encoding="utf-8")
+        return
+    assert case["events"], f"{path.name} has no expected events: regenerate it"
+    for i, (want, got) in enumerate(zip(case["events"], actual, strict=False)):
+        assert got == want, f"{path.name}: event {i} differs"
+    assert len(actual) == len(case["events"])
