@@ -69,7 +69,10 @@ def test_each_step_renders_moves_on_try_this_and_is_screenshotted(live_url, page
         timeout=10_000,
     )
     page.wait_for_timeout(1200)
-    page.screenshot(path=f"{SHOTS}/lesson-kafka-basics-{step.slug}.png", full_page=True)
+    # What a learner sees on a 1366x768 laptop, and the whole page below it.
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=f"{SHOTS}/lesson-kafka-basics-{step.slug}.png")
+    page.screenshot(path=f"{SHOTS}/lesson-kafka-basics-{step.slug}-full.png", full_page=True)
     assert errors == [], errors
 
 
