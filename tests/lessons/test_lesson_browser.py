@@ -296,3 +296,39 @@ def test_consumer_groups_idle_member_and_assignor_switch(live_url, page):
     expect(member(page, "Y")).to_have_attribute("data-owns", "1")
     expect(page.locator('svg [data-group="analytics-service"]')).to_contain_text("roundrobin")
     page.screenshot(path=f"{SHOTS}/lesson-kafka-basics-consumer-groups-roundrobin.png")
+
+
+def test_reduced_motion_draws_messages_still_instead_of_gliding(live_url, page):
+    """With prefers-reduced-motion a message in flight sits still, midway along its
+    path (without it, a paused message sits where simulated time puts it)."""
+    page.emulate_media(reduced_motion="reduce")
+    open_step(page, live_url, "message-flow")
+    svg = page.locator("svg[data-diagram=message-flow]")
+    page.locator("[data-control=pause]").click()
+    press(page, "Produce one record (key user-42)")
+    dot = svg.locator("circle.record-dot")
+    for _ in range(50):
+        if dot.count():
+            break
+        page.locator("[data-control=step]").click()
+        page.wait_for_timeout(40)
+    expect(dot).to_have_count(1)
+    # producer (x 95) -> leader (x 340): the midpoint of the drawn stretch is 217.5.
+    assert float(dot.get_attribute("cx")) == pytest.approx(217.5, abs=0.5)
+
+
+def test_without_reduced_motion_a_paused_message_sits_where_simulated_time_puts_it(live_url, page):
+    page.emulate_media(reduced_motion="no-preference")
+    open_step(page, live_url, "message-flow")
+    svg = page.locator("svg[data-diagram=message-flow]")
+    page.locator("[data-control=pause]").click()
+    press(page, "Produce one record (key user-42)")
+    dot = svg.locator("circle.record-dot")
+    for _ in range(50):
+        if dot.count():
+            break
+        page.locator("[data-control=step]").click()
+        page.wait_for_timeout(40)
+    expect(dot).to_have_count(1)
+    # Paused at the moment it was sent: the start of the drawn stretch (95 + 0.2 * 245).
+    assert float(dot.get_attribute("cx")) == pytest.approx(144.0, abs=0.5)

@@ -93,6 +93,33 @@ def test_the_lesson_contradicts_nothing_in_kafka_facts():
     assert violations(lesson_paragraphs("kafka-basics")) == []
 
 
+REPO = CONTENT_DIR.parents[2]
+DIAGRAMS = ["message-flow", "partition-log", "consumer-groups", "isr", "acks", "config"]
+
+
+def diagram_texts() -> list[tuple[str, str]]:
+    """Words the lesson diagrams draw: skeleton text and the JS modules' string literals."""
+    out = []
+    for name in DIAGRAMS:
+        component = "diagram_" + name.replace("-", "_")
+        html = (REPO / "learnkafka/components" / component / f"{component}.html").read_text()
+        for text in re.findall(r">([^<>]+)<", html):
+            if text.strip():
+                out.append((f"{component}.html", " ".join(text.split())))
+        js = (REPO / "static/js/diagrams" / f"{name}.js").read_text()
+        for literal in re.findall(r"`([^`]*)`|\"([^\"\n]*)\"", js):
+            text = next(part for part in literal if part is not None)
+            if re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", text):  # words, not selectors or keys
+                out.append((f"{name}.js", text))
+    return out
+
+
+def test_what_the_diagrams_draw_contradicts_nothing_either():
+    texts = diagram_texts()
+    assert len(texts) > 30, "the scan found the diagrams' words"
+    assert violations(texts) == []
+
+
 @pytest.mark.parametrize("topic, stated", REQUIRED_FACTS)
 def test_the_lesson_states_todays_defaults(topic, stated):
     text = " ".join(p for _, p in lesson_paragraphs("kafka-basics"))
