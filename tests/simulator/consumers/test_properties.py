@@ -160,3 +160,39 @@ def test_every_event_and_the_snapshot_are_plain_json():
         "poll_timeout_expired",
         "acls_changed",
     } <= kinds
+
+
+def test_the_consumer_invariants_catch_violations():
+    """The checks can fail: a forged poll past the HW and a doubly owned partition."""
+    from simulator import events as ev
+
+    sim = Simulation(
+        scenario(
+            [{"group": "g", "topics": ["orders"], "consumers": [{"name": "A"}, {"name": "B"}]}]
+        ),
+        seed=2,
+    )
+    sim.advance(6_000)
+    assert not check_invariants(sim.world, {})
+    system = sim.world.ext["consumers"]
+    group = system.groups["g"]
+    first, second = list(group.members.values())
+    stolen = first.assignment[0]
+    second.assignment = [*second.assignment, stolen]
+    system.consumers[second.consumer].assignment = list(second.assignment)
+    problems = check_invariants(sim.world, {})
+    assert any("owned by" in p for p in problems)
+    sim.world.emit(
+        ev.ConsumerPositionChanged,
+        consumer="A",
+        group="g",
+        topic="orders",
+        partition=0,
+        position=99,
+        previous_position=0,
+        reason="poll",
+        count=99,
+        records=[],
+        log=None,
+    )
+    assert any("beyond HW" in p for p in check_invariants(sim.world, {}))
