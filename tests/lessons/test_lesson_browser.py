@@ -249,6 +249,7 @@ def test_retention_deletes_whole_old_segments_and_moves_the_log_start(live_url, 
     # Whole segments went: the new log start is where a surviving segment begins.
     assert str(start) == svg.get_attribute("data-segments").split(",")[0]
     expect(svg.locator(".cell-deleted").first).to_be_attached()
+    page.wait_for_timeout(600)  # let the markers finish sliding
     page.screenshot(path=f"{SHOTS}/lesson-kafka-basics-partition-log-retention.png")
 
 

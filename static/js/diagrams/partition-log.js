@@ -12,11 +12,11 @@ import { registerHandler } from "../live/store.js";
 import { clamp, flightFraction, keyed, layer, pointAlong, prune, setAttrs, setText } from "./geometry.js";
 import { brokerIdOf, committedOffset, formatMs, inflight, leaderLog, partitionOf, recordsOf, topicConfig } from "./lesson-state.js";
 
-export const CELLS = 15;
-export const CELL_W = 40;
+export const CELLS = 16;
+export const CELL_W = 38;
 export const CELL_H = 50;
 export const ROW_X = 60;
-export const ROW_Y = 150;
+export const ROW_Y = 125;
 
 /** The first offset shown: the window always ends just after the LEO slot. */
 export function windowStart(leo) {
@@ -43,6 +43,8 @@ export function cellKind(offset, log) {
 }
 
 const PRODUCER = { x: 560, y: 58 };
+const DRAWING_W = 720;
+const LABEL_CHAR_W = 6.8; // a 12px label's average character width, to keep labels inside
 const SEGMENT_Y = ROW_Y + CELL_H + 8;
 
 // Segment boundaries: the store does not fold segment_rolled, so this diagram
@@ -72,7 +74,7 @@ function drawMarker(parent, key, { x, label, tier, below }) {
   keyed(g, "line", "l", { x1: 0, x2: 0, y1: below ? ROW_Y - 6 : y0 - 0, y2: y1, class: "marker-line" });
   if (!below) keyed(g, "line", "through", { x1: 0, x2: 0, y1: ROW_Y, y2: ROW_Y + CELL_H + 6, class: "marker-through" });
   // Labels near the right edge read leftwards so they stay inside the drawing.
-  const leftwards = x > ROW_X + CELLS * CELL_W - 140;
+  const leftwards = x + label.length * LABEL_CHAR_W > DRAWING_W - 8;
   const text = keyed(g, "text", "t", {
     x: leftwards ? -4 : 4, y: below ? y1 + 4 : y1 - 4, class: "marker-label", "text-anchor": leftwards ? "end" : "start",
   });
