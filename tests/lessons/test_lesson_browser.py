@@ -192,6 +192,9 @@ def test_keyboard_moves_between_steps_but_not_while_typing_and_the_place_is_kept
     page.locator("select[data-control=speed]").focus()
     page.keyboard.press("ArrowRight")
     expect(page).to_have_url(re.compile(r"/message-flow/$"))
+    page.locator(".lesson-checkpoint button").first.focus()
+    page.keyboard.press("j")
+    expect(page).to_have_url(re.compile(r"/message-flow/$"))
     # The place survives a fresh visit: the overview offers to resume here.
     page.goto(f"{live_url}/lessons/kafka-basics/")
     expect(page.locator(".lesson-outline .is-place")).to_contain_text("six steps")

@@ -4,9 +4,9 @@
  * this only follows them, so it works the same with or without JavaScript.
  *
  * It never hijacks typing or a focused control: keys pressed in inputs,
- * selects, text areas, editable content, buttons of a radio-like group, or
- * inside an element marked [data-keys-local] (a diagram that uses arrows
- * itself) are left alone, as are presses with a modifier key.
+ * selects, text areas, editable content, radio-like groups, the checkpoint
+ * question, or inside an element marked [data-keys-local] (a widget that uses
+ * arrows itself) are left alone, as are presses with a modifier key.
  */
 
 const FORWARD = new Set(["ArrowRight", "j"]);
@@ -16,7 +16,8 @@ const BACKWARD = new Set(["ArrowLeft", "k"]);
 export function isLocalKeyTarget(target) {
   if (!(target instanceof Element)) return false;
   if (target.isContentEditable) return true;
-  if (target.closest("input, textarea, select, [role=slider], [role=radiogroup], [role=listbox], [data-keys-local]")) {
+  // The checkpoint's widgets (e.g. a put-in-order list) may use arrow keys themselves.
+  if (target.closest("input, textarea, select, [role=slider], [role=radiogroup], [role=listbox], [data-keys-local], .lesson-checkpoint")) {
     return true;
   }
   return false;
