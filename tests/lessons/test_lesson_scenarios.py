@@ -139,3 +139,18 @@ def test_partition_log_retention_deletes_whole_segments_below_the_hw():
     assert deleted and deleted[0].reason == "retention.ms"
     after = partition(sim, "orders", 0)
     assert after["log_start_offset"] == after["segments"][0]["base_offset"] > 0
+
+
+def test_architecture_crashing_the_active_controller_elects_another_and_brokers_keep_leading():
+    sim = start("architecture")
+    sim.advance(5000)
+    assert sim.snapshot()["controller"]["active"] == 1
+    press(sim, "architecture", "Crash controller 1")
+    events = sim.advance(10_000)
+    elected = [e for e in events if e.kind == "controller_elected"]
+    assert elected and elected[-1].controller in (2, 3)
+    assert all(partition(sim, "orders", p)["leader"] is not None for p in range(3))
+    press(sim, "architecture", "Crash broker 1")
+    events = sim.advance(15_000)
+    moved = [e for e in events if e.kind == "leader_changed" and e.partition == 0]
+    assert moved and moved[-1].leader in moved[-1].isr and moved[-1].leader != 1
