@@ -16,6 +16,7 @@ import { brokerIdOf, formatMs, inflight, isDown, logOf, partitionOf, recordsOf, 
 export const LANE_H = 118;
 export const FIRST_LANE_Y = 52;
 export const PRODUCER_X = 160;
+export const PRODUCER_W = 124;
 export const REPLICA_X = [330, 455, 580];
 
 export function laneY(index) {
@@ -64,7 +65,7 @@ export function render(svg, state, nowMs, options = {}) {
     const fate = latest && latest.acked_at_ms != null ? survival(latest, leaderLog, records, hasLeader) : null;
 
     setText(keyed(lane, "text", "title", { x: 20, y: y - 22, class: "lane-title" }), `acks=${acks}`);
-    keyed(lane, "rect", "producer", { x: PRODUCER_X - 50, y: y - 18, width: 100, height: 36, rx: 8, class: "actor-producer" });
+    keyed(lane, "rect", "producer", { x: PRODUCER_X - PRODUCER_W / 2, y: y - 18, width: PRODUCER_W, height: 36, rx: 8, class: "actor-producer" });
     setText(keyed(lane, "text", "producer-label", { x: PRODUCER_X, y, "text-anchor": "middle", "dominant-baseline": "central", class: "actor-label" }), `producer ${producer}`);
 
     const replicas = [...partition.replicas].slice(0, REPLICA_X.length);
@@ -105,7 +106,8 @@ export function render(svg, state, nowMs, options = {}) {
       const i = replicas.indexOf(broker);
       if (i < 0) continue;
       const f = options.reducedMotion ? 0.5 : flightFraction(m.sent_at_ms, m.arrive_at_ms, nowMs);
-      const [x0, x1] = isRequest ? [PRODUCER_X + 50, REPLICA_X[i] - 50] : [REPLICA_X[i] - 50, PRODUCER_X + 50];
+      const edge = PRODUCER_X + PRODUCER_W / 2;
+      const [x0, x1] = isRequest ? [edge, REPLICA_X[i] - 50] : [REPLICA_X[i] - 50, edge];
       keepFlights.add(String(m.message_id));
       keyed(flights, "circle", m.message_id, { cx: lerp(x0, x1, f), cy: y, r: 6, class: isRequest ? "record-dot" : "ack-dot" });
     }
