@@ -529,7 +529,8 @@ class Broker(Actor):
             "alter_partition",
             {"broker": self.broker_id, "topic": r.topic, "partition": r.partition,
              "leader_epoch": r.leader_epoch, "partition_epoch": r.partition_epoch,
-             "isr": list(new_isr)},
+             "isr": list(new_isr), "high_watermark": r.hw, "leo": r.log.leo,
+             "follower_leos": {b: p.leo for b, p in r.followers.items()}},
             {"partition": r.name, "isr": list(new_isr)})
 
     def _on_alter_partition_response(self, message) -> None:

@@ -26,6 +26,22 @@ from simulator.engine import Actor
 from simulator.topics import PartitionMeta
 
 
+def _ids(brokers) -> str:
+    return ",".join(str(b) for b in brokers)
+
+
+def _isr_log_line(pm: PartitionMeta, old_isr: list, reason: str, body: dict) -> str:
+    """The broker's log line, as Kafka words it."""
+    prefix = f"[Partition {pm.topic}-{pm.partition} broker={pm.leader}] "
+    if reason == "expand":
+        return f"{prefix}Expanding ISR from {_ids(old_isr)} to {_ids(pm.isr)}"
+    out = ", ".join(f"(brokerId: {b}, endOffset: {body.get('follower_leos', {}).get(b, '?')})"
+                    for b in old_isr if b not in pm.isr)
+    return (f"{prefix}Shrinking ISR from {_ids(old_isr)} to {_ids(pm.isr)}. Leader: "
+            f"(highWatermark: {body.get('high_watermark')}, endOffset: {body.get('leo')}). "
+            f"Out of sync replicas: {out}.")
+
+
 class ControllerNode(Actor):
     """One voter of the quorum; the quorum object does the work."""
 
@@ -200,11 +216,12 @@ class ControllerQuorum(Actor):
                 error = "INELIGIBLE_REPLICA"
         if error is None:
             reason = "expand" if len(body["isr"]) > len(pm.isr) else "shrink"
+            old_isr = list(pm.isr)
             pm.isr = [b for b in pm.replicas if b in body["isr"]]
             pm.partition_epoch += 1
             self.world.emit(ev.IsrChanged, topic=pm.topic, partition=pm.partition,
                             isr=list(pm.isr), leader=pm.leader, leader_epoch=pm.leader_epoch,
-                            reason=reason)
+                            reason=reason, log_line=_isr_log_line(pm, old_isr, reason, body))
             self.publish([pm])
         reply = {"topic": body["topic"], "partition": body["partition"], "error": error,
                  "state": pm.state() if pm is not None else None}
@@ -246,7 +263,10 @@ class ControllerQuorum(Actor):
                     if pm.leader != broker:
                         world.emit(ev.IsrChanged, topic=pm.topic, partition=pm.partition,
                                    isr=list(pm.isr), leader=pm.leader,
-                                   leader_epoch=pm.leader_epoch, reason="fenced")
+                                   leader_epoch=pm.leader_epoch, reason="fenced",
+                                   log_line=f"Removing fenced broker {broker} from the ISR of "
+                                            f"{pm.topic}-{pm.partition}: ISR is now "
+                                            f"{_ids(pm.isr)}")
                 if pm.leader == broker:
                     self._elect(pm, topic, "clean")
                     touched = True

@@ -281,12 +281,15 @@ class LeaderChanged(Event):
 @event("isr_changed")
 @dataclass(slots=True)
 class IsrChanged(Event):
+    """`log_line` is what the broker (shrink/expand) or controller (fenced) logs."""
+
     topic: str
     partition: int
     isr: list
     leader: int | None
     leader_epoch: int
-    reason: str  # shrink | expand | fenced | unfenced
+    reason: str  # shrink | expand | fenced
+    log_line: str
 
 
 # ---- logs -------------------------------------------------------------------------

@@ -92,7 +92,9 @@ def handle_produce(broker, message) -> None:
                                producer=b["producer"], topic=r.topic, partition=r.partition,
                                producer_id=pid, base_sequence=base_seq,
                                base_offset=base_offset, last_offset=last_offset)
-                    return _respond(broker, message, b, None, base_offset, last_offset)
+                    # The original offsets; acks=all still waits for them to be
+                    # replicated, exactly as for a first write.
+                    return _complete(broker, message, r, base_offset, last_offset)
             if base_seq != entry.last_sequence + 1:
                 return _respond(broker, message, b, "OUT_OF_ORDER_SEQUENCE_NUMBER")
         elif base_seq != 0:
@@ -107,6 +109,13 @@ def handle_produce(broker, message) -> None:
         entry.batches.append((base_seq, entry.last_sequence, base, last))
         if len(entry.batches) > IDEMPOTENT_BATCHES_KEPT:
             del entry.batches[0]
+    return _complete(broker, message, r, base, last)
+
+
+def _complete(broker, message, r, base: int, last: int) -> None:
+    """Answer now (acks=1), never (acks=0) or once the HW passes `last` (acks=all)."""
+    world = broker.world
+    b = message.body
     if b["acks"] == "0":
         return None
     if b["acks"] == "1":

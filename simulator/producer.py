@@ -260,6 +260,9 @@ class Producer(Actor):
             self.producer_id = message.body["producer_id"]
             self.producer_epoch = message.body["producer_epoch"]
             self.next_sequence = {}
+            for queue in self.queues.values():
+                for batch in queue:  # not sent yet under the new epoch: renumber
+                    batch.base_sequence = -1
             self.world.emit(ev.ProducerIdAssigned, producer=self.name,
                             producer_id=self.producer_id, producer_epoch=self.producer_epoch)
             self.drain()
@@ -511,11 +514,31 @@ class Producer(Actor):
             self.request_metadata()
         if retry:
             batch.retry_at_ms = world.now_ms + configs["retry.backoff.ms"]
-            self.queues.setdefault((batch.topic, batch.partition), []).insert(0, batch)
+            queue = self.queues.setdefault((batch.topic, batch.partition), [])
+            # Back in creation (= sequence) order, ahead of newer batches.
+            at = next((i for i, b in enumerate(queue) if b.batch_id > batch.batch_id), len(queue))
+            queue.insert(at, batch)
             world.schedule(configs["retry.backoff.ms"], self.actor_id, "drain")
         else:
+            self._given_up(batch)
             self._maybe_end_txn()
         self.drain()
+
+    def _given_up(self, batch: Batch) -> None:
+        """A batch that will never be written leaves a hole in the partition's
+        sequence numbers: like Kafka since 2.5 (KIP-360), bump the producer epoch
+        so sequences start again from 0 instead of failing forever."""
+        if not self.idempotent or batch.base_sequence < 0 or self.pid_in_flight:
+            return
+        self.pid_in_flight = True
+        broker = self._bootstrap()
+        self.world.network.send(
+            self.actor_id, f"broker:{broker}", "init_producer_id",
+            {"producer": self.name, "transactional_id": self.configs["transactional.id"],
+             "producer_id": self.producer_id, "producer_epoch": self.producer_epoch},
+            {"producer": self.name, "bump_epoch": True})
+        self.world.schedule(self.configs["request.timeout.ms"], self.actor_id,
+                            "producer_id_timed_out")
 
     def expire_batch(self, batch_id: int, topic: str, partition: int) -> None:
         queue = self.queues.get((topic, partition))
@@ -530,6 +553,7 @@ class Producer(Actor):
                     message=f"Expiring {len(batch.records)} record(s) for {topic}-{partition}: "
                             f"{self.configs['delivery.timeout.ms']} ms has passed since batch "
                             "creation", will_retry=False, attempt=batch.attempt)
+                self._given_up(batch)
                 return
 
     # ---- transactions ----------------------------------------------------------------

@@ -37,7 +37,10 @@ def on_init_producer_id(broker, message) -> None:
     body = message.body
     txn_id = body.get("transactional_id")
     quorum = world.controller
-    if txn_id is None:
+    if txn_id is None and body.get("producer_id", -1) >= 0:
+        # KIP-360: an idempotent producer bumps its epoch to reset its sequences.
+        pid, epoch = body["producer_id"], body["producer_epoch"] + 1
+    elif txn_id is None:
         quorum.next_producer_id += 1
         pid, epoch = quorum.next_producer_id, 0
     else:

@@ -177,3 +177,17 @@ def test_records_of_one_producer_spread_over_partitions_with_keys():
         events += produce(sim, "v", key=f"user-{i}")
     counts = Counter(r["partition"] for r in _queued(events))
     assert set(counts) == {0, 1, 2}
+
+
+def test_an_idempotent_retry_of_a_written_batch_is_acknowledged_only_once_replicated():
+    sim = sim_with(topic_configs={"min.insync.replicas": 2},
+                   producer_configs={"request.timeout.ms": 2_000})
+    sim.advance(1_000)
+    sim.apply({"type": "slow_broker", "broker": 3, "slow_ms": 60_000})
+    sim.advance(1_000)  # broker 3 stays in the ISR for 30 s but copies nothing
+    events = produce(sim, "x", partition=0) + sim.advance(50_000)
+    dup = of_kind(events, "duplicate_discarded")
+    shrink = of_kind(events, "isr_changed", reason="shrink")
+    acked = of_kind(events, "produce_acknowledged")
+    assert dup and shrink and acked
+    assert dup[0].seq < shrink[0].seq < acked[0].seq  # the HW passed only after the shrink
