@@ -87,6 +87,12 @@ def consumers_section(world) -> list:
                 "topics": list(c.topics),
                 "assignment": [list(tp) for tp in c.assignment],
                 "positions": {_key(tp): p for tp, p in sorted(c.positions.items())},
+                # The consumer's own lag (records-lag): HW minus its position, per partition.
+                "lag": {
+                    _key(tp): max(0, hw - p)
+                    for tp, p in sorted(c.positions.items())
+                    if (hw := _hw(world, *tp)) is not None
+                },
                 "configs": {
                     k: (list(v) if isinstance(v, list) else v) for k, v in c.configs.items()
                 },

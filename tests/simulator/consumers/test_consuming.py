@@ -267,3 +267,20 @@ def test_reset_offsets_on_a_new_group_creates_it_empty():
     sim.apply({"type": "reset_offsets", "group": "fresh", "topic": "orders", "to": "latest"})
     snap = group_snapshot(sim, "fresh")
     assert snap["state"] == "Empty" and snap["committed"] == {"orders-0": 4}
+
+
+def test_consumer_lag_is_hw_minus_position():
+    configs = {
+        "auto.offset.reset": "earliest",
+        "enable.auto.commit": False,
+        "processing.ms.per.record": 1_000,
+        "max.poll.records": 2,
+    }
+    sim = sim_with([group("g", ["A"], **configs)], partitions=1)
+    sim.advance(5_000)
+    produce(sim, 10)
+    sim.advance(500)
+    me = consumer(sim, "A")
+    assert me["positions"] == {"orders-0": 2}
+    assert me["lag"] == {"orders-0": 8}
+    assert group_snapshot(sim, "g")["lag"] == {}  # nothing committed: no group lag yet
