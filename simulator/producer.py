@@ -45,6 +45,8 @@ PRODUCER_DEFAULTS: dict = {
     "value.format": "string",
     "transactional.id": None,
     "metadata.max.age.ms": 300_000,
+    "reconnect.backoff.ms": 50,
+    "reconnect.backoff.max.ms": 1_000,
 }
 SERIALIZATION_FORMATS = ("string", "json", "avro", "protobuf")
 COMPRESSION_CODECS = ("none", "gzip", "snappy", "lz4", "zstd")
@@ -55,7 +57,7 @@ RETRIABLE = {"NOT_LEADER_OR_FOLLOWER", "NOT_ENOUGH_REPLICAS", "NOT_ENOUGH_REPLIC
              "REQUEST_TIMED_OUT", "UNKNOWN_TOPIC_OR_PARTITION", "NETWORK_EXCEPTION"}
 _INT_KEYS = {"retries", "delivery.timeout.ms", "request.timeout.ms", "retry.backoff.ms",
              "linger.ms", "batch.size", "max.in.flight.requests.per.connection",
-             "metadata.max.age.ms"}
+             "metadata.max.age.ms", "reconnect.backoff.ms", "reconnect.backoff.max.ms"}
 
 
 def normalize_configs(configs: dict) -> dict:
@@ -154,6 +156,7 @@ class Producer(Actor):
         self.queues: dict[tuple[str, int], list[Batch]] = {}
         self.in_flight: dict[int, Batch] = {}
         self.in_flight_by_broker: dict[int, int] = {}
+        self.refused: dict[int, int] = {}  # broker -> refused connections in a row
         self.waiting: list[tuple] = []  # records waiting for metadata
         self.sticky: dict[str, StickyState] = {}
         self.next_batch_id = 0
@@ -479,6 +482,7 @@ class Producer(Actor):
         batch = self._take_in_flight(body["batch_id"], body["attempt"])
         if batch is None:
             return
+        self.refused.pop(batch.leader, None)
         self.world.emit(ev.ProduceAcknowledged, producer=self.name, batch_id=batch.batch_id,
                         topic=batch.topic, partition=batch.partition,
                         base_offset=body["base_offset"], last_offset=body["last_offset"],
@@ -512,13 +516,20 @@ class Producer(Actor):
         if error in ("NOT_LEADER_OR_FOLLOWER", "REQUEST_TIMED_OUT", "NETWORK_EXCEPTION",
                      "UNKNOWN_TOPIC_OR_PARTITION"):
             self.request_metadata()
+        backoff = configs["retry.backoff.ms"]
+        if error == "NETWORK_EXCEPTION":
+            # Refused connections back off exponentially (reconnect.backoff.*).
+            failures = self.refused.get(batch.leader, 0)
+            self.refused[batch.leader] = failures + 1
+            backoff = min(configs["reconnect.backoff.max.ms"],
+                          configs["reconnect.backoff.ms"] * 2 ** failures)
         if retry:
-            batch.retry_at_ms = world.now_ms + configs["retry.backoff.ms"]
+            batch.retry_at_ms = world.now_ms + backoff
             queue = self.queues.setdefault((batch.topic, batch.partition), [])
             # Back in creation (= sequence) order, ahead of newer batches.
             at = next((i for i, b in enumerate(queue) if b.batch_id > batch.batch_id), len(queue))
             queue.insert(at, batch)
-            world.schedule(configs["retry.backoff.ms"], self.actor_id, "drain")
+            world.schedule(backoff, self.actor_id, "drain")
         else:
             self._given_up(batch)
             self._maybe_end_txn()
