@@ -319,6 +319,9 @@ class ConsumerClient(Actor):
         if not self._bootstrap_reachable():
             self._later(RETRY_BACKOFF_MS, "poll")
             return
+        if not self.topics:
+            self._unsubscribed()
+            return
         sys_ = system(world)
         denied = [
             t
@@ -339,10 +342,11 @@ class ConsumerClient(Actor):
                 status="",
             )
         if self.error_key is not None and self.error_key[0] in (
+            "IllegalStateException",
             "TopicAuthorizationException",
             "ConnectionError",
-            "GroupAuthorizationException",
         ):
+            # (GroupAuthorizationException clears when FindCoordinator succeeds.)
             self._clear_error()
         if not unknown and self.error_key and self.error_key[0] == "UNKNOWN_TOPIC_OR_PARTITION":
             self._clear_error()
@@ -378,6 +382,36 @@ class ConsumerClient(Actor):
             self.waiting = True
             self._set_status("polling" if self.assignment else "idle")
             self._schedule_autocommit()
+
+    def _unsubscribed(self) -> None:
+        """No subscription: leave the group (unsubscribe) and poll() throws."""
+        if self.member_id and self.coordinator is not None:
+            if self.cfg("enable.auto.commit"):
+                self._commit(self._changed_positions(), "auto")
+            self._send(
+                self.coordinator,
+                "leave_group",
+                {
+                    "member_id": self.member_id,
+                    "reason": "the consumer unsubscribed from all topics",
+                    "reason_code": "left",
+                },
+                {"member_id": self.member_id},
+                timeout=False,
+            )
+        if self.assignment:
+            self._change_assignment(
+                [], f"{self.prefix}Revoke previously assigned partitions {tp_list(self.assignment)}"
+            )
+        self.member_id = ""
+        self.generation = -1
+        self.joining = False
+        self.rejoin_needed = True
+        self._error(
+            "IllegalStateException",
+            "Consumer is not subscribed to any topics or assigned any partitions",
+        )
+        self._later(RETRY_BACKOFF_MS, "poll")
 
     def _bootstrap_reachable(self) -> bool:
         world = self.world

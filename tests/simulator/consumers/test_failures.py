@@ -303,3 +303,45 @@ def test_bad_commands_are_refused_and_change_nothing(command, code):
     assert raised.value.code == code
     assert sim.snapshot() == before
     assert sim.command_log == log_before
+
+
+def test_group_acl_error_is_announced_once_while_the_loop_retries():
+    acls = [{"resource_type": "GROUP", "name": "g", "principal": "User:alice", "operation": "READ"}]
+    sim = sim_with([], partitions=1, acls=acls)
+    sim.apply(
+        {
+            "type": "add_consumer",
+            "consumer": "B",
+            "group": "g",
+            "topics": ["orders"],
+            "principal": "User:bob",
+        }
+    )
+    events = sim.advance(30_000)
+    assert len(kinds(events, "consumer_error")) == 1
+    assert not kinds(events, "consumer_error_cleared")
+    sim.apply(
+        {
+            "type": "add_acl",
+            "resource_type": "GROUP",
+            "name": "g",
+            "principal": "User:bob",
+            "operation": "READ",
+        }
+    )
+    events = sim.advance(10_000)
+    assert len(kinds(events, "consumer_error_cleared")) == 1
+    assert consumer(sim, "B")["assignment"] == [["orders", 0]]
+
+
+def test_a_consumer_without_a_subscription_throws_and_leaves_its_group():
+    sim = sim_with([group("g", ["A", "B"])])
+    sim.advance(6_000)
+    sim.apply({"type": "subscribe", "consumer": "B", "topics": []})
+    events = sim.advance(10_000)
+    error = kinds(events, "consumer_error")[0]
+    assert error.error == "IllegalStateException"
+    assert error.message == "Consumer is not subscribed to any topics or assigned any partitions"
+    assert [m["client"] for m in group_snapshot(sim, "g")["members"]] == ["A"]
+    assert len(consumer(sim, "A")["assignment"]) == 3
+    assert len(kinds(events, "consumer_error")) == 1
