@@ -38,10 +38,6 @@ MAX_PARTITION_FETCH_BYTES = 1_048_576
 MAX_FETCH_RECORDS = 2_000
 
 
-def tp_name(topic: str, partition: int) -> str:
-    return f"{topic}-{partition}"
-
-
 # ---------------------------------------------------------------- state changes
 
 
@@ -421,7 +417,6 @@ def _on_join_group(broker, message) -> None:
         return
     if member_id in group.pending:
         world.cancel(group.pending.pop(member_id))
-        group.next_member += 1
         member = Member(
             member_id,
             b["consumer"],

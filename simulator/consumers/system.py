@@ -57,7 +57,6 @@ class Group:
     initial_deadline_ms: int | None = None  # while the initial rebalance delay runs
     coordinator: int | None = None  # the broker it was last seen on
     empty_since_ms: int | None = None
-    next_member: int = 0
 
 
 class ConsumerSystem(Actor):

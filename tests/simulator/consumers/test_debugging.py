@@ -21,10 +21,6 @@ def _total_lag(sim):
     return sum(group["lag"].values()) if group else None
 
 
-def _events(sim, ms):
-    return sim.advance(ms)
-
-
 def _stage(symptom_id):
     entry = next(s for s in SYMPTOMS if s["id"] == symptom_id)
     sim = Simulation(symptom_scenario(symptom_id), seed=4)
