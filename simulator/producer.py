@@ -29,6 +29,8 @@ from simulator.partitioners import (
     choose_uniform_sticky,
     partition_for_key,
 )
+from simulator.produce_handling import ERROR_MESSAGES
+from simulator.transactions import coordinator_for
 
 PRODUCER_DEFAULTS: dict = {
     "acks": "all",
@@ -217,8 +219,6 @@ class Producer(Actor):
         self.pid_in_flight = True
         txn = self.configs["transactional.id"]
         if txn is not None:
-            from simulator.transactions import coordinator_for
-
             broker = coordinator_for(self.world, txn)
         else:
             broker = self._bootstrap()
@@ -246,6 +246,10 @@ class Producer(Actor):
             self.bootstrap_index += 1
             self.world.schedule(self.configs["retry.backoff.ms"], self.actor_id,
                                 "request_producer_id")
+        elif message.kind == "end_txn":
+            # The transaction coordinator is down: ask again later.
+            self.world.schedule(self.configs["retry.backoff.ms"] * 10, self.actor_id,
+                                "resend_end_txn", message.body)
         elif message.kind == "produce":
             body = message.body
             self._failed(body["batch_id"], body["attempt"], "NETWORK_EXCEPTION",
@@ -313,6 +317,7 @@ class Producer(Actor):
         queued = []
         queues = self.queues
         transactional = self.txn_state == "ongoing"
+        touched: set = set()
 
         def sizes_of() -> dict:
             return {p: len(self.queues.get((topic, p), ())) for p in range(count)}
@@ -356,13 +361,15 @@ class Producer(Actor):
             else:
                 self._add_to_batch(topic, partition, (key, value, headers, size, fmt),
                                    transactional)
+            if transactional:
+                touched.add((topic, partition))
             if len(queued) < 100:
                 queued.append({"key": key, "value": value, "partition": partition,
                                "reason": reason, "murmur2": h})
         world.emit(ev.RecordsQueued, producer=self.name, topic=topic, record_count=len(items),
                    records=queued)
         if transactional:
-            self.txn_partitions.update((topic, p["partition"]) for p in queued)
+            self.txn_partitions.update(touched)
         self.drain()
 
     def _add_to_batch(self, topic: str, partition: int, rec: tuple, transactional: bool) -> None:
@@ -499,8 +506,6 @@ class Producer(Actor):
                          "(request.timeout.ms) without a response")
 
     def _failed(self, batch_id: int, attempt: int, error: str, message: str) -> None:
-        from simulator.produce_handling import ERROR_MESSAGES
-
         batch = self._take_in_flight(batch_id, attempt)
         if batch is None:
             return
@@ -592,8 +597,6 @@ class Producer(Actor):
             return
         if self.in_flight or any(b.transactional for q in self.queues.values() for b in q):
             return
-        from simulator.transactions import coordinator_for
-
         txn_id = self.configs["transactional.id"]
         commit = self.txn_state == "committing"
         self.txn_state = "ending"
@@ -603,6 +606,12 @@ class Producer(Actor):
              "producer_epoch": self.producer_epoch, "commit": commit,
              "partitions": sorted(self.txn_partitions)},
             {"commit": commit, "partitions": [f"{t}-{p}" for t, p in sorted(self.txn_partitions)]})
+
+    def resend_end_txn(self, body: dict) -> None:
+        if self.txn_state == "ending" and not self.closed:
+            txn_id = self.configs["transactional.id"]
+            self.world.network.send(self.actor_id, f"broker:{coordinator_for(self.world, txn_id)}",
+                                    "end_txn", body, {"commit": body["commit"], "retry": True})
 
     def _on_end_txn_response(self, body: dict) -> None:
         self.txn_state = None

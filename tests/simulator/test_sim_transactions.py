@@ -60,3 +60,16 @@ def test_aborted_records_are_skipped_by_read_committed_but_seen_by_read_uncommit
     assert _read(sim, "read_committed") == ["good"]
     controls = [r["control"] for r in partition(sim)["records"]]
     assert controls == [None, "abort", None, "commit"]
+
+
+def test_a_commit_writes_a_marker_on_every_partition_the_transaction_touched():
+    sim = sim_with(partitions=3, producer_configs={"transactional.id": "bulk",
+                                                   "partitioner": "round_robin"})
+    sim.advance(100)
+    sim.apply({"type": "begin_transaction", "producer": "P"})
+    produce(sim, "x", count=300)  # more records than records_queued itemises
+    sim.advance(500)
+    events = sim.apply({"type": "commit_transaction", "producer": "P"}) + sim.advance(500)
+    markers = of_kind(events, "transaction_marker_written")
+    assert sorted(m.partition for m in markers) == [0, 1, 2]
+    assert all(m.control == "commit" for m in markers)
