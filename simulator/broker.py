@@ -567,16 +567,21 @@ class Broker(Actor):
         world.schedule(lag_max // 2, self.actor_id, "check_isr", inc)
 
     def _maybe_advance_hw(self, r: Replica) -> None:
+        """HW = lowest LEO over the ISR and the caught-up eligible followers;
+        it does not move while the ISR is below min.insync.replicas (3.7+)."""
         topic = self.world.topics.get(r.topic)
         if topic is None or len(r.isr) < topic.config("min.insync.replicas"):
             return  # since 3.7 the HW does not advance while the ISR is too small
         hw = r.log.leo
-        for b in r.isr:
-            if b != self.broker_id:
-                progress = r.followers.get(b)
-                leo = progress.leo if progress is not None else 0
-                if leo < hw:
-                    hw = leo
+        now = self.world.now_ms
+        lag_max = self.cfg("replica.lag.time.max.ms")
+        quorum = self.world.controller
+        for b, progress in r.followers.items():
+            # The ISR, plus followers that are caught up and eligible to join it
+            # (Kafka waits for them so they can ever catch up to the HW).
+            if progress.leo < hw and (b in r.isr or (
+                    now - progress.last_caught_up_ms <= lag_max and not quorum.is_fenced(b))):
+                hw = progress.leo
         if hw > r.hw:
             r.hw = hw
             self.world.emit(ev.HighWatermarkChanged, broker=self.broker_id, topic=r.topic,
