@@ -37,11 +37,18 @@ FRAME_MS = 33                 # one coalesced frame of events, about 30 per seco
 CLOCK_FRAME_MS = 250          # a frame is sent at least this often while playing
 SAVE_CLOCK_EVERY_MS = 2000    # persist the clock this often while playing
 IDLE_EVICT_S = 600            # a sandbox nobody watches leaves memory after this
-MAX_LIVE = 300                # at most this many simulations in memory
+IDLE_PAUSE_S = 900            # a playing sandbox whose learner sent nothing for this long pauses
+MAX_LIVE = 100                # at most this many simulations in memory (a few MB each)
+CHECKPOINT_INTERVAL_MS = 20_000  # rewind granularity vs memory: each checkpoint copies the world
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 MAX_LOG_COMMANDS = 5000       # more commands than this are refused (bounds rebuild time)
 
 Deliver = Callable[[dict], Awaitable[None]]
+
+
+def _now() -> float:
+    """The wall clock the pacing reads (one place, so tests can replace it)."""
+    return time.monotonic()
 
 
 class RuntimeError_(Exception):
@@ -57,6 +64,24 @@ def _log_entries_to_commands(entries: list[dict]) -> list[tuple[int, object]]:
     return [(int(e["at_ms"]), command_from_dict(e["command"])) for e in entries]
 
 
+def build_simulation(scenario_name: str, seed: int, log: list, until_ms: int) -> Simulation:
+    """Replay (scenario, seed, [(at_ms, command)...]) up to `until_ms`.
+
+    Like `Simulation.rebuild`, but with sparse checkpoints: a checkpoint is a
+    copy of the whole world, and a live sandbox must stay small in memory.
+    """
+    sim = Simulation(load_scenario(scenario_name), seed=seed,
+                     checkpoint_interval_ms=CHECKPOINT_INTERVAL_MS)
+    for at_ms, command in log:
+        if at_ms > until_ms:
+            break
+        sim.advance(at_ms - sim.now_ms)
+        sim.apply(command)
+    if until_ms > sim.now_ms:
+        sim.advance(until_ms - sim.now_ms)
+    return sim
+
+
 @dataclass
 class LiveSandbox:
     """One learner's running simulation plus its pacing state."""
@@ -68,25 +93,22 @@ class LiveSandbox:
     speed: float = 1.0
     playing: bool = True
     subscribers: set = field(default_factory=set)
-    last_active: float = field(default_factory=time.monotonic)
+    last_active: float = field(default_factory=lambda: _now())
     _ticker: asyncio.Task | None = None
     _carry_ms: float = 0.0
     _last_wall: float = 0.0
     _last_sent_wall: float = 0.0
     _last_saved_wall: float = 0.0
     _last_write: asyncio.Task | None = None
+    _mutex: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     # ---- building --------------------------------------------------------
 
     @classmethod
     def from_row(cls, row: Sandbox) -> LiveSandbox:
-        scenario = load_scenario(row.scenario)
-        if row.command_log or row.now_ms:
-            sim = Simulation.rebuild(
-                scenario, row.seed, _log_entries_to_commands(row.command_log), row.now_ms
-            )
-        else:
-            sim = Simulation(scenario, seed=row.seed)
+        """Rebuild from the stored recipe (CPU-bound: callers run it in a thread)."""
+        sim = build_simulation(row.scenario, row.seed,
+                               _log_entries_to_commands(row.command_log), row.now_ms)
         return cls(public_id=row.public_id, scenario=row.scenario, seed=row.seed, sim=sim,
                    speed=row.speed if row.speed in SPEEDS else 1.0, playing=row.playing)
 
@@ -106,13 +128,14 @@ class LiveSandbox:
                 "events": [event_to_dict(e) for e in events]}
 
     async def broadcast(self, message: dict) -> None:
+        """Send to every socket (callers hold the mutex, so frames never interleave)."""
         for deliver in list(self.subscribers):
             try:
                 await deliver(message)
             except Exception:  # one broken socket must not stop the others
                 log.exception("dropping a subscriber of sandbox %s", self.public_id)
                 self.subscribers.discard(deliver)
-        self._last_sent_wall = time.monotonic()
+        self._last_sent_wall = _now()
 
     # ---- subscribing -----------------------------------------------------
 
@@ -125,127 +148,161 @@ class LiveSandbox:
         self.subscribers.discard(deliver)
         self.touch()
         if not self.subscribers:
-            self._stop_ticker()
-            await self.save_clock()
+            self.save_clock()
             await self.flush()
 
     def touch(self) -> None:
-        self.last_active = time.monotonic()
+        self.last_active = _now()
 
     # ---- pacing ----------------------------------------------------------
+    #
+    # The ticker task is never cancelled mid-frame (a cancelled broadcast could
+    # skip a socket without leaving a seq gap): it checks after each sleep
+    # whether it should still run, and every change of state happens under
+    # the mutex, in one piece: advance or apply, then broadcast.
 
     def _ensure_ticker(self) -> None:
         if self.playing and self.subscribers and (self._ticker is None or self._ticker.done()):
-            now = time.monotonic()
-            self._last_wall = self._last_sent_wall = self._last_saved_wall = now
-            self._carry_ms = 0.0
+            self._restart_clock()
             self._ticker = asyncio.get_running_loop().create_task(self._run())
 
-    def _stop_ticker(self) -> None:
-        if self._ticker is not None and not self._ticker.done():
-            self._ticker.cancel()
-        self._ticker = None
+    def _restart_clock(self) -> None:
+        now = _now()
+        self._last_wall = self._last_sent_wall = self._last_saved_wall = now
+        self._carry_ms = 0.0
 
     async def _run(self) -> None:
-        while self.playing and self.subscribers:
+        while True:
             await asyncio.sleep(FRAME_MS / 1000)
-            await self.tick()
+            if not (self.playing and self.subscribers):
+                return
+            async with self._mutex:
+                if not self.playing:
+                    return
+                if _now() - self.last_active > IDLE_PAUSE_S:
+                    await self._pause_locked(reason="idle")
+                    return
+                await self._tick_locked()
 
     async def tick(self) -> None:
         """Advance by the wall time since the last tick × speed; send one frame."""
-        now = time.monotonic()
+        async with self._mutex:
+            await self._tick_locked()
+
+    async def _tick_locked(self) -> None:
+        now = _now()
+        if not self.playing:
+            self._last_wall = now
+            return
         self._carry_ms += (now - self._last_wall) * 1000 * self.speed
         self._last_wall = now
-        whole_ms = int(self._carry_ms)
-        self._carry_ms -= whole_ms
+        whole_ms = int(self._carry_ms + 1e-6)  # 49.99999 ms of float wall time is 50
+        self._carry_ms = max(0.0, self._carry_ms - whole_ms)
         events = self.sim.advance(whole_ms) if whole_ms > 0 else []
         if events or (now - self._last_sent_wall) * 1000 >= CLOCK_FRAME_MS:
             await self.broadcast(self.events_message(events))
         if (now - self._last_saved_wall) * 1000 >= SAVE_CLOCK_EVERY_MS:
             self._last_saved_wall = now
-            await self.save_clock()
+            self.save_clock()
 
     # ---- learner requests ------------------------------------------------
 
     async def apply_command(self, command: dict) -> None:
-        """Validate and apply one simulator command; record it once accepted."""
-        if len(self.sim.command_log) >= MAX_LOG_COMMANDS:
-            raise RuntimeError_("log_full", "This sandbox has too many commands; reset it.")
-        try:
-            cmd = command_from_dict(command)
-            events = self.sim.apply(cmd)
-        except SimulationError as err:
-            raise RuntimeError_(err.code, err.message) from err
-        self.touch()
-        at_ms = self.sim.command_log[-1][0] if self.sim.command_log else self.sim.now_ms
-        # Show the learner first, then store (in order, off the socket's path).
-        await self.broadcast(self.events_message(events))
-        self.persist(services.sandbox_record_command, public_id=self.public_id, at_ms=at_ms,
-                     command=command_to_dict(cmd), now_ms=self.sim.now_ms)
+        """Validate and apply one simulator command at the present simulated time."""
+        async with self._mutex:
+            if len(self.sim.command_log) >= MAX_LOG_COMMANDS:
+                raise RuntimeError_("log_full", "This sandbox has too many commands; reset it.")
+            try:
+                cmd = command_from_dict(command)
+            except SimulationError as err:
+                raise RuntimeError_(err.code, err.message) from err
+            if self.playing:
+                await self._tick_locked()  # bring the clock to this instant first
+            try:
+                events = self.sim.apply(cmd)
+            except SimulationError as err:
+                raise RuntimeError_(err.code, err.message) from err
+            self.touch()
+            at_ms = self.sim.command_log[-1][0] if self.sim.command_log else self.sim.now_ms
+            # Show the learner first, then store (in order, off the socket's path).
+            await self.broadcast(self.events_message(events))
+            self.persist(services.sandbox_record_command, public_id=self.public_id, at_ms=at_ms,
+                         command=command_to_dict(cmd), now_ms=self.sim.now_ms)
 
     async def play(self) -> None:
-        self.playing = True
-        self._ensure_ticker()
-        await self._status_changed()
+        async with self._mutex:
+            if not self.playing:
+                self.playing = True
+                self._restart_clock()  # paused wall time is not simulated time
+                self._ensure_ticker()
+            await self._status_changed_locked()
 
     async def pause(self) -> None:
+        async with self._mutex:
+            await self._pause_locked()
+
+    async def _pause_locked(self, reason: str | None = None) -> None:
         if self.playing:
-            await self.tick()  # account for the wall time up to this instant
-        self.playing = False
-        self._stop_ticker()
-        await self._status_changed()
+            await self._tick_locked()  # account for the wall time up to this instant
+            self.playing = False
+        await self._status_changed_locked(reason)
 
     async def set_speed(self, speed) -> None:
         if isinstance(speed, bool) or not isinstance(speed, int | float) or speed not in SPEEDS:
             raise RuntimeError_("bad_speed", f"Speed must be one of {', '.join(map(str, SPEEDS))}.")
-        if self.playing:
-            await self.tick()  # time so far ran at the old speed
-        self.speed = float(speed)
-        await self._status_changed()
+        async with self._mutex:
+            if self.playing:
+                await self._tick_locked()  # time so far ran at the old speed
+            self.speed = float(speed)
+            await self._status_changed_locked()
 
     async def step(self) -> None:
         """Jump to the next scheduled happening (pauses first, like a debugger)."""
-        if self.playing:
-            await self.pause()
-        events = self.sim.step()
-        await self.broadcast(self.events_message(events))
-        await self.save_clock()
+        async with self._mutex:
+            if self.playing:
+                await self._pause_locked()
+            events = self.sim.step()
+            await self.broadcast(self.events_message(events))
+            self.save_clock()
 
     async def rewind(self, to_ms) -> None:
         """Go back to simulated time `to_ms`: commands after it are forgotten."""
-        now_ms = self.sim.now_ms
-        if not isinstance(to_ms, int) or isinstance(to_ms, bool) or not 0 <= to_ms <= now_ms:
-            raise RuntimeError_("bad_time", f"to_ms must be an integer from 0 to {now_ms}.")
-        kept = [(at, cmd) for at, cmd in self.sim.command_log if at <= to_ms]
-        await self._replace(self.scenario, kept, to_ms)
+        async with self._mutex:
+            now_ms = self.sim.now_ms
+            if not isinstance(to_ms, int) or isinstance(to_ms, bool) or not 0 <= to_ms <= now_ms:
+                raise RuntimeError_("bad_time", f"to_ms must be an integer from 0 to {now_ms}.")
+            # A fork from the nearest checkpoint: fast, and the same as a replay.
+            await self._replace_locked(self.scenario, self.sim.rewind_to(to_ms))
 
     async def reset(self) -> None:
-        await self._replace(self.scenario, [], 0)
+        async with self._mutex:
+            await self._replace_locked(
+                self.scenario, build_simulation(self.scenario, self.seed, [], 0))
 
     async def load(self, name) -> None:
         if not isinstance(name, str) or name not in scenario_names():
             raise RuntimeError_("unknown_scenario", f"There is no scenario called {name!r}.")
-        await self._replace(name, [], 0)
+        async with self._mutex:
+            await self._replace_locked(name, build_simulation(name, self.seed, [], 0))
 
-    async def _replace(self, scenario_name: str, kept: list, to_ms: int) -> None:
-        scenario = load_scenario(scenario_name)
-        if kept or to_ms:
-            self.sim = Simulation.rebuild(scenario, self.seed, kept, to_ms)
-        else:
-            self.sim = Simulation(scenario, seed=self.seed)
+    async def _replace_locked(self, scenario_name: str, sim: Simulation) -> None:
+        self.sim = sim
         self.scenario = scenario_name
-        self._carry_ms = 0.0
-        self._last_wall = time.monotonic()
+        self._restart_clock()
         self.persist(services.sandbox_replace_history, public_id=self.public_id,
-                     scenario=scenario_name, now_ms=self.sim.now_ms,
-                     command_log=[{"at_ms": at, "command": command_to_dict(c)} for at, c in kept])
+                     scenario=scenario_name, now_ms=sim.now_ms,
+                     command_log=[{"at_ms": at, "command": command_to_dict(c)}
+                                  for at, c in sim.command_log])
         await self.broadcast(self.snapshot_message())
 
-    async def _status_changed(self) -> None:
-        await self.save_clock()
-        await self.broadcast(self.status_message())
+    async def _status_changed_locked(self, reason: str | None = None) -> None:
+        self.save_clock()
+        message = self.status_message()
+        if reason:
+            message["reason"] = reason
+        await self.broadcast(message)
 
-    async def save_clock(self) -> None:
+    def save_clock(self) -> None:
         self.persist(services.sandbox_save_clock, public_id=self.public_id,
                      now_ms=self.sim.now_ms, speed=self.speed, playing=self.playing)
 
@@ -279,6 +336,7 @@ class Registry:
         self.max_live = max_live
         self.idle_evict_s = idle_evict_s
         self._live: dict[str, LiveSandbox] = {}
+        self._building: dict[str, asyncio.Future] = {}
         self._lock = asyncio.Lock()
 
     def __contains__(self, public_id: str) -> bool:
@@ -288,18 +346,31 @@ class Registry:
         return len(self._live)
 
     async def get(self, row: Sandbox) -> LiveSandbox:
-        """The live simulation for `row`, rebuilt from its recipe if not in memory."""
+        """The live simulation for `row`, rebuilt from its recipe if not in memory.
+
+        A rebuild replays the whole log, so it runs in a worker thread: other
+        learners' sandboxes keep ticking meanwhile. Two sockets asking for the
+        same sandbox at once share one rebuild.
+        """
         async with self._lock:
             live = self._live.get(row.public_id)
             if live is None:
-                await self._make_room()
-                live = LiveSandbox.from_row(row)
-                self._live[row.public_id] = live
-            live.touch()
-            return live
+                building = self._building.get(row.public_id)
+                if building is None:
+                    await self._make_room()
+                    building = asyncio.ensure_future(asyncio.to_thread(LiveSandbox.from_row, row))
+                    self._building[row.public_id] = building
+        if live is None:
+            try:
+                live = await asyncio.shield(building)
+            finally:
+                self._building.pop(row.public_id, None)
+            live = self._live.setdefault(row.public_id, live)
+        live.touch()
+        return live
 
     async def _make_room(self) -> None:
-        now = time.monotonic()
+        now = _now()
         for live in [v for v in self._live.values()
                      if not v.subscribers and now - v.last_active > self.idle_evict_s]:
             await self.evict(live.public_id)
@@ -313,15 +384,17 @@ class Registry:
     async def evict(self, public_id: str) -> None:
         live = self._live.pop(public_id, None)
         if live is not None:
-            live._stop_ticker()
-            await live.save_clock()
+            live.save_clock()
             await live.flush()
 
     def clear(self) -> None:
         """Forget every live simulation, as a server restart would (tests use this)."""
         for live in self._live.values():
-            live._stop_ticker()
+            if live._ticker is not None:
+                live._ticker.cancel()
         self._live.clear()
+        self._building.clear()
+        self._lock = asyncio.Lock()
 
 
 registry = Registry()
