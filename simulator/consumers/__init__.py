@@ -3,7 +3,8 @@
 - ``assignors``: Range, RoundRobin, Sticky, CooperativeSticky (pure functions).
 - ``client``: the KafkaConsumer actor (poll loop, heartbeats, commits, fetches).
 - ``coordinator``: the group coordinator on the broker leading the group's
-  ``__consumer_offsets`` partition, and the leader side of consumer fetches.
+  ``__consumer_offsets`` partition.
+- ``fetching``: the leader's side of consumer fetches (HW/LSO, held while empty).
 - ``offsets_topic``: ``__consumer_offsets`` placement and committed offsets.
 - ``acls``: per-principal ACLs and the authorization errors clients see.
 - ``handlers``: the commands (add/crash/remove consumers, commits, seeks,
@@ -17,4 +18,4 @@
 Importing this package registers everything with the engine.
 """
 
-from simulator.consumers import coordinator, handlers, snapshot  # noqa: F401
+from simulator.consumers import coordinator, fetching, handlers, snapshot  # noqa: F401

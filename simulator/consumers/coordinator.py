@@ -1,10 +1,12 @@
-"""The group coordinator (classic protocol) and the consumer side of a leader's fetch path.
+"""The group coordinator (classic protocol), on the broker leading the group's offsets partition.
 
 Requests from consumers travel the simulated network to ``broker:<id>`` and are
 handled here through the broker's extension point (``on_broker_message``). A
 broker answers group requests only while it leads the group's
 ``__consumer_offsets`` partition (else NOT_COORDINATOR, and the client looks
 for the coordinator again).
+
+(The leader side of consumer fetches is in ``fetching``.)
 
 The group state machine follows Kafka's ``ClassicGroup``:
 
@@ -30,12 +32,10 @@ from simulator.broker import on_broker_message
 from simulator.consumers.acls import denied_log, group_authorization_message
 from simulator.consumers.assignors import choose_assignor, rebalance_protocol
 from simulator.consumers.system import SYSTEM_ACTOR, Group, Member, system
-from simulator.engine import broker_lifecycle_hook, on_event
+from simulator.engine import broker_lifecycle_hook
 
 INITIAL_REBALANCE_DELAY_MS = 3_000
 OFFSETS_RETENTION_MINUTES = 10_080  # 7 days, Kafka's default since 2.0
-MAX_PARTITION_FETCH_BYTES = 1_048_576
-MAX_FETCH_RECORDS = 2_000
 
 
 # ---------------------------------------------------------------- state changes
@@ -633,143 +633,11 @@ def _on_offset_fetch(broker, message) -> None:
     )
 
 
-# ------------------------------------------------------------ consumer fetches
-
-
-@on_broker_message("consumer_fetch")
-def _on_consumer_fetch(broker, message) -> None:
-    """A consumer's Fetch: records from each position up to the HW (or LSO).
-
-    With nothing to return the leader holds the request up to
-    ``fetch.max.wait.ms`` and answers as soon as an asked-for partition's
-    high watermark (or LSO) moves, as Kafka's purgatory does.
-    """
-    if not _answer_fetch(broker, message, may_park=True):
-        return
-
-
-def _answer_fetch(broker, message, may_park: bool) -> bool:
-    world = broker.world
-    sys_ = system(world)
-    b = message.body
-    principal = b.get("principal", "User:ANONYMOUS")
-    parts = []
-    any_data = False
-    for topic, partition, offset in b["parts"]:
-        if not sys_.acls.allowed(principal, "TOPIC", topic, "READ"):
-            parts.append(
-                {
-                    "topic": topic,
-                    "partition": partition,
-                    "offset": offset,
-                    "error": "TOPIC_AUTHORIZATION_FAILED",
-                    "records": [],
-                    "broker_log": denied_log(
-                        principal, b.get("host", "*"), "READ", "TOPIC", topic, "Fetch"
-                    ),
-                }
-            )
-            any_data = True
-            continue
-        result = broker.read_for_consumer(
-            topic, partition, offset, MAX_FETCH_RECORDS, b["isolation_level"]
-        )
-        records = []
-        size = 0
-        next_offset = offset
-        for record in result["records"]:
-            if records and size + record.size_bytes > MAX_PARTITION_FETCH_BYTES:
-                break
-            records.append(record)
-            size += record.size_bytes
-            next_offset = record.offset + 1
-        if records and len(records) == len(result["records"]):
-            # Everything read was returned: skip past trailing markers/aborted records too.
-            next_offset = max(next_offset, result.get("next_offset", next_offset))
-        elif not records and result.get("next_offset", offset) > offset:
-            next_offset = result["next_offset"]  # only markers or aborted records: move on
-        part = {
-            "topic": topic,
-            "partition": partition,
-            "offset": offset,
-            "error": result["error"],
-            "records": records,
-            "next_offset": next_offset,
-            "high_watermark": result["high_watermark"],
-            "last_stable_offset": result["last_stable_offset"],
-            "log_start_offset": result["log_start_offset"],
-        }
-        if records or result["error"] or next_offset != offset:
-            any_data = True
-        parts.append(part)
-    if not any_data and may_park:
-        key = (broker.broker_id, message.source, b["fetch_id"])
-        timer = world.schedule(b["max_wait_ms"], SYSTEM_ACTOR, "answer_parked_fetch", key)
-        sys_.parked[key] = (message, timer)
-        return False
-    count = sum(len(p["records"]) for p in parts)
-    _answer(
-        broker,
-        message,
-        "consumer_fetch_response",
-        {"fetch_id": b["fetch_id"], "parts": parts},
-        {
-            "records": count,
-            "parts": [f"{p['topic']}-{p['partition']}@{p['offset']}" for p in parts],
-        },
-    )
-    return True
-
-
-def answer_parked_fetch(world, key: tuple) -> None:
-    sys_ = system(world)
-    parked = sys_.parked.pop(key, None)
-    if parked is None:
-        return
-    message, timer = parked
-    world.cancel(timer)
-    broker = world.brokers.get(key[0])
-    if broker is None or broker.state == "crashed":
-        return
-    _answer_fetch(broker, message, may_park=False)
-
-
-def _wake_fetches(world, broker_id: int, topic: str, partition: int) -> None:
-    sys_ = system(world) if "consumers" in world.ext else None
-    if sys_ is None or not sys_.parked:
-        return
-    for key, (message, _timer) in list(sys_.parked.items()):
-        if key[0] != broker_id:
-            continue
-        if any(t == topic and p == partition for t, p, _ in message.body["parts"]):
-            answer_parked_fetch(world, key)
-
-
-@on_event(ev.HighWatermarkChanged)
-def _on_high_watermark(world, event) -> None:
-    _wake_fetches(world, event.broker, event.topic, event.partition)
-
-
-@on_event(ev.LastStableOffsetChanged)
-def _on_last_stable_offset(world, event) -> None:
-    _wake_fetches(world, event.broker, event.topic, event.partition)
-
-
-@on_event(ev.LeaderChanged)
-def _on_leader_changed(world, event) -> None:
-    # The old leader no longer has data to give: answer held fetches (NOT_LEADER).
-    if event.previous_leader is not None:
-        _wake_fetches(world, event.previous_leader, event.topic, event.partition)
-
-
 @broker_lifecycle_hook
 def _on_broker_lifecycle(world, broker_id: int, what: str) -> None:
     if "consumers" not in world.ext:
         return
     sys_ = system(world)
-    if what == "crashed":
-        for key in [k for k in sys_.parked if k[0] == broker_id]:
-            world.cancel(sys_.parked.pop(key)[1])
     # A coordinator that moved loads its groups and gives every member a fresh session.
     for group in sys_.groups.values():
         now_on = sys_.offsets.coordinator(world, group.group_id)

@@ -104,9 +104,9 @@ class ConsumerSystem(Actor):
         coordinator.join_phase_timer(self.world, group_id)
 
     def answer_parked_fetch(self, key: tuple) -> None:
-        from simulator.consumers import coordinator
+        from simulator.consumers import fetching
 
-        coordinator.answer_parked_fetch(self.world, key)
+        fetching.answer_parked_fetch(self.world, key)
 
     # ---- helpers --------------------------------------------------------------------
     def group(self, group_id: str) -> Group:
