@@ -1,6 +1,9 @@
 """Invariants of a simulated cluster, checked from outside the model.
 
-Tests call `check_invariants(sim.world, memory)` after every step; it returns a list
+Checked: offsets gap-free and increasing, HW <= LEO of every ISR member, one
+leader per partition and epoch, ISR members agree below the HW, no duplicate
+(producer id, epoch, sequence) in a log. Tests call
+`check_invariants(sim.world, memory)` after every step; it returns a list
 of human-readable violations (empty when all hold). Nothing in the model calls
 this module. Extensions can add checks with `invariant`.
 """
@@ -97,12 +100,30 @@ def _committed_prefix_agrees(world, memory: dict) -> list[str]:
     return out
 
 
+def _no_duplicate_idempotent_sequences(world, memory: dict) -> list[str]:
+    """With idempotence, a (producer id, epoch, sequence) is written at most once."""
+    out = []
+    for broker in world.brokers.values():
+        for (topic, partition), r in broker.replicas.items():
+            seen = set()
+            for rec in r.log.records:
+                if rec.producer_id < 0 or rec.sequence < 0:
+                    continue
+                key = (rec.producer_id, rec.producer_epoch, rec.sequence)
+                if key in seen:
+                    out.append(f"broker {broker.broker_id} {topic}-{partition}: duplicate "
+                               f"(pid, epoch, seq) {key} at offset {rec.offset}")
+                    break
+                seen.add(key)
+    return out
+
+
 def check_invariants(world, memory: dict | None = None) -> list[str]:
     """Violations now; pass the same `memory` dict on every call of one run so
     history-based checks (one leader per epoch) see the whole run."""
     memory = {} if memory is None else memory
     problems = []
     for fn in (_offsets_gap_free, _hw_below_isr_leos, _one_leader_per_epoch,
-               _committed_prefix_agrees, *INVARIANTS):
+               _committed_prefix_agrees, _no_duplicate_idempotent_sequences, *INVARIANTS):
         problems.extend(fn(world, memory))
     return problems
