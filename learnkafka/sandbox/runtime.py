@@ -38,8 +38,8 @@ CLOCK_FRAME_MS = 250          # a frame is sent at least this often while playin
 SAVE_CLOCK_EVERY_MS = 2000    # persist the clock this often while playing
 IDLE_EVICT_S = 600            # a sandbox nobody watches leaves memory after this
 IDLE_PAUSE_S = 900            # a playing sandbox whose learner sent nothing for this long pauses
-MAX_LIVE = 100                # at most this many simulations in memory (a few MB each)
-CHECKPOINT_INTERVAL_MS = 20_000  # rewind granularity vs memory: each checkpoint copies the world
+MAX_LIVE = 100                # at most this many simulations in memory (~10 MB for 10 sim-minutes)
+CHECKPOINT_INTERVAL_MS = 60_000  # rewind granularity vs memory: each checkpoint copies the world
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 MAX_LOG_COMMANDS = 5000       # more commands than this are refused (bounds rebuild time)
 
