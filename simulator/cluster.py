@@ -252,6 +252,9 @@ def _apply_restart_controller(world: World, cmd: RestartController) -> None:
 def _apply_drop_messages(world: World, cmd: DropMessages) -> None:
     if not 1 <= cmd.count <= 1000:
         raise SimulationError("bad_command", "count must be between 1 and 1000")
+    if len(world.network.rules) >= limits.MAX_DROP_RULES:
+        raise SimulationError("cap_exceeded", f"at most {limits.MAX_DROP_RULES} drop rules "
+                                              "waiting at a time")
     for value in (cmd.source, cmd.target):
         if value is not None and value not in world.actors and not value.startswith(
                 ("broker:", "producer:", "controller:", "consumer:")):
@@ -475,9 +478,11 @@ def _apply_produce(world: World, cmd: Produce) -> None:
         raise SimulationError("cap_exceeded",
                               f"values are at most {limits.MAX_VALUE_CHARS} characters")
     if len(cmd.headers) > limits.MAX_HEADERS or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in cmd.headers.items()):
+            isinstance(k, str) and isinstance(v, str) and len(k) <= limits.MAX_KEY_CHARS
+            and len(v) <= limits.MAX_KEY_CHARS for k, v in cmd.headers.items()):
         raise SimulationError("bad_command", f"headers: at most {limits.MAX_HEADERS} "
-                                             "string names with string values")
+                                             f"string names with string values (each at most "
+                                             f"{limits.MAX_KEY_CHARS} characters)")
     if producer.configs["transactional.id"] is not None and producer.txn_state != "ongoing":
         raise SimulationError("illegal_state", "Cannot call send outside a transaction: "
                                                "begin_transaction first")

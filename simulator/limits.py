@@ -16,6 +16,7 @@ MAX_RECORDS_PER_PRODUCE = 200_000
 MAX_KEY_CHARS = 1_000
 MAX_VALUE_CHARS = 10_000
 MAX_HEADERS = 16
+MAX_DROP_RULES = 50
 # One advance() call returns every event of its span (an idle 3-broker cluster
 # makes ~30 a second): callers pacing a live view should advance in small steps;
 # replays (rebuild, rewind_to) run in chunks and drop events as they go.

@@ -108,8 +108,9 @@ def normalize_configs(configs: dict) -> dict:
                 raise SimulationError("bad_config", conflict)
             out["enable.idempotence"] = False  # implicit default yields, as since 3.2
     txn = out["transactional.id"]
-    if txn is not None and (not isinstance(txn, str) or not txn):
-        raise SimulationError("bad_config", "transactional.id must be a non-empty string")
+    if txn is not None and (not isinstance(txn, str) or not 0 < len(txn) <= 255):
+        raise SimulationError("bad_config", "transactional.id must be a string of 1 to 255 "
+                                            "characters")
     return out
 
 

@@ -48,6 +48,11 @@ def _rejects(sim, command, code):
     ({"type": "crash_controller", "controller": 7}, "unknown_controller"),
     ({"type": "elect_leaders", "topic": "t", "election": "random"}, "bad_command"),
     ({"type": "delete_topic", "topic": "nope"}, "unknown_topic"),
+    ({"type": "produce", "producer": "P", "topic": "t", "value": "v",
+      "headers": {"h": "x" * 5_000}}, "bad_command"),
+    ({"type": "add_producer", "producer": "Q", "configs": {"transactional.id": "x" * 300}},
+     "bad_config"),
+    ({"type": "drop_messages", "count": 0}, "bad_command"),
 ])
 def test_an_impossible_command_is_refused_and_changes_nothing(command, code):
     _rejects(sim_with(), command, code)
