@@ -74,8 +74,10 @@ class Actor:
     def __init__(self, world: World):
         self.world = world
 
-    def on_message(self, message: Any) -> None:  # pragma: no cover - interface
-        raise NotImplementedError(f"{type(self).__name__} does not take messages")
+    def on_message(self, message: Any) -> None:
+        """Handle a delivered message. Actors that receive none keep this default,
+        which refuses loudly: a message to them is a wiring mistake."""
+        raise TypeError(f"{type(self).__name__} does not take messages ({message.kind})")
 
     def on_message_dropped(self, message: Any) -> None:
         """Told when a message this actor sent was dropped (default: ignore).
