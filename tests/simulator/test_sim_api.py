@@ -125,3 +125,18 @@ def test_a_scenario_timeline_command_that_fails_is_reported_not_raised():
     sim = Simulation(sc, seed=0)
     rejected = of_kind(sim.advance(10), "command_rejected")
     assert rejected and rejected[0].code == "unknown_broker"
+
+
+def test_every_core_event_kind_is_documented_in_docs_events_md():
+    from pathlib import Path
+
+    import simulator.events as events_module
+
+    root = Path(events_module.__file__).resolve().parents[1]
+    source = Path(events_module.__file__).read_text(encoding="utf-8")
+    core = source.split("Append below this line")[0]
+    kinds = [k for k in EVENT_CLASSES if f'@event("{k}")' in core]
+    assert len(kinds) > 30
+    doc = (root / "docs" / "events.md").read_text(encoding="utf-8")
+    missing = [k for k in kinds if f"`{k}`" not in doc]
+    assert not missing, missing
