@@ -1,7 +1,9 @@
 """Consumers and consumer groups: the classic group protocol on the simulated cluster.
 
 - ``assignors``: Range, RoundRobin, Sticky, CooperativeSticky (pure functions).
-- ``client``: the KafkaConsumer actor (poll loop, heartbeats, commits, fetches).
+- ``client``: the KafkaConsumer actor: its poll loop, assembled from
+  ``client_membership`` (coordinator, join/sync, heartbeats), ``client_offsets``
+  (commits, resets) and ``client_fetch`` (fetches, buffer, deserialization).
 - ``coordinator``: the group coordinator on the broker leading the group's
   ``__consumer_offsets`` partition.
 - ``fetching``: the leader's side of consumer fetches (HW/LSO, held while empty).
