@@ -285,3 +285,31 @@ def test_cooperative_never_hands_out_a_partition_another_member_still_owns(group
             claimants = owners.get(tp_, set())
             # A partition one other member still owns is only revoked this round.
             assert not (len(claimants) == 1 and member_id not in claimants)
+
+
+@settings(max_examples=150, deadline=None)
+@given(groups())
+def test_cooperative_rounds_converge_to_a_complete_balanced_assignment(group):
+    """Rejoining with what each member kept, cooperative-sticky settles within a few rounds."""
+    sizes, members = group
+    current = {m.member_id: list(m.owned) for m in members}
+    for _ in range(4):
+        round_members = [
+            member(
+                m.member_id,
+                m.topics,
+                [tp for tp in current[m.member_id] if tp[0] in m.topics and tp[0] in sizes],
+            )
+            for m in members
+        ]
+        # A partition claimed twice is dropped by both before rejoining (as the
+        # coordinator's generation check would force).
+        claimed = [tp for m in round_members for tp in m.owned]
+        round_members = [
+            member(m.member_id, m.topics, [tp for tp in m.owned if claimed.count(tp) == 1])
+            for m in round_members
+        ]
+        current = cooperative_sticky_assign(sizes, round_members)
+    subscribed = {(t, p) for m in members for t in m.topics if t in sizes for p in range(sizes[t])}
+    flat = [tp for tps_ in current.values() for tp in tps_]
+    assert sorted(flat) == sorted(subscribed)
