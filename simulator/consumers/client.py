@@ -36,7 +36,7 @@ from simulator.consumers.client_fetch import Fetching
 from simulator.consumers.client_membership import GroupMembership
 from simulator.consumers.client_offsets import Offsets
 from simulator.consumers.system import system
-from simulator.engine import Actor
+from simulator.engine import Actor, broker_lifecycle_hook
 
 RECORDS_IN_EVENT = 5
 
@@ -93,7 +93,7 @@ class ConsumerClient(GroupMembership, Offsets, Fetching, Actor):
         self.last_auto_commit_ms = self.world.now_ms
         self.committed: dict = {}  # what this client last committed, per tp
         self.autocommit_timer: int | None = None
-        self.requests: dict = {}  # request id -> timeout timer
+        self.requests: dict = {}  # request id -> (timeout timer, kind, broker)
 
     # ---- helpers ------------------------------------------------------------------
     def cfg(self, key: str):
@@ -178,18 +178,17 @@ class ConsumerClient(GroupMembership, Offsets, Fetching, Actor):
             host=self.host,
         )
         if timeout:
-            self.requests[self.next_request] = self._later(
-                timeout_ms, "request_timed_out", self.next_request, kind, broker
-            )
+            timer = self._later(timeout_ms, "request_timed_out", self.next_request, kind, broker)
+            self.requests[self.next_request] = (timer, kind, broker)
         self.world.network.send(self.actor_id, f"broker:{broker}", kind, body, summary)
         return self.next_request
 
     def _answered(self, body: dict) -> bool:
         """Cancel the timeout of the request answered by `body`; False if it was given up."""
-        timer = self.requests.pop(body.get("request_id"), None)
-        if timer is None:
+        pending = self.requests.pop(body.get("request_id"), None)
+        if pending is None:
             return False
-        self.world.cancel(timer)
+        self.world.cancel(pending[0])
         return True
 
     # ---- lifecycle ------------------------------------------------------------------
@@ -237,6 +236,19 @@ class ConsumerClient(GroupMembership, Offsets, Fetching, Actor):
         elif self.coordinator is not None and message.target == f"broker:{self.coordinator}":
             self._coordinator_lost()
         self._wake(RETRY_BACKOFF_MS)
+
+    def broker_disconnected(self, broker: int) -> None:
+        """The broker died: its connection closes, so requests in flight to it fail now
+        ("Group coordinator ... is unavailable or invalid ... Rediscovery will be attempted")."""
+        if not self.running:
+            return
+        for request_id, (timer, kind, target) in list(self.requests.items()):
+            if target == broker:
+                self.world.cancel(timer)
+                self.request_timed_out(self.incarnation, request_id, kind, target)
+        if self.coordinator == broker:
+            self._coordinator_lost()
+            self._wake(0)
 
     def request_timed_out(self, inc: int, request_id: int, kind: str, broker: int) -> None:
         if inc != self.incarnation or self.requests.pop(request_id, None) is None:
@@ -432,3 +444,10 @@ class ConsumerClient(GroupMembership, Offsets, Fetching, Actor):
         handler = getattr(self, "_on_" + message.kind, None)
         if handler is not None:
             handler(message, message.body)
+
+
+@broker_lifecycle_hook
+def _close_connections_of_crashed_broker(world, broker_id: int, what: str) -> None:
+    if what == "crashed" and "consumers" in world.ext:
+        for client in list(system(world).consumers.values()):
+            client.broker_disconnected(broker_id)

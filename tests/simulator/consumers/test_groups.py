@@ -178,3 +178,16 @@ def test_a_member_waiting_in_a_long_rebalance_is_kept_alive():
     assert removed == [("S", "poll_timeout")]
     waited = [e for e in kinds(events, "group_state_changed") if e.state == "CompletingRebalance"]
     assert waited and waited[0].at_ms - 7_000 > 45_000
+
+
+def test_a_coordinator_crash_during_a_rebalance_is_noticed_at_once():
+    """A held JoinGroup dies with its broker's connection: members rediscover and rejoin."""
+    sim = sim_with([group("g", ["A"])])
+    events = sim.advance(1_000)  # the first JoinGroup is held for the initial delay
+    coordinator = kinds(events, "group_coordinator_found")[0].broker
+    sim.apply({"type": "crash_broker", "broker": coordinator})
+    events = sim.advance(20_000)
+    found = kinds(events, "group_coordinator_found")
+    assert found and found[0].broker != coordinator
+    assert found[0].at_ms < 1_000 + 2_000
+    assert group_snapshot(sim, "g")["state"] == "Stable"
