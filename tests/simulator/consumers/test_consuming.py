@@ -284,3 +284,32 @@ def test_consumer_lag_is_hw_minus_position():
     assert me["positions"] == {"orders-0": 2}
     assert me["lag"] == {"orders-0": 8}
     assert group_snapshot(sim, "g")["lag"] == {}  # nothing committed: no group lag yet
+
+
+def test_read_committed_skips_an_aborted_transaction():
+    sim = sim_with(
+        [
+            group(
+                "rc",
+                ["A"],
+                **{"auto.offset.reset": "earliest", "isolation.level": "read_committed"},
+            ),
+            group("ru", ["B"], **{"auto.offset.reset": "earliest"}),
+        ],
+        partitions=1,
+    )
+    sim.apply({"type": "add_producer", "producer": "T", "configs": {"transactional.id": "tx-1"}})
+    sim.advance(5_000)
+    sim.apply({"type": "begin_transaction", "producer": "T"})
+    sim.apply({"type": "produce", "producer": "T", "topic": "orders", "value": "x", "count": 3})
+    sim.advance(1_000)
+    sim.apply({"type": "abort_transaction", "producer": "T"})
+    sim.advance(1_000)
+    produce(sim, 2, value="ok")
+    events = sim.advance(3_000)
+    seen = {}
+    for e in kinds(events, "consumer_position_changed"):
+        if e.reason == "poll":
+            seen.setdefault(e.consumer, []).extend(r["value"] for r in e.records)
+    assert seen["A"] == ["ok-0", "ok-1"]  # the aborted x-0..x-2 never reach read_committed
+    assert consumer(sim, "A")["positions"] == consumer(sim, "B")["positions"] == {"orders-0": 6}
