@@ -23,6 +23,7 @@ REQUIRE_NEARBY = [
     (r"acks=all\W{0,3}(means|:|waits|confirms)|acks=all[^.]{0,40}(all|every) (assigned )?replicas",
      r"isr|in-sync", "acks=all waits for the current ISR, not every replica"),
     (r"murmur2\(key\)", r"0x7fffffff", "partition = (murmur2(key) & 0x7fffffff) % n, not abs()"),
+    (r"log-end-offset", r"\bhw\b|high watermark", "kafka-consumer-groups' LOG-END-OFFSET is the HW"),
 ]
 
 # (pattern that must not appear in a paragraph unless `unless` does, why).
@@ -138,6 +139,7 @@ def test_the_lesson_states_todays_defaults(topic, stated):
         "acks=all: all replicas confirm the write.",
         "partition = abs(murmur2(key)) % partitions",
         "replica.lag.time.max.ms is 10000 ms.",
+        "LAG is LOG-END-OFFSET minus CURRENT-OFFSET, where LOG-END-OFFSET is the leader's LEO.",
     ],
 )
 def test_the_checker_catches_the_guides_dated_sentences(dated):
