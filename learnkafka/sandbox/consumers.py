@@ -50,6 +50,11 @@ class TokenBucket:
 
 
 @database_sync_to_async
+def _session_exists(session, session_key: str) -> bool:
+    return session.exists(session_key)
+
+
+@database_sync_to_async
 def _owned_row(public_id: str, session_key: str):
     """The stored sandbox if this session owns it (created if the id is new), else None."""
     row = sandbox_get(public_id=public_id)
@@ -69,7 +74,9 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         session = self.scope.get("session")
         session_key = getattr(session, "session_key", None)
         await self.accept()
-        if not session_key:
+        # A cookie the server never issued (or that expired) is no session:
+        # otherwise made-up keys could each claim a quota of sandboxes.
+        if not session_key or not await _session_exists(session, session_key):
             await self._refuse(CLOSE_NO_SESSION, "no_session",
                                "Open the page first: it gives your browser a session.")
             return

@@ -255,3 +255,12 @@ async def test_a_sandbox_survives_a_server_restart():
     assert after["now_ms"] == before["now_ms"]
     assert after["state"] == before["state"]
     await again.close()
+
+
+async def test_a_made_up_session_cookie_is_no_session():
+    client = Client("/ws/sandbox/abcdefghijklmnopqrstuvwx/", "madeupsessionkey1234567890abcdef")
+    connected, _ = await client.connect()
+    assert connected
+    assert (await client.receive())["code"] == "no_session"
+    assert (await client.comm.receive_output(timeout=2))["code"] == 4401
+    assert not await database_sync_to_async(Sandbox.objects.exists)()
