@@ -10,7 +10,7 @@ from .services import sandbox_for_request
 PLAYGROUND_SCENARIO = "playground"
 SPEEDS = ("0.25", "0.5", "1", "2", "4", "8")
 ACKS = ("0", "1", "all")
-SLOW_MS = 3000
+SLOW_MS = 40_000  # longer than replica.lag.time.max.ms (30 s): its followers leave the ISR
 
 
 def _controls(scenario: dict) -> dict:
@@ -36,7 +36,7 @@ def _controls(scenario: dict) -> dict:
         for g in groups
     ]
     return {"topic": topic, "producers": producers, "brokers": brokers, "acks_choices": acks,
-            "groups": group_controls, "slow_ms": SLOW_MS}
+            "groups": group_controls, "slow_ms": SLOW_MS, "slow_ms_s": SLOW_MS // 1000}
 
 
 def playground(request):

@@ -214,13 +214,14 @@ function renderReplicas(layer, state, topic, partitions, brokerId, brokerIndex, 
       "data-replica": `${topic.name}/${p.partition}/${brokerId}`,
       "data-role": leader ? "leader" : "follower",
       "data-leo": log.leo, "data-hw": log.hw,
-      "aria-label": `Partition ${p.partition} on broker ${brokerId}: ${role.toLowerCase()}${inIsr ? ", in sync" : ", out of sync"}, log end offset ${log.leo}, high watermark ${log.hw}`,
+      "aria-label": `Partition ${p.partition} on broker ${brokerId}: ${role.toLowerCase()}${inIsr ? ", in sync" : ", out of sync"}, log end offset ${log.leo}${leader ? `, high watermark ${log.hw}` : ""}`,
     });
     setAttrs(g.children[0], { x: spec.x, y: spec.y, width: spec.w, height: spec.h });
     setAttrs(g.children[1], { x: spec.x + 8, y: spec.y + 18 });
     setText(g.children[1], `P${p.partition} · ${inIsr || leader ? role : "out of ISR"}`);
     setAttrs(g.children[2], { x: spec.x + 8, y: spec.y + 36 });
-    setText(g.children[2], `LEO ${log.leo} · HW ${log.hw}`);
+    // Only the leader's high watermark is the partition's; a follower learns it late.
+    setText(g.children[2], leader ? `LEO ${log.leo} · HW ${log.hw}` : `LEO ${log.leo}`);
     setAttrs(g.children[3], { x: spec.x + 8, y: spec.y + 54 });
     setText(g.children[3], shortText(lastText, 20));
     setText(g.children[4], `Last record: ${lastText}`);
