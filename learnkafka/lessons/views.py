@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from learnkafka.sandbox.services import sandbox_for_request
+from learnkafka.sandbox.services import SandboxLimitReached, sandbox_for_request
 
 from .content import lesson_slugs, load_lesson
 from .learners import learner_key_for
@@ -73,10 +73,14 @@ def lesson_step(request, lesson_slug: str, step_slug: str):
     key = learner_key_for(request)
     step_visit(learner_key=key, lesson_slug=lesson.slug, step_slug=step.slug)
     previous, following = lesson.neighbours(step.slug)
+    try:
+        sandbox = sandbox_for_request(request=request, scenario=step.scenario)
+    except SandboxLimitReached:
+        sandbox = None  # the page still teaches; the stage says why nothing is live
     context = {
         "lesson": lesson,
         "step": step,
-        "sandbox": sandbox_for_request(request=request, scenario=step.scenario),
+        "sandbox": sandbox,
         "diagram_component": diagram_component(step.diagram),
         "previous": previous,
         "following": following,

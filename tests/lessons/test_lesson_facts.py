@@ -23,7 +23,8 @@ REQUIRE_NEARBY = [
     (r"acks=all\W{0,3}(means|:|waits|confirms)|acks=all[^.]{0,40}(all|every) (assigned )?replicas",
      r"isr|in-sync", "acks=all waits for the current ISR, not every replica"),
     (r"murmur2\(key\)", r"0x7fffffff", "partition = (murmur2(key) & 0x7fffffff) % n, not abs()"),
-    (r"log-end-offset", r"\bhw\b|high watermark", "kafka-consumer-groups' LOG-END-OFFSET is the HW"),
+    (r"log-end-offset", r"\bhw\b|high watermark",
+     "kafka-consumer-groups' LOG-END-OFFSET is the HW"),
 ]
 
 # (pattern that must not appear in a paragraph unless `unless` does, why).

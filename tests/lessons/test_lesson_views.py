@@ -135,3 +135,19 @@ def test_a_step_page_embeds_a_live_sandbox_for_its_scenario(client):
     # The same learner coming back gets the same sandbox, so what they did is still there.
     client.get("/lessons/kafka-basics/acks/")
     assert Sandbox.objects.filter(scenario="lesson-acks").count() == 1
+
+
+def test_a_session_out_of_sandboxes_still_gets_the_step_with_a_clear_message(client, monkeypatch):
+    from learnkafka.lessons import views
+    from learnkafka.sandbox.services import SandboxLimitReached
+
+    def refuse(**kwargs):
+        raise SandboxLimitReached("full")
+
+    monkeypatch.setattr(views, "sandbox_for_request", refuse)
+    response = client.get("/lessons/kafka-basics/isr/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "cannot start" in page
+    assert "data-live-sandbox" not in page
+    assert "Time, not message count." in page.replace("<strong>", "").replace("</strong>", "")
