@@ -29,7 +29,7 @@ from simulator import produce_handling, retention, transactions
 from simulator.engine import BROKER_LIFECYCLE_HOOKS, Actor
 from simulator.limits import MAX_RECORDS_PER_PARTITION
 from simulator.log import PartitionLog, Record, record_size
-from simulator.produce_handling import ProducerEntry  # noqa: F401  (re-exported)
+from simulator.produce_handling import ProducerEntry
 
 BROKER_MESSAGE_HANDLERS: dict[str, Callable] = {}
 MAX_FETCH_RECORDS = 2000
@@ -368,7 +368,7 @@ class Broker(Actor):
             return
         self.fetchers[leader] = None
         backoff = False
-        for topic, partition, error, records, hw, log_start, diverging in body["parts"]:
+        for topic, partition, error, records, hw, log_start, diverging, state in body["parts"]:
             r = self.replicas.get((topic, partition))
             if r is None or r.role != "follower" or r.leader != leader:
                 continue
@@ -379,6 +379,7 @@ class Broker(Actor):
             if diverging is not None:
                 removed = log.truncate_to(min(diverging, log.leo))
                 if removed:
+                    produce_handling.forget_truncated(r, log.leo)
                     world.emit(ev.LogTruncated, broker=self.broker_id, topic=topic,
                                partition=partition, leo=log.leo, removed_records=removed,
                                reason="diverged from the leader's log (leader epoch)")
@@ -407,6 +408,9 @@ class Broker(Actor):
                            partition=partition, role="follower", base_offset=base,
                            last_offset=records[-1].offset, leo=log.leo, records=())
                 self._enforce_cap(r)
+            if state is not None:
+                r.producers = {pid: ProducerEntry(epoch, last_seq, [list(b) for b in batches])
+                               for pid, (epoch, last_seq, batches) in state.items()}
             new_hw = min(hw, log.leo)
             if new_hw != r.hw:
                 r.hw = new_hw
@@ -454,7 +458,7 @@ class Broker(Actor):
             elif epoch > r.leader_epoch:
                 error = "UNKNOWN_LEADER_EPOCH"
             if error is not None:
-                out.append((topic, partition, error, (), 0, 0, None))
+                out.append((topic, partition, error, (), 0, 0, None, None))
                 has_data = True
                 continue
             log = r.log
@@ -466,7 +470,8 @@ class Broker(Actor):
             if offset > leo and diverging is None:
                 diverging = leo
             if diverging is not None:
-                out.append((topic, partition, None, (), r.hw, log.start_offset, diverging))
+                out.append((topic, partition, None, (), r.hw, log.start_offset, diverging,
+                            None))
                 has_data = True
                 continue
             if offset >= log.start_offset:
@@ -486,7 +491,14 @@ class Broker(Actor):
                     has_data = True
             else:
                 has_data = True  # the follower must move to our log start
-            out.append((topic, partition, None, records, r.hw, log.start_offset, None))
+            # Followers keep the idempotent producers' state too (Kafka rebuilds it
+            # from the replicated log), so a new leader still recognises a retry.
+            # Shipped only when the response reaches our LEO, i.e. matches the log.
+            state = None
+            if r.producers and (not records or records[-1].offset == leo - 1):
+                state = {pid: (e.producer_epoch, e.last_sequence, tuple(e.batches))
+                         for pid, e in r.producers.items()}
+            out.append((topic, partition, None, records, r.hw, log.start_offset, None, state))
         if not has_data and may_wait:
             timer = world.schedule(self.cfg("replica.fetch.wait.max.ms"), self.actor_id,
                                    "fetch_wait_expired", follower, body["fetch_id"],

@@ -26,7 +26,18 @@ class ProducerEntry:
 
     producer_epoch: int
     last_sequence: int = -1
-    batches: list = field(default_factory=list)  # [(first_seq, last_seq, base_off, last_off)]
+    batches: list = field(default_factory=list)  # [[first_seq, last_seq, base_off, last_off]]
+
+
+def forget_truncated(replica, leo: int) -> None:
+    """After a truncation, forget batches that are no longer in the log."""
+    for pid in list(replica.producers):
+        entry = replica.producers[pid]
+        entry.batches = [b for b in entry.batches if b[3] < leo]
+        if entry.batches:
+            entry.last_sequence = entry.batches[-1][1]
+        else:
+            del replica.producers[pid]
 
 ERROR_MESSAGES = {
     "NOT_LEADER_OR_FOLLOWER": "This server is not the leader for that topic-partition.",
@@ -106,7 +117,7 @@ def handle_produce(broker, message) -> None:
             entry = ProducerEntry(b["producer_epoch"])
             r.producers[pid] = entry
         entry.last_sequence = base_seq + len(records) - 1
-        entry.batches.append((base_seq, entry.last_sequence, base, last))
+        entry.batches.append([base_seq, entry.last_sequence, base, last])
         if len(entry.batches) > IDEMPOTENT_BATCHES_KEPT:
             del entry.batches[0]
     return _complete(broker, message, r, base, last)

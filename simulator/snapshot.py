@@ -13,6 +13,14 @@ from simulator.engine import SNAPSHOT_SECTIONS
 from simulator.limits import SNAPSHOT_RECORDS_PER_PARTITION
 
 
+REPLICA_TAIL = 20  # the last records of every replica (a divergent tail shows)
+
+
+def _brief(rec) -> dict:
+    return {"offset": rec.offset, "key": rec.key, "value": rec.value,
+            "leader_epoch": rec.leader_epoch, "control": rec.control}
+
+
 def _partition(world, topic, pm) -> dict:
     replicas_state = []
     source = None
@@ -20,11 +28,14 @@ def _partition(world, topic, pm) -> dict:
         r = world.brokers[b].replicas.get((pm.topic, pm.partition)) if b in world.brokers else None
         if r is None:
             replicas_state.append({"broker": b, "leo": 0, "log_start_offset": 0,
-                                   "high_watermark": 0, "role": "none"})
+                                   "high_watermark": 0, "role": "none", "leader_epoch": -1,
+                                   "tail": []})
             continue
         replicas_state.append({"broker": b, "leo": r.log.leo,
                                "log_start_offset": r.log.start_offset,
-                               "high_watermark": r.hw, "role": r.role})
+                               "high_watermark": r.hw, "role": r.role,
+                               "leader_epoch": r.leader_epoch,
+                               "tail": [_brief(rec) for rec in r.log.records[-REPLICA_TAIL:]]})
         if b == pm.leader or (source is None or r.log.leo > source.log.leo) and pm.leader is None:
             source = r
     leader_r = None

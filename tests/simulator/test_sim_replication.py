@@ -167,3 +167,16 @@ def test_a_leader_cut_off_from_the_cluster_only_keeps_taking_acks_1_writes_that_
     events = sim.apply({"type": "reconnect_broker", "broker": 1}) + sim.advance(5_000)
     assert of_kind(events, "log_truncated", broker=1)
     assert "zombie-write" not in [r["value"] for r in partition(sim)["records"]]
+
+
+def test_the_snapshot_shows_each_replicas_own_tail_so_a_divergent_record_is_visible():
+    sim = sim_with(topic_configs={"min.insync.replicas": 1},
+                   producer_configs={"acks": "1", "enable.idempotence": False})
+    sim.apply({"type": "slow_broker", "broker": 2, "slow_ms": 60_000})
+    sim.apply({"type": "slow_broker", "broker": 3, "slow_ms": 60_000})
+    sim.advance(1_000)
+    produce(sim, "only-on-1", partition=0)
+    sim.advance(10)
+    tails = {r["broker"]: [x["value"] for x in r["tail"]]
+             for r in partition(sim)["replicas_state"]}
+    assert tails == {1: ["only-on-1"], 2: [], 3: []}
