@@ -17,7 +17,16 @@ export const LANE_H = 118;
 export const FIRST_LANE_Y = 52;
 export const PRODUCER_X = 160;
 export const PRODUCER_W = 124;
-export const REPLICA_X = [330, 455, 580];
+export const REPLICA_X = [300, 415, 530];
+
+export const LATENCY_BAR_W = 90;
+
+/** Where `ms` sits on a log scale from 10 ms (0) to 60 s (1). */
+export function latencyFraction(ms) {
+  const lo = Math.log10(10);
+  const hi = Math.log10(60_000);
+  return Math.min(1, Math.max(0, (Math.log10(Math.max(ms, 1)) - lo) / (hi - lo)));
+}
 
 export function laneY(index) {
   return FIRST_LANE_Y + index * LANE_H;
@@ -69,7 +78,7 @@ export function render(svg, state, nowMs, options = {}) {
     setText(keyed(lane, "text", "producer-label", { x: PRODUCER_X, y, "text-anchor": "middle", "dominant-baseline": "central", class: "actor-label" }), `producer ${producer}`);
 
     const replicas = [...partition.replicas].slice(0, REPLICA_X.length);
-    const keep = new Set(["title", "producer", "producer-label", "verdict", "latency", "flights"]);
+    const keep = new Set(["title", "producer", "producer-label", "verdict", "latency", "latency-track", "latency-bar", "flights"]);
     replicas.forEach((broker, i) => {
       const key = `replica-${broker}`;
       keep.add(key);
@@ -90,6 +99,10 @@ export function render(svg, state, nowMs, options = {}) {
     const latency = latest && latest.acked_at_ms != null && latest.sent_at_ms != null ? latest.acked_at_ms - latest.sent_at_ms : null;
     setText(keyed(lane, "text", "latency", { x: 700, y: y - 22, "text-anchor": "end", class: "lane-latency" }),
       acks === "0" ? "latency: none waited" : latency === null ? "" : `ack after ${formatMs(latency)}`);
+    // Latency on a log scale (10 ms .. 60 s), so 60 ms and 15 s both read at a glance.
+    const barWidth = latency === null ? 0 : LATENCY_BAR_W * latencyFraction(latency);
+    keyed(lane, "rect", "latency-track", { x: 700 - LATENCY_BAR_W, y: y - 16, width: LATENCY_BAR_W, height: 5, rx: 2.5, class: "latency-track" });
+    keyed(lane, "rect", "latency-bar", { x: 700 - LATENCY_BAR_W, y: y - 16, width: barWidth, height: 5, rx: 2.5, class: "latency-bar" });
     lane.dataset.verdict = verdict.tone;
     lane.dataset.lost = String(lost);
 

@@ -165,3 +165,11 @@ test("the ISR lag clock is the age of a follower's oldest fetch still on its way
   assert.equal(fetchWaitMs(state, 2, 1, 8500), 7500);
   assert.equal(fetchWaitMs(state, 3, 1, 8500), null, "a response to broker 3 is not its fetch");
 });
+
+test("acks latency bars use a log scale so milliseconds and seconds both show", async () => {
+  const { latencyFraction } = await import("../../../static/js/diagrams/acks.js");
+  assert.equal(latencyFraction(10), 0);
+  assert.equal(latencyFraction(60_000), 1);
+  assert.ok(latencyFraction(60) > 0.15 && latencyFraction(60) < 0.3);
+  assert.ok(latencyFraction(15_000) > 0.8);
+});
