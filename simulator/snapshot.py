@@ -12,7 +12,6 @@ from __future__ import annotations
 from simulator.engine import SNAPSHOT_SECTIONS
 from simulator.limits import SNAPSHOT_RECORDS_PER_PARTITION
 
-
 REPLICA_TAIL = 20  # the last records of every replica (a divergent tail shows)
 
 
