@@ -141,7 +141,7 @@ export function render(svg, state, nowMs, options = {}) {
   };
   const producerSub = !batch ? "idle"
     : batch.sent_at_ms == null ? `${batch.key == null ? "no key" : `key ${batch.key}`} → P${partitionId}`
-      : `batch: ${batch.record_count ?? 1} rec · ${batch.size_bytes ?? "?"} B · ${batch.compression || "none"}`;
+      : `batch ${batch.record_count ?? 1} · ${batch.size_bytes ?? "?"} B · ${batch.compression || "none"}`;
   place("producer", PLACES.producer, `producer ${producer}`, producerSub, "actor-producer");
   place("leader", PLACES.leader, partition.leader != null ? `broker ${partition.leader} · leader` : "no leader",
     leaderLog ? `LEO ${leaderLog.leo} · HW ${leaderLog.hw}` : `${topic}-${partitionId}`, "actor-leader");
