@@ -68,7 +68,11 @@ export async function bootLive(root) {
       state = reduceMessage(state, msg, performance.now());
       if (msg.type === "events") narrator.narrate(msg.events, state);
       if (msg.type === "snapshot") narrator.say(`Cluster loaded at ${Math.round(state.now_ms)} ms.`);
-      if (msg.type === "status") narrator.say(state.playing ? `Playing at ${state.speed}×.` : "Paused.");
+      if (msg.type === "status") {
+        const why = msg.reason === "idle" ? " It paused itself after 15 quiet minutes; press Play to go on." : "";
+        narrator.say(state.playing ? `Playing at ${state.speed}×.` : `Paused.${why}`);
+        setText(root, "[data-live-status]", why ? `Paused.${why}` : "Live");
+      }
       dirty = true;
       // Draw now rather than at the next animation frame: the server already
       // coalesces events per frame, and this saves up to a frame of latency.
