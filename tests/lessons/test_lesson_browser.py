@@ -5,6 +5,7 @@ answered right and wrong keeps its feedback across a reload; keyboard navigation
 a screenshot of every step at laptop size (test-artifacts/screenshots/)."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -15,7 +16,9 @@ pytestmark = pytest.mark.browser
 
 LESSON = load_lesson("kafka-basics")
 LAPTOP = {"width": 1366, "height": 768}
-SHOTS = "test-artifacts/screenshots"
+# Absolute, so the screenshots land in the repository's test-artifacts/ from any working directory.
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+SHOTS.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)
