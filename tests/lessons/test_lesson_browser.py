@@ -213,9 +213,14 @@ def test_try_this_marks_the_step_as_tried_in_the_progress_bar(live_url, page):
     expect(current).to_have_class(re.compile(r"is-tried"), timeout=10_000)
     page.reload()
     expect(current).to_have_class(re.compile(r"is-tried"))
-    # ...and the diagram moved: the leader's log end advanced by three.
+    # ...and the diagram moved: the leader's log end advanced by three, the HW
+    # followed, and the consumer group read them and committed its new position.
     svg = page.locator("svg[data-diagram=partition-log]")
-    expect(svg).to_have_attribute("data-leo", re.compile(r"^1[5-9]$"), timeout=10_000)
+    expect(svg).to_have_attribute("data-leo", "15", timeout=10_000)
+    set_speed(page, "8")
+    page.locator("[data-control=play]").click()
+    expect(svg).to_have_attribute("data-hw", "15", timeout=15_000)
+    expect(svg).to_have_attribute("data-committed", "15", timeout=20_000)
 
 
 def test_message_flow_lights_the_six_steps_in_order_one_engine_event_at_a_time(live_url, page):
