@@ -612,6 +612,7 @@ class GroupCoordinatorFound(Event):
     group: str
     broker: int
     offsets_partition: int
+    log: str  # "Discovered group coordinator broker-2:9092 (id: 2147483645 rack: null)"
 
 
 @event("group_state_changed")
@@ -679,6 +680,7 @@ class HeartbeatAnswered(Event):
     consumer: str
     member_id: str
     error: str | None
+    log: str  # the client's "Attempt to heartbeat failed since ..." line
 
 
 @event("poll_timeout_expired")

@@ -27,6 +27,12 @@ POLL_TIMEOUT_WARNING = (
 )
 
 
+def coordinator_node(broker: int) -> str:
+    """How the Java client prints the coordinator: its id is Integer.MAX_VALUE - broker id,
+    so the coordinator connection is separate from the broker's other connections."""
+    return f"broker-{broker}:9092 (id: {2_147_483_647 - broker} rack: null)"
+
+
 class GroupMembership:
     """Membership half of the consumer client (mixed into ConsumerClient)."""
 
@@ -181,6 +187,7 @@ class GroupMembership:
             group=self.group_id,
             broker=body["broker"],
             offsets_partition=body["offsets_partition"],
+            log=f"{self.prefix}Discovered group coordinator {coordinator_node(body['broker'])}",
         )
         self._wake(0)
 
@@ -303,6 +310,21 @@ class GroupMembership:
         )
         self._wake(0)
 
+    def _heartbeat_failure(self, error: str) -> str:
+        """AbstractCoordinator's INFO line for a failed heartbeat."""
+        if error == "REBALANCE_IN_PROGRESS":
+            return "Attempt to heartbeat failed since group is rebalancing"
+        if error == "UNKNOWN_MEMBER_ID":
+            # (sic: Kafka's own wording)
+            return f"Attempt to heartbeat failed for since member id {self.member_id} is not valid."
+        if error == "ILLEGAL_GENERATION":
+            return f"Attempt to heartbeat failed since generation {self.generation} is not current"
+        node = coordinator_node(self.coordinator) if self.coordinator is not None else "null"
+        return (
+            f"Attempt to heartbeat failed since coordinator {node} is either not started or "
+            "not valid"
+        )
+
     def _on_heartbeat_response(self, message, body) -> None:
         error = body.get("error")
         if error is None:
@@ -313,6 +335,7 @@ class GroupMembership:
             consumer=self.name,
             member_id=self.member_id,
             error=error,
+            log=self.prefix + self._heartbeat_failure(error),
         )
         if error == "REBALANCE_IN_PROGRESS":
             self.rejoin_needed = True
