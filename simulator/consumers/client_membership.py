@@ -27,6 +27,12 @@ POLL_TIMEOUT_WARNING = (
 )
 
 
+INCONSISTENT_PROTOCOL = (
+    "The group member's supported protocols are incompatible with those of existing members "
+    "or first group member tried to join with empty protocol type or empty protocol list."
+)
+
+
 def coordinator_node(broker: int) -> str:
     """How the Java client prints the coordinator: its id is Integer.MAX_VALUE - broker id,
     so the coordinator connection is separate from the broker's other connections."""
@@ -210,6 +216,10 @@ class GroupMembership:
         elif error == "REBALANCE_IN_PROGRESS":
             self.joining = False
             self.rejoin_needed = True
+        elif error == "INCONSISTENT_GROUP_PROTOCOL":
+            self._error("InconsistentGroupProtocolException", INCONSISTENT_PROTOCOL)
+            self.joining = False
+            self.rejoin_needed = True
         return True
 
     def _fenced(self, error: str) -> None:
@@ -230,8 +240,14 @@ class GroupMembership:
             self._join()
             return
         if self._group_error(body):
-            self._wake(0 if body.get("error") != "GROUP_AUTHORIZATION_FAILED" else RETRY_BACKOFF_MS)
+            refused = body.get("error") in (
+                "GROUP_AUTHORIZATION_FAILED",
+                "INCONSISTENT_GROUP_PROTOCOL",
+            )
+            self._wake(RETRY_BACKOFF_MS if refused else 0)
             return
+        if self.error_key and self.error_key[0] == "InconsistentGroupProtocolException":
+            self._clear_error()
         self.member_id = body["member_id"]
         self.generation = body["generation"]
         self.protocol = body["protocol"]

@@ -415,6 +415,17 @@ def _on_join_group(broker, message) -> None:
             {"group": group.group_id, "error": "UNKNOWN_MEMBER_ID"},
         )
         return
+    others = [m.strategies for m in group.members.values() if m.member_id != member_id]
+    if others and not set(b["strategies"]).intersection(*map(set, others)):
+        # Kafka refuses a member that shares no assignor with the rest of the group.
+        _answer(
+            broker,
+            message,
+            "join_group_response",
+            {"error": "INCONSISTENT_GROUP_PROTOCOL"},
+            {"group": group.group_id, "error": "INCONSISTENT_GROUP_PROTOCOL"},
+        )
+        return
     if member_id in group.pending:
         world.cancel(group.pending.pop(member_id))
         member = Member(

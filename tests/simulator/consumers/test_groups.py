@@ -191,3 +191,113 @@ def test_a_coordinator_crash_during_a_rebalance_is_noticed_at_once():
     assert found and found[0].broker != coordinator
     assert found[0].at_ms < 1_000 + 2_000
     assert group_snapshot(sim, "g")["state"] == "Stable"
+
+
+def test_kafka_docs_examples_come_out_of_a_live_group_and_switching_assignor_rebalances():
+    """Two topics x 3 partitions, two members: Range, then a rolling switch to RoundRobin."""
+    from simulator import Simulation
+
+    data = {
+        "name": "two-topics",
+        "cluster": {"brokers": 3, "controllers": 1},
+        "topics": [{"name": t, "partitions": 3, "replication_factor": 1} for t in ("t0", "t1")],
+        "producers": [],
+        "consumer_groups": [
+            {"group": "g", "topics": ["t0", "t1"], "consumers": [{"name": "C0"}, {"name": "C1"}]}
+        ],
+    }
+    sim = Simulation(data, seed=3)
+    sim.advance(6_000)
+    assignment = {c["id"]: c["assignment"] for c in sim.snapshot()["consumers"]}
+    assert assignment == {
+        "C0": [["t0", 0], ["t0", 1], ["t1", 0], ["t1", 1]],
+        "C1": [["t0", 2], ["t1", 2]],
+    }
+    # A rolling switch, as in production: first offer both, then drop range (a member
+    # offering only roundrobin while the others offer only range would be refused).
+    for strategies in (["roundrobin", "range"], ["roundrobin"]):
+        for name in ("C0", "C1"):
+            sim.apply(
+                {
+                    "type": "set_consumer_config",
+                    "consumer": name,
+                    "configs": {"partition.assignment.strategy": strategies},
+                }
+            )
+        sim.advance(10_000)
+    assignment = {c["id"]: c["assignment"] for c in sim.snapshot()["consumers"]}
+    assert assignment == {
+        "C0": [["t0", 0], ["t0", 2], ["t1", 1]],
+        "C1": [["t0", 1], ["t1", 0], ["t1", 2]],
+    }
+    assert group_snapshot(sim, "g")["protocol"] == "roundrobin"
+
+
+def test_acls_added_and_removed_are_announced_with_the_full_list():
+    sim = sim_with([])
+    events = sim.apply(
+        {
+            "type": "add_acl",
+            "resource_type": "TOPIC",
+            "name": "orders",
+            "principal": "User:alice",
+            "operation": "READ",
+        }
+    )
+    events += sim.apply(
+        {
+            "type": "add_acl",
+            "resource_type": "TOPIC",
+            "name": "orders",
+            "principal": "User:bob",
+            "operation": "ALL",
+            "permission": "DENY",
+        }
+    )
+    events += sim.apply(
+        {
+            "type": "remove_acl",
+            "resource_type": "TOPIC",
+            "name": "orders",
+            "principal": "User:alice",
+            "operation": "READ",
+        }
+    )
+    changes = kinds(events, "acls_changed")
+    assert [len(e.acls) for e in changes] == [1, 2, 1]
+    assert changes[-1].acls == [
+        {"principal": "User:bob", "host": "*", "operation": "ALL", "permission": "DENY"}
+    ]
+    assert sim.snapshot()["acls"] == [
+        {"resource_type": "TOPIC", "name": "orders", "acls": changes[-1].acls}
+    ]
+
+
+def test_a_member_sharing_no_assignor_with_the_group_is_refused_until_it_does():
+    sim = sim_with([group("g", ["A"])])
+    sim.advance(6_000)
+    sim.apply(
+        {
+            "type": "add_consumer",
+            "consumer": "B",
+            "group": "g",
+            "topics": ["orders"],
+            "configs": {"partition.assignment.strategy": ["sticky"]},
+        }
+    )
+    events = sim.advance(10_000)
+    error = kinds(events, "consumer_error")[0]
+    assert error.consumer == "B" and error.error == "InconsistentGroupProtocolException"
+    assert error.message.startswith("The group member's supported protocols are incompatible")
+    assert len(kinds(events, "consumer_error")) == 1
+    assert [m["client"] for m in group_snapshot(sim, "g")["members"]] == ["A"]
+    sim.apply(
+        {
+            "type": "set_consumer_config",
+            "consumer": "B",
+            "configs": {"partition.assignment.strategy": ["range"]},
+        }
+    )
+    events = sim.advance(10_000)
+    assert kinds(events, "consumer_error_cleared")
+    assert len(group_snapshot(sim, "g")["members"]) == 2
