@@ -43,12 +43,12 @@ def test_a_gap_in_seq_makes_the_browser_ask_for_a_snapshot_and_carry_on(live_url
     # A message from the future: something between was lost.
     page.evaluate("""() => document.querySelector('[data-live-sandbox]').liveSandbox.socket
         ._receive(JSON.stringify({type: 'events', seq: 100000, now_ms: 0, events: []}))""")
-    page.wait_for_function("() => window.__snapshots >= 1")
+    page.wait_for_function("() => window.__snapshots >= 1", timeout=20_000)
     assert {"type": "resync"} in page.evaluate("window.__sent")
     # ...and the page still works: a command goes through and shows.
     page.locator(".broker-controls li", has_text="Broker 1").get_by_role(
         "button", name="Crash").click()
-    expect(page.locator('svg [data-broker="1"]')).to_have_class("broker crashed", timeout=10_000)
+    expect(page.locator('svg [data-broker="1"]')).to_have_class("broker crashed", timeout=20_000)
 
 
 def test_a_dropped_socket_reconnects_and_starts_from_a_snapshot(live_url, page):

@@ -10,6 +10,7 @@
 
 const REFUSED = new Set([4401, 4403, 4429]);
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
+const RESYNC_RETRY_MS = 2000;
 
 export function wsUrlFor(path) {
   const url = new URL(path, window.location.href);
@@ -30,12 +31,14 @@ export function connectSandbox(path, { onMessage, onStatus = () => {} }) {
   let closedByUs = false;
   let refused = false;
   let timer = null;
+  let resyncTimer = null;
 
   function open() {
     onStatus(attempt === 0 ? "connecting" : "reconnecting");
     ws = new WebSocket(wsUrlFor(path));
     expectedSeq = 1;
-    awaitingSnapshot = false;
+    awaitingSnapshot = false;  // a new socket starts with a snapshot anyway
+    clearTimeout(resyncTimer);
     ws.addEventListener("open", () => { attempt = 0; onStatus("live"); });
     ws.addEventListener("message", (e) => receive(e.data));
     ws.addEventListener("close", (e) => {
@@ -55,10 +58,7 @@ export function connectSandbox(path, { onMessage, onStatus = () => {} }) {
       if (msg.seq !== expectedSeq && !(awaitingSnapshot && msg.type === "snapshot")) {
         // A gap: something was lost. Ask once for the whole truth again.
         expectedSeq = msg.seq + 1;
-        if (!awaitingSnapshot) {
-          awaitingSnapshot = true;
-          send({ type: "resync" });
-        }
+        if (!awaitingSnapshot) askForSnapshot();
         return;
       }
       expectedSeq = msg.seq + 1;
@@ -68,6 +68,15 @@ export function connectSandbox(path, { onMessage, onStatus = () => {} }) {
       awaitingSnapshot = false;
     }
     onMessage(msg);
+  }
+
+  /** Ask for a snapshot, and ask again every 2 s until one arrives (a resync
+   * can itself be dropped, e.g. by the server's rate limit). */
+  function askForSnapshot() {
+    awaitingSnapshot = true;
+    send({ type: "resync" });
+    clearTimeout(resyncTimer);
+    resyncTimer = setTimeout(() => { if (awaitingSnapshot) askForSnapshot(); }, RESYNC_RETRY_MS);
   }
 
   function send(obj) {
@@ -81,6 +90,7 @@ export function connectSandbox(path, { onMessage, onStatus = () => {} }) {
   function close() {
     closedByUs = true;
     clearTimeout(timer);
+    clearTimeout(resyncTimer);
     if (ws) ws.close();
   }
 
