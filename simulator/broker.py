@@ -700,6 +700,10 @@ class Broker(Actor):
             world.emit(ev.SegmentRolled, broker=self.broker_id, topic=r.topic,
                        partition=r.partition, base_offset=rolled,
                        segment_count=len(log.segments))
+        if producer_id >= 0 and base_sequence >= 0:
+            # Before any follower is answered: the state travels with the records.
+            produce_handling.remember_batch(r, producer_id, producer_epoch, base_sequence,
+                                            len(appended), base, offset - 1)
         if transactional and producer_id not in r.ongoing_txns:
             r.ongoing_txns[producer_id] = base
         world.emit(ev.RecordsAppended, broker=self.broker_id, topic=r.topic,

@@ -29,6 +29,19 @@ class ProducerEntry:
     batches: list = field(default_factory=list)  # [[first_seq, last_seq, base_off, last_off]]
 
 
+def remember_batch(replica, producer_id: int, producer_epoch: int, base_sequence: int,
+                   count: int, base_offset: int, last_offset: int) -> None:
+    """Record an idempotent batch in the partition's producer state (last 5 kept)."""
+    entry = replica.producers.get(producer_id)
+    if entry is None or entry.producer_epoch != producer_epoch:
+        entry = ProducerEntry(producer_epoch)
+        replica.producers[producer_id] = entry
+    entry.last_sequence = base_sequence + count - 1
+    entry.batches.append([base_sequence, entry.last_sequence, base_offset, last_offset])
+    if len(entry.batches) > IDEMPOTENT_BATCHES_KEPT:
+        del entry.batches[0]
+
+
 def forget_truncated(replica, leo: int) -> None:
     """After a truncation, forget batches that are no longer in the log."""
     for pid in list(replica.producers):
@@ -112,14 +125,6 @@ def handle_produce(broker, message) -> None:
             return _respond(broker, message, b, "OUT_OF_ORDER_SEQUENCE_NUMBER")
     base, last = broker._append(r, records, pid, b["producer_epoch"], base_seq,
                                 b["transactional"])
-    if pid >= 0 and base_seq >= 0:
-        if entry is None or entry.producer_epoch != b["producer_epoch"]:
-            entry = ProducerEntry(b["producer_epoch"])
-            r.producers[pid] = entry
-        entry.last_sequence = base_seq + len(records) - 1
-        entry.batches.append([base_seq, entry.last_sequence, base, last])
-        if len(entry.batches) > IDEMPOTENT_BATCHES_KEPT:
-            del entry.batches[0]
     return _complete(broker, message, r, base, last)
 
 
