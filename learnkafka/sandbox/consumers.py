@@ -15,7 +15,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from . import services
-from .runtime import RuntimeError_, registry
+from .runtime import DEFAULT_SCENARIO, RuntimeError_, registry
 from .selectors import sandbox_get
 
 MAX_MESSAGE_BYTES = 64 * 1024
@@ -23,7 +23,6 @@ RATE_PER_S = 20          # sustained client messages per second per connection
 BURST = 40               # short bursts above the rate are fine
 FLOOD_WARN_EVERY_S = 2.0
 PUBLIC_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-DEFAULT_SCENARIO = "playground"
 
 CLOSE_NO_SESSION = 4401
 CLOSE_FORBIDDEN = 4403
@@ -99,6 +98,9 @@ class SandboxConsumer(AsyncWebsocketConsumer):
             return
         self.bucket = TokenBucket()
         await self.send_message(self.live.snapshot_message())
+        if self.live.notice:
+            notice, self.live.notice = self.live.notice, None
+            await self.send_error("sandbox_reset", notice)
         self.live.attach(self.send_message)
 
     async def disconnect(self, code):

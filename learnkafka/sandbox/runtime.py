@@ -6,9 +6,9 @@ ticker advances it by `elapsed wall ms × speed` about every FRAME_MS and sends
 what happened as one `events` frame, so a fast simulation never floods a socket.
 
 A `LiveSandbox` is rebuilt on demand from its stored recipe (scenario, seed,
-command log, clock), so a restart or an eviction loses nothing. Everything that
-touches the simulation runs on the event loop between awaits, so a command and a
-tick never interleave.
+command log, clock), so a restart or an eviction loses nothing. Each sandbox has
+a mutex: a tick (advance, then send) and a command (apply, then send) happen
+whole, one after the other, so every socket sees frames in simulator order.
 
 Subscribers are async callables `deliver(message: dict)` (one per open socket);
 each adds its own per-connection `seq` before sending.
@@ -42,6 +42,7 @@ MAX_LIVE = 100                # at most this many simulations in memory (~10 MB 
 CHECKPOINT_INTERVAL_MS = 60_000  # rewind granularity vs memory: each checkpoint copies the world
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 MAX_LOG_COMMANDS = 5000       # more commands than this are refused (bounds rebuild time)
+DEFAULT_SCENARIO = "playground"
 
 Deliver = Callable[[dict], Awaitable[None]]
 
@@ -100,17 +101,35 @@ class LiveSandbox:
     _last_sent_wall: float = 0.0
     _last_saved_wall: float = 0.0
     _last_write: asyncio.Task | None = None
+    notice: str | None = None  # told to the next socket (then forgotten)
     _mutex: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     # ---- building --------------------------------------------------------
 
     @classmethod
     def from_row(cls, row: Sandbox) -> LiveSandbox:
-        """Rebuild from the stored recipe (CPU-bound: callers run it in a thread)."""
-        sim = build_simulation(row.scenario, row.seed,
-                               _log_entries_to_commands(row.command_log), row.now_ms)
-        return cls(public_id=row.public_id, scenario=row.scenario, seed=row.seed, sim=sim,
-                   speed=row.speed if row.speed in SPEEDS else 1.0, playing=row.playing)
+        """Rebuild from the stored recipe (CPU-bound: callers run it in a thread).
+
+        A recipe that no longer replays (a newer simulator refuses one of its
+        commands, or its scenario was renamed) starts the sandbox over rather
+        than locking the learner out; `notice` says so and the caller stores
+        the new, empty history.
+        """
+        scenario, notice = row.scenario, None
+        try:
+            sim = build_simulation(scenario, row.seed,
+                                   _log_entries_to_commands(row.command_log), row.now_ms)
+        except SimulationError as err:
+            log.warning("sandbox %s could not be replayed (%s); starting it over",
+                        row.public_id, err.message)
+            if scenario not in scenario_names():
+                scenario = DEFAULT_SCENARIO
+            sim = build_simulation(scenario, row.seed, [], 0)
+            notice = ("This sandbox could not be restored after an update of the simulator, "
+                      "so it starts over.")
+        return cls(public_id=row.public_id, scenario=scenario, seed=row.seed, sim=sim,
+                   speed=row.speed if row.speed in SPEEDS else 1.0, playing=row.playing,
+                   notice=notice)
 
     # ---- messages --------------------------------------------------------
 
@@ -362,10 +381,13 @@ class Registry:
                     self._building[row.public_id] = building
         if live is None:
             try:
-                live = await asyncio.shield(building)
+                built = await asyncio.shield(building)
             finally:
                 self._building.pop(row.public_id, None)
-            live = self._live.setdefault(row.public_id, live)
+            live = self._live.setdefault(row.public_id, built)
+            if built is live and built.notice:
+                built.persist(services.sandbox_replace_history, public_id=built.public_id,
+                              scenario=built.scenario, command_log=[], now_ms=0)
         live.touch()
         return live
 

@@ -264,3 +264,20 @@ async def test_a_made_up_session_cookie_is_no_session():
     assert (await client.receive())["code"] == "no_session"
     assert (await client.comm.receive_output(timeout=2))["code"] == 4401
     assert not await database_sync_to_async(Sandbox.objects.exists)()
+
+
+async def test_a_stored_history_that_no_longer_replays_starts_over_and_says_so():
+    session = await new_session()
+    await database_sync_to_async(Sandbox.objects.create)(
+        public_id="brokenhistory00000000000", owner_session_key=session,
+        scenario="playground", seed=5, now_ms=1000,
+        command_log=[{"at_ms": 10, "command": {"type": "crash_broker", "broker": 99}}])
+    client = Client("/ws/sandbox/brokenhistory00000000000/", session)
+    assert (await client.connect())[0]
+    snapshot = await client.receive()
+    assert snapshot["type"] == "snapshot" and snapshot["now_ms"] == 0
+    notice = await client.receive_type("error")
+    assert notice["code"] == "sandbox_reset" and "starts over" in notice["message"]
+    await client.close()
+    row = await database_sync_to_async(Sandbox.objects.get)(public_id="brokenhistory00000000000")
+    assert row.command_log == [] and row.now_ms == 0
