@@ -18,6 +18,8 @@ live_url        (session) "http://127.0.0.1:<port>": Daphne serving learnkafka
 page            (function, from pytest-playwright) a fresh Chromium page in a fresh
                 context (so a fresh session cookie). Chromium is /usr/bin/chromium,
                 launched with sandbox/GPU/network-noise flags off.
+restartable_server (function) a Daphne of the test's own, with .url, .stop(),
+                .start(): to prove something survives a server restart.
 screenshot      (function) `screenshot(page, "name")` saves
                 test-artifacts/screenshots/<test name>-<name>.png and returns its path.
 ws_url          (function) `ws_url(live_url, path)` turns http:// into ws://.
@@ -78,38 +80,66 @@ def _wait_for_port(port: int, proc: subprocess.Popen, log_path: Path) -> None:
     raise RuntimeError(f"Daphne did not listen on {port} within {SERVER_START_TIMEOUT_S}s")
 
 
+class DaphneServer:
+    """A Daphne subprocess serving tests/live_asgi.py on `port` against the test DB."""
+
+    def __init__(self, port: int, log_name: str):
+        from django.db import connection
+
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = ARTIFACTS / log_name
+        self.env = dict(os.environ)
+        self.env.update(
+            DJANGO_SETTINGS_MODULE="learnkafka.settings",
+            PYTHONPATH=os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "tests")]),
+            DJANGO_DEBUG="1",
+        )
+        if connection.vendor == "sqlite":
+            self.env["DATABASE_URL"] = f"sqlite:///{connection.settings_dict['NAME']}"
+        self.proc = None
+
+    def start(self) -> DaphneServer:
+        ARTIFACTS.mkdir(exist_ok=True)
+        with open(self.log_path, "a") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
+                 "live_asgi:application"],
+                cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        _wait_for_port(self.port, self.proc, self.log_path)
+        return self
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.proc = None
+
+
 @pytest.fixture(scope="session")
 def live_url(django_db_setup, django_db_blocker):
     """Start Daphne on a free port against the test database; yield its base URL."""
-    from django.db import connection
-
-    db_name = connection.settings_dict["NAME"]
-    port = _free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / f"daphne-{os.getpid()}.log"
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="learnkafka.settings",
-        PYTHONPATH=os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "tests")]),
-        DJANGO_DEBUG="1",
-    )
-    if connection.vendor == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{db_name}"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-             "live_asgi:application"],
-            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
+    server = DaphneServer(_free_port(), f"daphne-{os.getpid()}.log").start()
     try:
-        _wait_for_port(port, proc, log_path)
-        yield f"http://127.0.0.1:{port}"
+        yield server.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        server.stop()
+
+
+@pytest.fixture
+def restartable_server(django_db_setup, transactional_db):
+    """A Daphne of this test's own that the test may stop and start again
+    (`.start()`, `.stop()`, `.url`): for surviving a server restart."""
+    server = DaphneServer(_free_port(), f"daphne-{os.getpid()}-restartable.log").start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
