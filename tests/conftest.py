@@ -56,6 +56,7 @@ CHROMIUM = "/usr/bin/chromium"
 SERVER_START_TIMEOUT_S = 30
 
 
+@pytest.hookimpl(trylast=True)  # after `-m` has deselected what will not run
 def pytest_collection_modifyitems(config, items):
     if any(item.get_closest_marker("browser") for item in items):
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -16,7 +16,8 @@ PRINT_SETTINGS = (
 
 def run(code_or_args, **env):
     full_env = {k: v for k, v in os.environ.items()
-                if k not in ("DATABASE_URL", "REDIS_URL", "LEARNKAFKA_PROFILE")}
+                if k not in ("DATABASE_URL", "REDIS_URL", "LEARNKAFKA_PROFILE",
+                             "DJANGO_ALLOW_ASYNC_UNSAFE")}
     full_env.update(DJANGO_SETTINGS_MODULE="learnkafka.settings", **env)
     args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
     return subprocess.run([sys.executable, *args], cwd=REPO, env=full_env,
