@@ -163,3 +163,34 @@ def test_the_narrator_tells_screen_readers_what_happened(live_url, page):
     narrator = page.locator("[data-narrator]")
     expect(narrator).to_have_attribute("aria-live", "polite")
     expect(narrator).to_contain_text("Broker 2 crashed", timeout=SLOW)
+
+
+def test_more_consumers_than_partitions_leaves_one_idle_and_removing_one_rebalances(
+        live_url, page, screenshot):
+    open_playground(page, live_url)
+    page.select_option("#pg-speed", "8")
+    group = page.locator('svg [data-group="1"]')
+    add = page.locator(".group-controls li", has_text="Group 1").get_by_role(
+        "button", name="Add consumer")
+    for _ in range(3):
+        add.click()
+    expect(group.locator("[data-consumer]")).to_have_count(4, timeout=SLOW)
+    # After the rebalance: 3 partitions, 4 consumers, so exactly one has nothing to read.
+    expect(group.locator("[data-consumer].idle")).to_have_count(1, timeout=SLOW)
+    idle_label = group.locator("[data-consumer].idle").get_attribute("aria-label")
+    assert "idle" in idle_label
+    screenshot(page, "idle-consumer")
+    page.locator(".group-controls li", has_text="Group 1").get_by_role(
+        "button", name="Remove consumer").click()
+    expect(group.locator("[data-consumer]")).to_have_count(3, timeout=SLOW)
+    expect(group.locator("[data-consumer].idle")).to_have_count(0, timeout=SLOW)
+
+
+def test_changing_acks_reconfigures_both_producers(live_url, page):
+    open_playground(page, live_url)
+    button = page.get_by_role("button", name="acks=1")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    for name in ("A", "B"):
+        expect(page.locator(f'svg [data-producer="producer:{name}"]')).to_contain_text("acks=1")
+    expect(page.get_by_role("button", name="acks=all")).to_have_attribute("aria-pressed", "false")

@@ -322,23 +322,50 @@ function renderLinks(layer, places) {
   keyed.sweep();
 }
 
-/** Where a message's endpoint is drawn: a replica row when it names a partition. */
-function placeOf(places, actor, summary) {
-  if (summary && summary.partition !== undefined && places[`${actor}/${summary.partition}`]) {
-    return places[`${actor}/${summary.partition}`];
+/** The partition number a message is about, from its summary ("orders-1",
+ * {"orders-1": 3}, ["orders-0@5"]), or null. The busiest one when several. */
+export function partitionOf(summary) {
+  if (!summary) return null;
+  const fromName = (name) => {
+    const m = /-(\d+)(@\d+)?$/.exec(String(name));
+    return m ? Number(m[1]) : null;
+  };
+  if (typeof summary.partition === "string") return fromName(summary.partition);
+  if (typeof summary.partition === "number") return summary.partition;
+  for (const key of ["records", "fetch_offsets"]) {
+    const v = summary[key];
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      const names = Object.keys(v).sort((a, b) => (v[b] || 0) - (v[a] || 0));
+      if (names.length) return fromName(names[0]);
+    }
   }
-  return places[actor] || null;
+  if (Array.isArray(summary.parts) && summary.parts.length) return fromName(summary.parts[0]);
+  return null;
 }
 
-const RECORD_KINDS = /produce|fetch_response|records/;
+/** How many records a message carries (produce, replica and consumer fetch responses). */
+export function recordCount(summary) {
+  if (!summary) return 0;
+  const r = summary.records;
+  if (typeof r === "number") return r;
+  if (r && typeof r === "object") return Object.values(r).reduce((a, b) => a + (Number(b) || 0), 0);
+  return Number(summary.record_count) || 0;
+}
+
+/** Where a message's endpoint is drawn: a replica row when it names a partition. */
+function placeOf(places, actor, partition) {
+  if (partition !== null && places[`${actor}/${partition}`]) return places[`${actor}/${partition}`];
+  return places[actor] || null;
+}
 
 function renderMessages(layer, state, nowMs, places, options) {
   const keyed = keyedLayer(layer);
   for (const m of Object.values(state.inflight)) {
-    const from = placeOf(places, m.source, m.summary);
-    const to = placeOf(places, m.target, m.summary);
+    const partition = partitionOf(m.summary);
+    const from = placeOf(places, m.source, partition);
+    const to = placeOf(places, m.target, partition);
     if (!from || !to) continue;
-    const carriesRecords = RECORD_KINDS.test(m.message_kind) && !/request$/.test(m.message_kind || "") || (m.summary && m.summary.record_count > 0);
+    const carriesRecords = recordCount(m.summary) > 0;
     const kind = `message ${carriesRecords ? "carries-records" : "control"} kind-${String(m.message_kind).replace(/[^a-z_]/g, "")}`;
     if (options.reducedMotion) {
       // No motion: a still dashed line shows the hop that is under way.
