@@ -326,20 +326,23 @@ DEFAULT_STRATEGY = ("range", "cooperative-sticky")
 
 
 def choose_assignor(strategies: Sequence[Sequence[str]]) -> str:
-    """The assignor every member supports, by the first member's preference order.
+    """The assignor the group uses: a vote among the assignors every member supports.
 
-    The broker picks a protocol all members list (each member votes for its
-    most preferred candidate; we use the first member's order, which gives the
-    same answer when all members share one configuration). Raises ValueError
+    As ``ClassicGroup.selectProtocol``: each member votes for the first of its
+    own (ordered) assignors that all members support; the most votes win (ties
+    go to the candidate named first by the earliest member). Raises ValueError
     when members share none (Kafka: INCONSISTENT_GROUP_PROTOCOL).
     """
     if not strategies:
         raise ValueError("no members")
     common = set(strategies[0]).intersection(*map(set, strategies[1:]))
-    for name in strategies[0]:
-        if name in common:
-            return name
-    raise ValueError("members share no partition.assignment.strategy")
+    if not common:
+        raise ValueError("members share no partition.assignment.strategy")
+    votes: dict[str, int] = {}
+    for member_strategies in strategies:
+        choice = next(name for name in member_strategies if name in common)
+        votes[choice] = votes.get(choice, 0) + 1
+    return max(votes, key=lambda name: votes[name])  # first maximum: insertion order
 
 
 def rebalance_protocol(strategies: Sequence[Sequence[str]]) -> str:

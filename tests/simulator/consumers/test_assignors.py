@@ -1,5 +1,6 @@
 """The assignors reproduce Kafka's documented examples and keep their promises."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -313,3 +314,13 @@ def test_cooperative_rounds_converge_to_a_complete_balanced_assignment(group):
     subscribed = {(t, p) for m in members for t in m.topics if t in sizes for p in range(sizes[t])}
     flat = [tp for tps_ in current.values() for tp in tps_]
     assert sorted(flat) == sorted(subscribed)
+
+
+def test_the_group_votes_for_its_assignor():
+    assert choose_assignor([("roundrobin", "range"), ("range",)]) == "range"
+    assert (
+        choose_assignor([("range", "roundrobin"), ("roundrobin", "range"), ("roundrobin", "range")])
+        == "roundrobin"
+    )
+    with pytest.raises(ValueError):
+        choose_assignor([("sticky",), ("range",)])

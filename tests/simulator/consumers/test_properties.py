@@ -48,7 +48,12 @@ def _command(step, strategy):
             "consumer": arg,
             "group": "g",
             "topics": ["orders"],
-            "configs": {"partition.assignment.strategy": strategy, "auto.offset.reset": "earliest"},
+            "configs": {
+                "partition.assignment.strategy": (
+                    strategy[arg] if isinstance(strategy, dict) else strategy
+                ),
+                "auto.offset.reset": "earliest",
+            },
         }
     if kind == "slow":
         return {
@@ -196,3 +201,20 @@ def test_the_consumer_invariants_catch_violations():
         log=None,
     )
     assert any("beyond HW" in p for p in check_invariants(sim.world, {}))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps, st.fixed_dictionaries({n: st.sampled_from(STRATEGIES) for n in NAMES}))
+def test_members_with_mixed_assignors_never_break_the_group(schedule, strategies):
+    """Members that share no assignor are refused; the group itself always settles."""
+    sim, _events, memory = _run(schedule, strategies, 1)
+    for broker in (1, 2, 3):
+        if sim.world.brokers[broker].state == "crashed":
+            sim.apply({"type": "restart_broker", "broker": broker})
+    sim.advance(120_000)
+    assert not check_invariants(sim.world, memory)
+    groups = sim.snapshot()["groups"]
+    if groups and groups[0]["members"]:
+        owned = sorted(tuple(tp) for m in groups[0]["members"] for tp in m["assignment"])
+        assert groups[0]["state"] == "Stable"
+        assert owned == [("orders", p) for p in range(4)]
