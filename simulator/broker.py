@@ -66,7 +66,7 @@ class Replica:
 
     __slots__ = ("topic", "partition", "log", "hw", "lso", "role", "leader", "leader_epoch",
                  "partition_epoch", "replicas", "isr", "followers", "isr_pending_since",
-                 "producers", "ongoing_txns", "aborted", "waiters")
+                 "producers", "ongoing_txns", "aborted", "waiters", "has_markers")
 
     def __init__(self, topic: str, partition: int, now_ms: int):
         self.topic = topic
@@ -86,6 +86,7 @@ class Replica:
         self.ongoing_txns: dict[int, int] = {}  # producer id -> first offset
         self.aborted: list[tuple[int, int, int]] = []  # (producer id, first, marker offset)
         self.waiters: list[Waiter] = []
+        self.has_markers = False  # any transaction marker in this log (readers skip them)
 
     @property
     def name(self) -> str:
@@ -404,6 +405,8 @@ class Broker(Actor):
                     world.emit(ev.SegmentRolled, broker=self.broker_id, topic=topic,
                                partition=partition, base_offset=rolled,
                                segment_count=len(log.segments))
+                if not r.has_markers:
+                    r.has_markers = any(rec.control is not None for rec in records)
                 world.emit(ev.RecordsAppended, broker=self.broker_id, topic=topic,
                            partition=partition, role="follower", base_offset=base,
                            last_offset=records[-1].offset, leo=log.leo, records=())
@@ -647,7 +650,9 @@ class Broker(Actor):
             out["next_offset"] = records[-1].offset + 1
         if isolation_level == "read_committed" and r.aborted:
             records = [rec for rec in records if not r.is_aborted(rec)]
-        out["records"] = [rec for rec in records if rec.control is None]
+        if r.has_markers:
+            records = [rec for rec in records if rec.control is None]
+        out["records"] = records
         return out
 
     def append_as_leader(self, topic: str, partition: int, entries: list[dict]) -> tuple[int, int]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from simulator import events as ev
 from simulator.engine import Actor
 from simulator.errors import SimulationError
-from simulator.log import BATCH_OVERHEAD_BYTES, record_size
+from simulator.log import BATCH_OVERHEAD_BYTES, RECORD_OVERHEAD_BYTES, record_size
 from simulator.partitioners import (
     PARTITIONERS,
     StickyState,
@@ -324,7 +324,10 @@ class Producer(Actor):
             return {p: len(self.queues.get((topic, p), ())) for p in range(count)}
 
         for key, value, headers, partition in items:
-            size = record_size(key, value, headers)
+            if headers or key is not None or value is None or not value.isascii():
+                size = record_size(key, value, headers)
+            else:  # the bulk case, inlined: an ASCII value, no key, no headers
+                size = RECORD_OVERHEAD_BYTES + len(value)
             h = None
             if partition is not None:
                 reason = "explicit"

@@ -129,6 +129,7 @@ def on_write_txn_markers(broker, message) -> None:
         world.emit(ev.RecordsAppended, broker=broker.broker_id, topic=t, partition=p,
                    role="leader", base_offset=offset, last_offset=offset, leo=r.log.leo,
                    records=(rec,))
+        r.has_markers = True
         first = r.ongoing_txns.pop(body["producer_id"], None)
         if control == "abort" and first is not None:
             r.aborted.append((body["producer_id"], first, offset))

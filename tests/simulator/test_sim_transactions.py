@@ -73,3 +73,17 @@ def test_a_commit_writes_a_marker_on_every_partition_the_transaction_touched():
     markers = of_kind(events, "transaction_marker_written")
     assert sorted(m.partition for m in markers) == [0, 1, 2]
     assert all(m.control == "commit" for m in markers)
+
+
+def test_a_follower_that_becomes_leader_still_hides_markers_from_readers():
+    sim = _txn_sim()
+    sim.apply({"type": "begin_transaction", "producer": "P"})
+    produce(sim, "a", partition=0)
+    sim.advance(200)
+    sim.apply({"type": "commit_transaction", "producer": "P"})
+    sim.advance(500)
+    sim.apply({"type": "crash_broker", "broker": 1})
+    sim.advance(12_000)
+    assert partition(sim)["leader"] == 2
+    assert _read(sim, "read_uncommitted") == ["a"]
+    assert _read(sim, "read_committed") == ["a"]
