@@ -342,5 +342,15 @@ def test_without_reduced_motion_a_paused_message_sits_where_simulated_time_puts_
         page.locator("[data-control=step]").click()
         page.wait_for_timeout(40)
     expect(dot).to_have_count(1)
-    # Paused at the moment it was sent: the start of the drawn stretch (95 + 0.2 * 245).
-    assert float(dot.get_attribute("cx")) == pytest.approx(144.0, abs=0.5)
+    # Paused, the dot sits exactly where the simulated clock puts the message:
+    # producer (x 95) to leader (x 340), drawn over the middle 60% of that stretch.
+    fraction = page.evaluate(
+        """() => {
+          const s = document.querySelector('[data-live-sandbox]').liveSandbox.state;
+          const m = Object.values(s.inflight).find((x) => x.message_kind === 'produce');
+          const f = (s.now_ms - m.sent_at_ms) / (m.arrive_at_ms - m.sent_at_ms);
+          return Math.min(1, Math.max(0, f));
+        }"""
+    )
+    expected = 95 + (0.2 + 0.6 * fraction) * (340 - 95)
+    assert float(dot.get_attribute("cx")) == pytest.approx(expected, abs=0.5)

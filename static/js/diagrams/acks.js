@@ -86,7 +86,11 @@ export function render(svg, state, nowMs, options = {}) {
       const isLeader = broker === partition.leader;
       const inIsr = (partition.isr || []).includes(broker);
       const down = isDown(state, broker);
-      const g = keyed(lane, "g", key, { class: `lane-replica ${isLeader ? "is-leader" : "is-follower"} ${inIsr ? "in-isr" : "out-of-isr"} ${down ? "is-down" : ""}`, "data-broker": broker });
+      const g = keyed(lane, "g", key, {
+        class: `lane-replica ${isLeader ? "is-leader" : "is-follower"} ${inIsr ? "in-isr" : "out-of-isr"} ${down ? "is-down" : ""}`,
+        "data-broker": broker, tabindex: 0, role: "img",
+        "aria-label": `acks=${acks} lane, broker ${broker}: ${down ? "down" : `${isLeader ? "leader" : "follower"}, log end offset ${log.leo}, ${inIsr ? "in the ISR" : "out of the ISR"}`}`,
+      });
       keyed(g, "rect", "r", { x: REPLICA_X[i] - 50, y: y - 22, width: 100, height: 44, rx: 8 });
       setText(keyed(g, "text", "n", { x: REPLICA_X[i], y: y - 6, "text-anchor": "middle", class: "replica-name" }),
         `broker ${broker}${isLeader ? " ★" : ""}`);

@@ -125,7 +125,10 @@ export function render(svg, state, nowMs, options = {}) {
   for (const step of STEPS) {
     const x = CHIP_X0 + (step.n - 1) * (CHIP_W + 4);
     const state_ = litSteps.has(step.n) ? "lit" : done.has(step.n) ? "done" : "pending";
-    const g = keyed(chips, "g", step.n, { class: `flow-step step-${state_}`, "data-step": step.n, "aria-current": step.n === lit ? "step" : null });
+    const g = keyed(chips, "g", step.n, {
+      class: `flow-step step-${state_}`, "data-step": step.n, "aria-current": step.n === lit ? "step" : null,
+      tabindex: 0, role: "img", "aria-label": `Step ${step.n}, ${step.title}: ${state_ === "lit" ? "happening now" : state_}`,
+    });
     keyed(g, "rect", "r", { x, y: 12, width: CHIP_W, height: 54, rx: 10 });
     setText(keyed(g, "text", "n", { x: x + CHIP_W / 2, y: 33, class: "step-number", "text-anchor": "middle" }), step.n);
     setText(keyed(g, "text", "t", { x: x + CHIP_W / 2, y: 54, class: "step-title", "text-anchor": "middle" }), step.title);
