@@ -31,7 +31,8 @@ async ([first, frames, last]) => {
     producers: Object.fromEntries(Object.entries(s.producers).map(([k, p]) => [k, p.configs.acks])),
     groups: Object.fromEntries(Object.entries(s.groups).map(([g, group]) => [g, {
       members: Object.fromEntries(Object.entries(group.members).map(([id, m]) =>
-        [id, {state: m.state, assignment: m.assignment.map((a) => `${a.topic}-${a.partition}`).sort()}])),
+        [id, {state: m.state,
+              assignment: m.assignment.map((a) => `${a.topic}-${a.partition}`).sort()}])),
     }])),
     inflight: Object.keys(s.inflight).sort(),
   });
