@@ -151,6 +151,10 @@ def test_acks_step_shows_acks1_losing_an_acknowledged_record_and_acks_all_keepin
     )
     press(page, "Write with acks=all")
     expect(lane(page, "all")).to_contain_text("NOT_ENOUGH_REPLICAS", timeout=20_000)
+    # It stays refused while the producer retries: the ISR is still too small.
+    page.wait_for_timeout(1500)
+    expect(lane(page, "all")).to_contain_text("NOT_ENOUGH_REPLICAS")
+    expect(lane(page, "all")).to_have_attribute("data-verdict", "error")
     page.screenshot(path=f"{SHOTS}/lesson-kafka-basics-acks-not-enough-replicas.png")
 
 

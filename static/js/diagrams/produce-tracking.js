@@ -57,7 +57,8 @@ export function trackProduce(state, e) {
     b.sent_at_ms = b.sent_at_ms ?? e.at_ms;
     b.attempt = e.attempt;
     b.broker = e.broker;
-    b.error = null;
+    // A retry keeps showing why the last attempt failed until one succeeds.
+    if (e.attempt === 1) b.error = null;
     Object.assign(b, { record_count: e.record_count, size_bytes: e.size_bytes,
       compressed_size_bytes: e.compressed_size_bytes, compression: e.compression });
     // Where the leader's log ended when the batch left: with one producer, the

@@ -173,3 +173,14 @@ test("acks latency bars use a log scale so milliseconds and seconds both show", 
   assert.ok(latencyFraction(60) > 0.15 && latencyFraction(60) < 0.3);
   assert.ok(latencyFraction(15_000) > 0.8);
 });
+
+test("a refused batch keeps its error while the producer retries, until an ack", () => {
+  const state = { ...initialState(), ready: true };
+  const base = { producer: "all", batch_id: 4, topic: "payments", partition: 2 };
+  reduceEvent(state, { kind: "batch_sent", seq: 1, at_ms: 0, ...base, broker: 2, record_count: 1, size_bytes: 70, compressed_size_bytes: 70, compression: "none", base_sequence: 0, attempt: 1 });
+  reduceEvent(state, { kind: "produce_failed", seq: 2, at_ms: 40, ...base, error: "NOT_ENOUGH_REPLICAS", message: "", will_retry: true, attempt: 1 });
+  reduceEvent(state, { kind: "batch_sent", seq: 3, at_ms: 140, ...base, broker: 2, record_count: 1, size_bytes: 70, compressed_size_bytes: 70, compression: "none", base_sequence: 0, attempt: 2 });
+  assert.equal(batchesOf(state, "all")[0].error, "NOT_ENOUGH_REPLICAS");
+  reduceEvent(state, { kind: "produce_acknowledged", seq: 4, at_ms: 900, ...base, base_offset: 1, last_offset: 1, record_count: 1, acks: "all", attempt: 2 });
+  assert.equal(batchesOf(state, "all")[0].error, null);
+});
