@@ -8,7 +8,6 @@ from simulator.scenarios import load_scenario
 from .services import sandbox_for_request
 
 PLAYGROUND_SCENARIO = "playground"
-SPEEDS = ("0.25", "0.5", "1", "2", "4", "8")
 ACKS = ("0", "1", "all")
 SLOW_MS = 40_000  # longer than replica.lag.time.max.ms (30 s): its followers leave the ISR
 
@@ -42,6 +41,5 @@ def _controls(scenario: dict) -> dict:
 def playground(request):
     """This visitor's own live cluster (the same one on every visit)."""
     sandbox = sandbox_for_request(request=request, scenario=PLAYGROUND_SCENARIO)
-    context = {"sandbox": sandbox, "speeds": SPEEDS,
-               **_controls(load_scenario(PLAYGROUND_SCENARIO))}
+    context = {"sandbox": sandbox, **_controls(load_scenario(PLAYGROUND_SCENARIO))}
     return render(request, "sandbox/playground.html", context)

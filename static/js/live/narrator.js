@@ -1,14 +1,16 @@
 /**
  * narrator.js — tells screen-reader users what just happened, in plain words.
  *
- * Writes to an aria-live="polite" region. Network hops and other chatter are
- * skipped; what is left is batched so a busy frame becomes one short sentence
- * list instead of a stream of interruptions. Text only (textContent).
+ * Writes to an aria-live="polite" region. Network hops and routine chatter
+ * (heartbeats, polls, commits) are skipped; what is left is batched every
+ * 400 ms into at most three sentences, important changes (a crash, a new
+ * leader, an ISR change) first. Text only (textContent).
  */
 
 const QUIET = new Set([
-  "message_sent", "message_delivered", "fetch_sent", "fetch_answered",
-  "records_queued", "batch_sent", "heartbeat_sent", "metadata_refreshed",
+  "message_sent", "message_delivered", "records_queued", "batch_sent", "metadata_refreshed",
+  "heartbeat_answered", "consumer_position_changed", "records_processed", "offset_committed",
+  "consumer_status_changed", "group_state_changed", "member_joined",
 ]);
 
 const b = (id) => `Broker ${id}`;
@@ -33,36 +35,54 @@ const PHRASES = {
   produce_failed: (e) => `Producer ${e.producer}'s write failed${e.error ? `: ${e.error}` : ""}.`,
   message_dropped: (e) => null,
   command_rejected: (e) => `A command was rejected: ${e.message}`,
+  consumer_added: (e) => `Consumer ${e.consumer} joined group ${e.group}.`,
+  consumer_removed: (e) => `Consumer ${e.consumer} left group ${e.group}.`,
+  consumer_crashed: (e) => `Consumer ${e.consumer} crashed; group ${e.group} notices only after the session timeout.`,
+  consumer_restarted: (e) => `Consumer ${e.consumer} restarted.`,
+  assignment_changed: (e) => ((e.assignment || []).length
+    ? `Consumer ${e.consumer} now reads ${(e.assignment || []).map((tp) => `partition ${tp[1]}`).join(", ")}.`
+    : `Consumer ${e.consumer} has no partition: it is idle.`),
+  member_removed: (e) => `Consumer ${e.consumer} was removed from group ${e.group} (${String(e.reason).replace(/_/g, " ")}).`,
+  poll_timeout_expired: (e) => `Consumer ${e.consumer} took too long between polls and left its group.`,
+  consumer_error: (e) => `Consumer ${e.consumer} hit an error: ${e.error}.`,
 };
+
+/** Events that change the picture a lot: never crowded out by routine ones. */
+const IMPORTANT = new Set([
+  "broker_crashed", "broker_restarted", "broker_isolated", "broker_reconnected", "leader_changed",
+  "isr_changed", "controller_elected", "controller_lost", "produce_failed", "consumer_crashed",
+  "member_removed", "poll_timeout_expired", "command_rejected",
+]);
 
 export function describe(event) {
   if (QUIET.has(event.kind)) return null;
   const phrase = PHRASES[event.kind];
-  if (phrase) return phrase(event);
-  if (/^consumer_|^group_|^partitions_|^offset/.test(event.kind)) {
-    return event.kind.replace(/_/g, " ") + (event.consumer ? ` (${event.consumer})` : "") + ".";
-  }
-  return null;
+  return phrase ? phrase(event) : null;
 }
 
 export function createNarrator(region, { maxSentences = 3 } = {}) {
-  let pending = [];
+  let pending = [];  // [{text, important}]
   let timer = null;
   function flush() {
     timer = null;
     if (!region || !pending.length) return;
-    const shown = pending.slice(-maxSentences);
+    // Important sentences first, then the most recent others, in their order.
+    const important = pending.filter((p) => p.important);
+    const others = pending.filter((p) => !p.important);
+    const keep = new Set([...important.slice(-maxSentences),
+      ...others.slice(-Math.max(0, maxSentences - important.length))]);
+    const shown = pending.filter((p) => keep.has(p)).map((p) => p.text);
     const extra = pending.length - shown.length;
-    region.textContent = (extra > 0 ? `${extra} earlier changes. ` : "") + shown.join(" ");
+    region.textContent = shown.join(" ") + (extra > 0 ? ` (${extra} smaller changes.)` : "");
     pending = [];
   }
-  function say(text) {
+  function say(text, important = false) {
     if (!text) return;
-    pending.push(text);
+    pending.push({ text, important });
     if (!timer) timer = setTimeout(flush, 400);
   }
   return {
     say,
-    narrate(events) { for (const e of events) say(describe(e)); },
+    narrate(events) { for (const e of events) say(describe(e), IMPORTANT.has(e.kind)); },
   };
 }
