@@ -16,7 +16,9 @@ MAX_LENGTH = 200
 
 
 def normalize(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip().strip("`'\"").strip()
+    # Strip spaces and quotes together so a quote behind a space (' "acks')
+    # goes too, and normalising twice changes nothing.
+    text = re.sub(r"\s+", " ", text).strip(" `'\"")
     return text.casefold()
 
 
