@@ -43,6 +43,9 @@ CHECKPOINT_INTERVAL_MS = 60_000  # rewind granularity vs memory: each checkpoint
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 MAX_LOG_COMMANDS = 5000       # more commands than this are refused (bounds rebuild time)
 DEFAULT_SCENARIO = "playground"
+MAX_PRODUCE_COUNT = 100       # records per produce command over the web (simulator allows 200k)
+MAX_PRODUCE_CHARS = 64 * 1024  # key + value characters × count, per produce command
+MAX_RECORDS_PER_EVENT = 50    # records listed per event in a frame (the rest are counted)
 
 Deliver = Callable[[dict], Awaitable[None]]
 
@@ -63,6 +66,34 @@ class RuntimeError_(Exception):
 
 def _log_entries_to_commands(entries: list[dict]) -> list[tuple[int, object]]:
     return [(int(e["at_ms"]), command_from_dict(e["command"])) for e in entries]
+
+
+def _trimmed(event: dict) -> dict:
+    """An event for the socket: a long `records` list keeps only its last
+    MAX_RECORDS_PER_EVENT entries (the browser shows no more), so one big
+    batch cannot make a frame of megabytes."""
+    records = event.get("records")
+    if isinstance(records, list) and len(records) > MAX_RECORDS_PER_EVENT:
+        event = {**event, "records": records[-MAX_RECORDS_PER_EVENT:],
+                 "records_omitted": len(records) - MAX_RECORDS_PER_EVENT}
+    return event
+
+
+def _check_web_caps(command: dict) -> None:
+    """Stricter caps than the simulator's, for commands arriving over the web:
+    a sandbox shares this process with everyone else's."""
+    if command.get("type") == "produce":
+        count = command.get("count", 1)
+        if not isinstance(count, int):
+            return  # the simulator's own validation explains the mistake
+        if count > MAX_PRODUCE_COUNT:
+            raise RuntimeError_("cap_exceeded",
+                                f"Produce at most {MAX_PRODUCE_COUNT} records at a time here.")
+        size = sum(len(v) for v in (command.get("key"), command.get("value")) if isinstance(v, str))
+        if size * count > MAX_PRODUCE_CHARS:
+            raise RuntimeError_("cap_exceeded",
+                                f"Keys and values of one produce may hold {MAX_PRODUCE_CHARS} "
+                                "characters in all here.")
 
 
 def build_simulation(scenario_name: str, seed: int, log: list, until_ms: int) -> Simulation:
@@ -144,7 +175,7 @@ class LiveSandbox:
 
     def events_message(self, events: list) -> dict:
         return {"type": "events", "now_ms": self.sim.now_ms,
-                "events": [event_to_dict(e) for e in events]}
+                "events": [_trimmed(event_to_dict(e)) for e in events]}
 
     async def broadcast(self, message: dict) -> None:
         """Send to every socket (callers hold the mutex, so frames never interleave)."""
@@ -231,6 +262,7 @@ class LiveSandbox:
         async with self._mutex:
             if len(self.sim.command_log) >= MAX_LOG_COMMANDS:
                 raise RuntimeError_("log_full", "This sandbox has too many commands; reset it.")
+            _check_web_caps(command)
             try:
                 cmd = command_from_dict(command)
             except SimulationError as err:

@@ -180,3 +180,35 @@ async def test_the_registry_evicts_unwatched_sandboxes_and_refuses_past_its_cap(
     await reg.get(rows[1])
     assert rows[0].public_id not in reg, "idle past idle_evict_s: evicted"
     reg.clear()
+
+
+@pytest.mark.parametrize("command", [
+    {"type": "produce", "producer": "A", "topic": "orders", "value": "v", "count": 101},
+    {"type": "produce", "producer": "A", "topic": "orders", "value": "v" * 10_000, "count": 7},
+])
+async def test_web_caps_keep_one_command_from_loading_the_whole_server(clock, command):
+    live, received, _ = await live_sandbox(playing=False)
+    before = live.sim.snapshot()
+    with pytest.raises(RuntimeError_) as err:
+        await live.apply_command(command)
+    assert err.value.code == "cap_exceeded"
+    assert live.sim.snapshot() == before and received == []
+    await live.flush()
+
+
+async def test_a_frame_lists_at_most_50_records_per_event_and_counts_the_rest(clock):
+    live, received, _ = await live_sandbox(playing=False)
+    await live.apply_command({"type": "produce", "producer": "A", "topic": "orders",
+                              "partition": 0, "value": "v", "count": 100})
+    await live.play()
+    clock.now += 1.0
+    await live.tick()
+    appended = [e for m in received if m["type"] == "events" for e in m["events"]
+                if e["kind"] == "records_appended" and e["records"]]
+    assert appended, "the batch reached its leader"
+    assert all(len(e["records"]) <= 50 for e in appended)
+    big = [e for e in appended if e.get("records_omitted")]
+    assert big and big[0]["records"][-1]["offset"] == big[0]["last_offset"]
+    assert len(big[0]["records"]) + big[0]["records_omitted"] == (
+        big[0]["last_offset"] - big[0]["base_offset"] + 1)
+    await live.flush()
