@@ -46,6 +46,9 @@ DEFAULT_SCENARIO = "playground"
 MAX_PRODUCE_COUNT = 100       # records per produce command over the web (simulator allows 200k)
 MAX_PRODUCE_CHARS = 64 * 1024  # key + value characters × count, per produce command
 MAX_RECORDS_PER_EVENT = 50    # records listed per event in a frame (the rest are counted)
+MAX_WEB_PARTITIONS = 12       # partitions per topic created over the web (simulator allows 64)
+MAX_WEB_TOPICS_CREATED = 8    # create_topic commands per sandbox history
+SLOW_TICK_S = 0.1             # a tick that needs more CPU than this slows its sandbox down
 
 Deliver = Callable[[dict], Awaitable[None]]
 
@@ -79,9 +82,18 @@ def _trimmed(event: dict) -> dict:
     return event
 
 
-def _check_web_caps(command: dict) -> None:
+def _check_web_caps(command: dict, command_log: list) -> None:
     """Stricter caps than the simulator's, for commands arriving over the web:
     a sandbox shares this process with everyone else's."""
+    if command.get("type") == "create_topic":
+        partitions = command.get("partitions", 1)
+        if isinstance(partitions, int) and partitions > MAX_WEB_PARTITIONS:
+            raise RuntimeError_("cap_exceeded",
+                                f"Topics here have at most {MAX_WEB_PARTITIONS} partitions.")
+        created = sum(1 for _, c in command_log if type(c).__name__ == "CreateTopic")
+        if created >= MAX_WEB_TOPICS_CREATED:
+            raise RuntimeError_("cap_exceeded",
+                                f"A sandbox may create {MAX_WEB_TOPICS_CREATED} topics; reset it.")
     if command.get("type") == "produce":
         count = command.get("count", 1)
         if not isinstance(count, int):
@@ -251,9 +263,22 @@ class LiveSandbox:
         events = self.sim.advance(whole_ms) if whole_ms > 0 else []
         if events or (now - self._last_sent_wall) * 1000 >= CLOCK_FRAME_MS:
             await self.broadcast(self.events_message(events))
+        if _now() - now > SLOW_TICK_S:
+            await self._ease_off_locked()
         if (now - self._last_saved_wall) * 1000 >= SAVE_CLOCK_EVERY_MS:
             self._last_saved_wall = now
             self.save_clock()
+
+    async def _ease_off_locked(self) -> None:
+        """This sandbox costs more CPU than a frame allows: halve its speed, or
+        pause it at the slowest speed, so it cannot starve everyone else's."""
+        slower = [v for v in SPEEDS if v < self.speed]
+        if slower:
+            self.speed = slower[-1]
+            await self._status_changed_locked(reason="overloaded")
+        else:
+            self.playing = False  # (not _pause_locked: that would tick once more)
+            await self._status_changed_locked(reason="overloaded")
 
     # ---- learner requests ------------------------------------------------
 
@@ -262,7 +287,7 @@ class LiveSandbox:
         async with self._mutex:
             if len(self.sim.command_log) >= MAX_LOG_COMMANDS:
                 raise RuntimeError_("log_full", "This sandbox has too many commands; reset it.")
-            _check_web_caps(command)
+            _check_web_caps(command, self.sim.command_log)
             try:
                 cmd = command_from_dict(command)
             except SimulationError as err:

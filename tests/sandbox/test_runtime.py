@@ -212,3 +212,35 @@ async def test_a_frame_lists_at_most_50_records_per_event_and_counts_the_rest(cl
     assert len(big[0]["records"]) + big[0]["records_omitted"] == (
         big[0]["last_offset"] - big[0]["base_offset"] + 1)
     await live.flush()
+
+
+async def test_a_sandbox_that_eats_too_much_cpu_is_slowed_then_paused(clock, monkeypatch):
+    live, received, _ = await live_sandbox()
+    await live.set_speed(0.5)
+    real_advance = live.sim.advance
+
+    def heavy_advance(ms):
+        clock.now += 0.2  # this frame "took" 200 ms of CPU
+        return real_advance(ms)
+
+    monkeypatch.setattr(live.sim, "advance", heavy_advance)
+    clock.now += 0.05
+    await live.tick()
+    assert live.speed == 0.25 and live.playing
+    assert received[-1]["type"] == "status" and received[-1]["reason"] == "overloaded"
+    clock.now += 0.05
+    await live.tick()
+    assert live.playing is False and received[-1]["reason"] == "overloaded"
+    await live.flush()
+
+
+async def test_topics_created_over_the_web_stay_small(clock):
+    live, _, _ = await live_sandbox(playing=False)
+    with pytest.raises(RuntimeError_) as err:
+        await live.apply_command({"type": "create_topic", "topic": "huge", "partitions": 64})
+    assert err.value.code == "cap_exceeded"
+    for i in range(8):
+        await live.apply_command({"type": "create_topic", "topic": f"t{i}", "partitions": 2})
+    with pytest.raises(RuntimeError_):
+        await live.apply_command({"type": "create_topic", "topic": "one-more", "partitions": 1})
+    await live.flush()

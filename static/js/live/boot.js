@@ -69,9 +69,13 @@ export async function bootLive(root) {
       if (msg.type === "events") narrator.narrate(msg.events, state);
       if (msg.type === "snapshot") narrator.say(`Cluster loaded at ${Math.round(state.now_ms)} ms.`);
       if (msg.type === "status") {
-        const why = msg.reason === "idle" ? " It paused itself after 15 quiet minutes; press Play to go on." : "";
-        narrator.say(state.playing ? `Playing at ${state.speed}×.` : `Paused.${why}`);
-        setText(root, "[data-live-status]", why ? `Paused.${why}` : "Live");
+        const why = {
+          idle: " It paused itself after 15 quiet minutes; press Play to go on.",
+          overloaded: " This cluster needs more computing than one learner may use, so it was slowed down.",
+        }[msg.reason] || "";
+        const now = state.playing ? `Playing at ${state.speed}×.` : "Paused.";
+        narrator.say(now + why);
+        setText(root, "[data-live-status]", why ? now + why : "Live");
       }
       dirty = true;
       // Draw now rather than at the next animation frame: the server already
