@@ -48,7 +48,8 @@ MAX_PRODUCE_CHARS = 64 * 1024  # key + value characters × count, per produce co
 MAX_RECORDS_PER_EVENT = 50    # records listed per event in a frame (the rest are counted)
 MAX_WEB_PARTITIONS = 12       # partitions per topic created over the web (simulator allows 64)
 MAX_WEB_TOPICS_CREATED = 8    # create_topic commands per sandbox history
-SLOW_TICK_S = 0.1             # a tick that needs more CPU than this slows its sandbox down
+MAX_CPU_SHARE = 0.5           # a sandbox needing more CPU than this share of wall time slows down
+MIN_HEAVY_TICK_S = 0.02       # ...judged only on ticks that took at least this long
 
 Deliver = Callable[[dict], Awaitable[None]]
 
@@ -256,14 +257,16 @@ class LiveSandbox:
         if not self.playing:
             self._last_wall = now
             return
-        self._carry_ms += (now - self._last_wall) * 1000 * self.speed
+        covered_s = now - self._last_wall
+        self._carry_ms += covered_s * 1000 * self.speed
         self._last_wall = now
         whole_ms = int(self._carry_ms + 1e-6)  # 49.99999 ms of float wall time is 50
         self._carry_ms = max(0.0, self._carry_ms - whole_ms)
         events = self.sim.advance(whole_ms) if whole_ms > 0 else []
         if events or (now - self._last_sent_wall) * 1000 >= CLOCK_FRAME_MS:
             await self.broadcast(self.events_message(events))
-        if _now() - now > SLOW_TICK_S:
+        cost_s = _now() - now
+        if cost_s > MIN_HEAVY_TICK_S and cost_s > MAX_CPU_SHARE * covered_s:
             await self._ease_off_locked()
         if (now - self._last_saved_wall) * 1000 >= SAVE_CLOCK_EVERY_MS:
             self._last_saved_wall = now
