@@ -75,3 +75,14 @@ def sandbox_replace_history(
     sandbox.command_log = command_log
     sandbox.now_ms = now_ms
     sandbox.save(update_fields=["scenario", "command_log", "now_ms", "updated_at"])
+
+
+def sandbox_delete_stale(*, older_than_days: int) -> int:
+    """Delete sandboxes untouched for `older_than_days` days; returns how many."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _ = Sandbox.objects.filter(updated_at__lt=cutoff).delete()
+    return deleted

@@ -52,3 +52,19 @@ def test_replacing_history_cuts_the_log():
                                      command_log=[], now_ms=0)
     box = sandbox_get(public_id=box.public_id)
     assert box.command_log == [] and box.now_ms == 0
+
+
+def test_stale_sandboxes_can_be_cleaned_up_and_fresh_ones_stay():
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old = services.sandbox_create(session_key="s1", scenario="playground")
+    fresh = services.sandbox_create(session_key="s2", scenario="playground")
+    Sandbox.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=91))
+    out = StringIO()
+    call_command("sandbox_cleanup", "--days", "90", stdout=out)
+    assert "Deleted 1 sandbox" in out.getvalue()
+    assert list(Sandbox.objects.values_list("pk", flat=True)) == [fresh.pk]
