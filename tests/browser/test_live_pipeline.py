@@ -99,3 +99,12 @@ def test_static_mode_draws_a_snapshot_without_any_socket(live_url, page):
     page.keyboard.press("Enter")
     assert page.evaluate("window.__picked") == {"broker": "3"}
     assert json.dumps(snapshot)  # the snapshot is plain JSON
+
+
+def test_messages_in_flight_never_block_a_click_on_a_replica(live_url, page):
+    page.emulate_media(reduced_motion="reduce")  # hops drawn as still lines across replicas
+    open_playground(page, live_url)
+    layer = page.locator('svg[data-diagram="cluster"] [data-layer="messages"]')
+    assert layer.evaluate("g => getComputedStyle(g).pointerEvents") == "none"
+    assert page.locator('svg [data-layer="links"]').evaluate(
+        "g => getComputedStyle(g).pointerEvents") == "none"
