@@ -22,6 +22,9 @@ MAX_MESSAGE_BYTES = 64 * 1024
 RATE_PER_S = 20          # sustained client messages per second per connection
 BURST = 40               # short bursts above the rate are fine
 FLOOD_WARN_EVERY_S = 2.0
+SANDBOX_RATE_PER_S = 30  # all sockets of one sandbox together
+SANDBOX_BURST = 60
+MAX_SOCKETS_PER_SANDBOX = 8
 PUBLIC_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 CLOSE_NO_SESSION = 4401
@@ -92,11 +95,19 @@ class SandboxConsumer(AsyncWebsocketConsumer):
             await self._refuse(CLOSE_FORBIDDEN, "forbidden", "That sandbox is not yours.")
             return
         try:
-            self.live = await registry.get(row)
+            live = await registry.get(row)
         except RuntimeError_ as err:
             await self._refuse(CLOSE_BUSY, err.code, err.message)
             return
+        if len(live.subscribers) >= MAX_SOCKETS_PER_SANDBOX:
+            await self._refuse(CLOSE_BUSY, "too_many_sockets",
+                               "This sandbox is already open in too many tabs.")
+            return
+        self.live = live
         self.bucket = TokenBucket()
+        # All sockets of one sandbox also share a bucket: more tabs, no more rate.
+        self.shared_bucket = live.extras.setdefault(
+            "bucket", TokenBucket(SANDBOX_RATE_PER_S, SANDBOX_BURST))
         await self.send_message(self.live.snapshot_message())
         if self.live.notice:
             notice, self.live.notice = self.live.notice, None
@@ -126,7 +137,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         if self.live is None:
             return
         raw = text_data if text_data is not None else bytes_data
-        if not self.bucket.take():
+        if not (self.bucket.take() and self.shared_bucket.take()):
             # At most one error per FLOOD_WARN_EVERY_S, not one per message:
             # answering every message of a flood would turn it around at us.
             now = time.monotonic()

@@ -146,6 +146,7 @@ class LiveSandbox:
     _last_saved_wall: float = 0.0
     _last_write: asyncio.Task | None = None
     notice: str | None = None  # told to the next socket (then forgotten)
+    extras: dict = field(default_factory=dict)  # per-sandbox state of the socket layer
     _mutex: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     # ---- building --------------------------------------------------------

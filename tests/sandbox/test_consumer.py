@@ -281,3 +281,35 @@ async def test_a_stored_history_that_no_longer_replays_starts_over_and_says_so()
     await client.close()
     row = await database_sync_to_async(Sandbox.objects.get)(public_id="brokenhistory00000000000")
     assert row.command_log == [] and row.now_ms == 0
+
+
+async def test_more_tabs_do_not_buy_more_rate_or_unbounded_sockets():
+    session = await new_session()
+    tabs = []
+    for _ in range(8):
+        tab = Client("/ws/sandbox/abcdefghijklmnopqrstuvwx/", session)
+        assert (await tab.connect())[0]
+        assert (await tab.receive())["type"] == "snapshot"
+        tabs.append(tab)
+    ninth = Client("/ws/sandbox/abcdefghijklmnopqrstuvwx/", session)
+    assert (await ninth.connect())[0]
+    assert (await ninth.receive())["code"] == "too_many_sockets"
+    assert (await ninth.comm.receive_output(timeout=2))["code"] == 4429
+    await tabs[0].send({"type": "pause"})  # no clock frames from here on
+    for tab in tabs:
+        while not await tab.comm.receive_nothing(timeout=0.3):
+            await tab.comm.receive_from()
+    # 4 tabs x 25 messages: each tab is under its own burst, together over the shared one.
+    for tab in tabs[:4]:
+        for _ in range(25):
+            await tab.send({"type": "resync"})
+    replies = []
+    for tab in tabs[:4]:
+        for _ in range(200):
+            if await tab.comm.receive_nothing(timeout=0.3):
+                break
+            replies.append(json.loads(await tab.comm.receive_from()))
+    assert any(r.get("code") == "rate_limited" for r in replies)
+    assert len([r for r in replies if r["type"] == "snapshot"]) < 100
+    for tab in tabs:
+        await tab.close()
