@@ -1,4 +1,8 @@
-"""The standard benchmark (``python -m simulator bench`` / ``python -m benchmarks``).
+"""The simulator's standard benchmark (``python -m benchmarks simulator`` or
+``python -m simulator bench``).
+
+It lives here, not in ``simulator/``, because it reads the wall clock and the
+simulator must not (conventions: the engine knows only simulated time).
 
 Workload (issue 2): 3 brokers, one topic of 6 partitions, RF 3, acks=all,
 records produced, replicated and made visible by the high watermark — and,
