@@ -22,4 +22,5 @@ class DiagramAcks(Component):
         topic: str = "payments"
 
     def get_template_data(self, args, kwargs: Kwargs, slots, context):
-        return {"title": kwargs.title, "topic": kwargs.topic}
+        # The template sees exactly the typed kwargs, nothing derived.
+        return kwargs._asdict()

@@ -24,9 +24,5 @@ class DiagramConfig(Component):
         group: str = "billing"
 
     def get_template_data(self, args, kwargs: Kwargs, slots, context):
-        return {
-            "title": kwargs.title,
-            "topic": kwargs.topic,
-            "consumer": kwargs.consumer,
-            "group": kwargs.group,
-        }
+        # The template sees exactly the typed kwargs, nothing derived.
+        return kwargs._asdict()

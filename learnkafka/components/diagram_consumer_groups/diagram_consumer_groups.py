@@ -23,4 +23,5 @@ class DiagramConsumerGroups(Component):
         groups: str = "payment-service,analytics-service"
 
     def get_template_data(self, args, kwargs: Kwargs, slots, context):
-        return {"title": kwargs.title, "topic": kwargs.topic, "groups": kwargs.groups}
+        # The template sees exactly the typed kwargs, nothing derived.
+        return kwargs._asdict()

@@ -23,4 +23,5 @@ class DiagramIsr(Component):
         partition: str = "0"
 
     def get_template_data(self, args, kwargs: Kwargs, slots, context):
-        return {"title": kwargs.title, "topic": kwargs.topic, "partition": kwargs.partition}
+        # The template sees exactly the typed kwargs, nothing derived.
+        return kwargs._asdict()

@@ -24,9 +24,5 @@ class DiagramPartitionLog(Component):
         group: str = "payment-service"
 
     def get_template_data(self, args, kwargs: Kwargs, slots, context):
-        return {
-            "title": kwargs.title,
-            "topic": kwargs.topic,
-            "partition": kwargs.partition,
-            "group": kwargs.group,
-        }
+        # The template sees exactly the typed kwargs, nothing derived.
+        return kwargs._asdict()
