@@ -115,6 +115,7 @@ class Broker(Actor):
         self.fetchers: dict[int, int | None] = {}  # leader id -> in-flight fetch id
         self.next_fetch_id = 0
         self.parked_fetches: dict[int, tuple] = {}  # follower -> (message, timer id)
+        self.newest_fetch_ids: dict[int, int] = {}  # follower -> newest fetch id seen
         self.txn_coordinator: dict[str, dict] = {}
 
     # ---- state ----------------------------------------------------------------
@@ -161,6 +162,7 @@ class Broker(Actor):
             r.isr_pending_since = None
         self.fetchers = {}
         self.parked_fetches = {}
+        self.newest_fetch_ids = {}
         self.metadata = {}
         self.metadata_version = -1
         self.txn_coordinator = {}
@@ -437,6 +439,14 @@ class Broker(Actor):
     # ---- leader side: serving fetches ------------------------------------------------
     def _on_fetch(self, message) -> None:
         follower = message.body["replica"]
+        fetch_id = message.body["fetch_id"]
+        # A follower's fetch ids only grow. An older one is a request the follower
+        # gave up on (its socket timed out and it fetched again): in Kafka it died
+        # with the old connection. Serving it would replace the current parked
+        # fetch, leaving the follower waiting a whole socket timeout.
+        if fetch_id < self.newest_fetch_ids.get(follower, 0):
+            return
+        self.newest_fetch_ids[follower] = fetch_id
         parked = self.parked_fetches.pop(follower, None)
         if parked is not None:
             self.world.cancel(parked[1])

@@ -180,3 +180,23 @@ def test_the_snapshot_shows_each_replicas_own_tail_so_a_divergent_record_is_visi
     tails = {r["broker"]: [x["value"] for x in r["tail"]]
              for r in partition(sim)["replicas_state"]}
     assert tails == {1: ["only-on-1"], 2: [], 3: []}
+
+
+def test_a_fetch_the_follower_gave_up_on_is_dropped_so_its_current_fetch_keeps_replicating():
+    """A follower whose fetch is badly delayed times out (replica.socket.timeout.ms)
+    and fetches afresh. When the stale request finally reaches the leader it must
+    not replace the follower's current, parked fetch: in Kafka it died with the
+    old connection. (Hypothesis found the stall: acks=all writes timed out for
+    30 s after the slow follower had long recovered.)"""
+    sim = sim_with(seed=0, topic_configs={"min.insync.replicas": 2},
+                   producer_configs={"acks": "all", "request.timeout.ms": 5_000,
+                                     "delivery.timeout.ms": 20_000})
+    sim.apply({"type": "slow_broker", "broker": 2, "slow_ms": 66_792})
+    produce(sim, "r1", partition=0)
+    sim.advance(16_698)
+    sim.apply({"type": "slow_broker", "broker": 2, "slow_ms": 0})
+    sim.advance(60_000)  # the stale fetch lands at the leader during this minute
+    events = produce(sim, "r2", partition=0) + sim.advance(5_000)
+    acked = of_kind(events, "produce_acknowledged")
+    assert acked and acked[0].base_offset == 1
+    assert not of_kind(events, "produce_failed")
