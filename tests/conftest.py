@@ -48,12 +48,22 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 SERVER_START_TIMEOUT_S = 30
+
+
+# Property tests explore new random cases on every developer run, which is how
+# they find bugs. In CI the same code must give the same verdict on every run,
+# so there Hypothesis draws its cases from a fixed seed (same examples, same
+# count) and keeps no example database between runs.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.hookimpl(trylast=True)  # after `-m` has deselected what will not run
