@@ -68,17 +68,15 @@ def lesson_progress(*, learner_key: str, lesson: Lesson) -> LessonProgress:
     )
 
 
-def checkpoint_results(*, quiz_learner_key: str | None, lesson: Lesson) -> dict[str, bool]:
+def checkpoint_results(*, learner_key: str, lesson: Lesson) -> dict[str, bool]:
     """{step slug: answered right?} for the steps whose checkpoint the learner has answered.
 
     Checkpoint answers are the quiz app's (one bank per lesson, same slug); this
-    only reads them, and a learner who never opened a quiz has none.
+    only reads them, and a learner who never answered one has none.
     """
-    if not quiz_learner_key:
-        return {}
     from learnkafka.quizzes import selectors as quiz_selectors
 
-    attempt = quiz_selectors.attempt_latest(learner_key=quiz_learner_key, bank_slug=lesson.slug)
+    attempt = quiz_selectors.attempt_latest(learner_key=learner_key, bank_slug=lesson.slug)
     answers = quiz_selectors.answers_by_question(attempt=attempt)
     return {
         step.slug: answers[step.checkpoint].correct

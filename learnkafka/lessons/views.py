@@ -9,10 +9,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from learnkafka.core.learners import learner_key_for
 from learnkafka.sandbox.services import SandboxLimitReached, sandbox_for_request
 
 from .content import lesson_slugs, load_lesson
-from .learners import learner_key_for
 from .selectors import checkpoint_results, lesson_progress
 from .services import step_mark_tried, step_visit
 
@@ -46,10 +46,9 @@ def lesson_list(request):
 @require_GET
 def lesson_overview(request, lesson_slug: str):
     lesson = _lesson_or_404(lesson_slug)
-    progress = lesson_progress(learner_key=learner_key_for(request), lesson=lesson)
-    # Read-only: the quiz app's key, if this learner has one (see quizzes.learners).
-    quiz_key = request.session.get("quizzes_learner_key")
-    checkpoints = checkpoint_results(quiz_learner_key=quiz_key, lesson=lesson)
+    key = learner_key_for(request)
+    progress = lesson_progress(learner_key=key, lesson=lesson)
+    checkpoints = checkpoint_results(learner_key=key, lesson=lesson)
     rows = [(item, checkpoints.get(item.slug)) for item in progress.steps]
     context = {"lesson": lesson, "progress": progress, "rows": rows}
     return render(request, "lessons/lesson_overview.html", context)

@@ -1,7 +1,7 @@
 """What a learner did in a quiz: attempts and their answers, kept in the database.
 
 Learners are anonymous: `learner_key` is a random key kept in their session
-(see `learners.py`), so answers and scores survive a reload and a server
+(see `learnkafka/core/learners.py`), so answers and scores survive a reload and a server
 restart. Starting over opens a new attempt; old attempts stay as history.
 """
 

@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from learnkafka.core.learners import learner_key_for
+
 from . import selectors, services
 from .banks import Bank, get_bank
-from .learners import learner_key_for
 from .presentation import card_context
 from .questiontypes import InvalidResponse, Question
 from .questiontypes.ordering import apply_move, order_from_post

@@ -7,8 +7,8 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.template import Context, RequestContext, Template
 from django.test import RequestFactory
 
+from learnkafka.core.learners import learner_key_for
 from learnkafka.quizzes import services
-from learnkafka.quizzes.learners import learner_key_for
 
 pytestmark = pytest.mark.django_db
 

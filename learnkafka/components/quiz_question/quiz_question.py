@@ -25,9 +25,9 @@ from typing import NamedTuple
 
 from django_components import Component, register
 
+from learnkafka.core.learners import learner_key_for
 from learnkafka.quizzes import selectors, services
 from learnkafka.quizzes.banks import get_bank
-from learnkafka.quizzes.learners import learner_key_for
 from learnkafka.quizzes.presentation import card_context
 
 logger = logging.getLogger(__name__)

@@ -1,14 +1,16 @@
-"""Who the quiz-taker is: an opaque random key kept in their anonymous session.
+"""Who the learner is: one opaque random key kept in their anonymous session.
 
-The session lives in the database for a year (settings), so the key and the
-attempts hanging off it survive reloads and restarts. A random key rather
+Every app hangs a learner's things off this key (lesson progress, quiz
+attempts), so a checkpoint answered in a lesson and the same question in the
+quiz are one learner's. The session lives in the database for a year
+(settings), so the key survives reloads and restarts. A random key rather
 than `session.session_key` because Django rotates the session key on login,
-which would orphan the learner's answers.
+which would orphan the learner's progress and answers.
 """
 
 import secrets
 
-SESSION_FIELD = "quizzes_learner_key"
+SESSION_FIELD = "learner_key"
 
 
 def learner_key_for(request) -> str:
