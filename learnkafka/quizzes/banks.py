@@ -1,4 +1,4 @@
-"""Quiz banks: the YAML files in `content/`, loaded, checked and cached.
+"""Quiz banks: the YAML files in `content/`, loaded, checked and cached until edited.
 
 One bank per lesson (`content/<slug>.yaml`). A bank has a title, a summary,
 ordered sections (the interview answer structure) and questions; every
@@ -10,7 +10,6 @@ the file and question, and the content test loads every bank.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import yaml
@@ -160,10 +159,22 @@ def load_bank_file(path: Path) -> Bank:
     return bank
 
 
-@cache
+_cache: tuple[tuple, tuple[Bank, ...]] | None = None
+
+
 def all_banks() -> tuple[Bank, ...]:
-    """Every bank in `content/`, sorted by file name. Cached: content ships with the code."""
-    return tuple(load_bank_file(p) for p in sorted(CONTENT_DIR.glob("*.yaml")))
+    """Every bank in `content/`, sorted by file name.
+
+    Parsed once and kept until a file changes (name or modification time), so
+    an instructor's edit shows on the next request, as lesson content does,
+    without a server restart.
+    """
+    global _cache
+    paths = sorted(CONTENT_DIR.glob("*.yaml"))
+    fingerprint = tuple((p.name, p.stat().st_mtime_ns) for p in paths)
+    if _cache is None or _cache[0] != fingerprint:
+        _cache = (fingerprint, tuple(load_bank_file(p) for p in paths))
+    return _cache[1]
 
 
 def get_bank(slug: str) -> Bank | None:

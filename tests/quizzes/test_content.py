@@ -3,6 +3,7 @@ every lesson link is a real step, every scenario exists in the simulator and run
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -179,3 +180,22 @@ def test_every_checkpoint_a_lesson_names_is_a_question_of_its_bank():
                 assert bank is not None and bank.question(step["checkpoint"]), (
                     f"{path}: step {step['slug']} names unknown question {step['checkpoint']}"
                 )
+
+
+def test_an_edited_bank_is_read_again_without_a_restart(tmp_path, monkeypatch):
+    """An instructor edits the YAML; the next request sees the edit."""
+    source = banks.CONTENT_DIR / "kafka-basics.yaml"
+    copy = tmp_path / "kafka-basics.yaml"
+    copy.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(banks, "CONTENT_DIR", tmp_path)
+    monkeypatch.setattr(banks, "_cache", None)
+    first = banks.get_bank("kafka-basics")
+    assert banks.get_bank("kafka-basics") is first  # unchanged file: parsed once
+
+    data = yaml.safe_load(copy.read_text(encoding="utf-8"))
+    data["title"] = "Kafka basics, edited"
+    copy.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    stat = copy.stat()
+    os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+    assert banks.get_bank("kafka-basics").title == "Kafka basics, edited"
