@@ -43,7 +43,7 @@ class TryThis:
 
     Usually one command (`data-command`, sent by the live sandbox itself); a
     few prompts need several at once (e.g. every member of a group switching
-    assignor), sent in order by static/js/lessons/try-this.js.
+    assignor), sent in order by static/js/live/commands.js.
     """
 
     label: str

@@ -9,9 +9,8 @@
  * The lanes are in the server-rendered skeleton: <g data-lane data-producer
  * data-partition data-acks>. svg data attribute: data-topic.
  */
-import { flightFraction, keyed, layer, lerp, prune, setText } from "./geometry.js";
-import { batchesOf, survival } from "./produce-tracking.js";
-import { brokerIdOf, formatMs, inflight, isDown, logOf, partitionOf, recordsOf, topicConfig } from "./lesson-state.js";
+import { keyed, layer, lerp, prune, setText } from "./geometry.js";
+import { batchesOf, brokerIdOf, formatMs, drawnFlights, hopFraction, isDown, logOf, partitionOf, recordsOf, survival, topicConfig } from "../live/view.js";
 
 export const LANE_H = 118;
 export const FIRST_LANE_Y = 52;
@@ -113,7 +112,7 @@ export function render(svg, state, nowMs, options = {}) {
     // Produce requests and answers between this lane's producer and its leader.
     const flights = keyed(lane, "g", "flights");
     const keepFlights = new Set();
-    for (const m of inflight(state, (x) => /produce/.test(x.message_kind))) {
+    for (const m of drawnFlights(state, nowMs, (x) => /produce/.test(x.message_kind))) {
       const toBroker = brokerIdOf(m.target);
       const fromBroker = brokerIdOf(m.source);
       const isRequest = m.source === `producer:${producer}` && toBroker !== null;
@@ -122,7 +121,7 @@ export function render(svg, state, nowMs, options = {}) {
       const broker = isRequest ? toBroker : fromBroker;
       const i = replicas.indexOf(broker);
       if (i < 0) continue;
-      const f = options.reducedMotion ? 0.5 : flightFraction(m.sent_at_ms, m.arrive_at_ms, nowMs);
+      const f = options.reducedMotion ? 0.5 : hopFraction(m, nowMs);
       const edge = PRODUCER_X + PRODUCER_W / 2;
       const [x0, x1] = isRequest ? [edge, REPLICA_X[i] - 50] : [REPLICA_X[i] - 50, edge];
       keepFlights.add(String(m.message_id));

@@ -11,24 +11,9 @@
  * The table: [data-config-table] inside the same live sandbox, rows
  * tr[data-config-row=<config name>], cells [data-happened].
  */
-import { registerHandler } from "../live/store.js";
 import { keyed, layer, prune, setText } from "./geometry.js";
-import { batchesOf } from "./produce-tracking.js";
-import { formatMs, isDown, latestEvent, logOf, partitionOf, topicConfig } from "./lesson-state.js";
 
-// Remember the last command the simulation accepted, so the table can point at its row,
-// and consumers' effective configs after a change (the store folds neither event).
-registerHandler("command_applied", (s, e) => { s.lastCommand = { command: e.command, at_ms: e.at_ms }; });
-registerHandler("consumer_config_changed", (s, e) => {
-  s.consumerConfigs = { ...(s.consumerConfigs || {}), [e.consumer]: e.configs || {} };
-});
-
-/** A consumer's effective configs: the latest change, else the snapshot's. */
-export function consumerConfigs(state, consumer) {
-  if (state.consumerConfigs && state.consumerConfigs[consumer]) return state.consumerConfigs[consumer];
-  const raw = ((state.raw && state.raw.consumers) || []).find((c) => c.id === consumer);
-  return (raw && raw.configs) || {};
-}
+import { batchesOf, consumerConfigs, formatMs, isDown, latestEvent, logOf, partitionOf, topicConfig } from "../live/view.js";
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 

@@ -8,8 +8,8 @@
  *
  * svg data attributes: data-topic, data-partition.
  */
-import { clamp, flightFraction, keyed, layer, lerp, prune, setAttrs, setText } from "./geometry.js";
-import { brokerIdOf, formatMs, inflight, isDown, logOf, partitionOf } from "./lesson-state.js";
+import { clamp, keyed, layer, lerp, prune, setAttrs, setText } from "./geometry.js";
+import { brokerIdOf, formatMs, drawnFlights, hopFraction, isDown, logOf, partitionOf } from "../live/view.js";
 
 export const BAR_X = 210;
 export const BAR_W = 360;
@@ -115,13 +115,13 @@ export function render(svg, state, nowMs, options = {}) {
   const flights = layer(svg, "flights");
   const keepFlights = new Set();
   if (leaderIndex >= 0) {
-    for (const m of inflight(state, (x) => /fetch/.test(x.message_kind))) {
+    for (const m of drawnFlights(state, nowMs, (x) => /fetch/.test(x.message_kind))) {
       const source = brokerIdOf(m.source);
       const target = brokerIdOf(m.target);
       const from = replicas.indexOf(source);
       const to = replicas.indexOf(target);
       if (from < 0 || to < 0) continue;
-      const f = options.reducedMotion ? 0.5 : flightFraction(m.sent_at_ms, m.arrive_at_ms, nowMs);
+      const f = options.reducedMotion ? 0.5 : hopFraction(m, nowMs);
       const x = BAR_X - 10 - 6 * Math.max(from, to);
       const y = lerp(rowY(from), rowY(to), f);
       keepFlights.add(String(m.message_id));

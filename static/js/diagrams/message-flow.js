@@ -9,9 +9,9 @@
  *
  * svg data attributes: data-topic, data-producer, data-group.
  */
-import { flightFraction, keyed, layer, lerp, prune, setText } from "./geometry.js";
-import { batchesOf } from "./produce-tracking.js";
-import { brokerIdOf, committedOffset, inflight, logOf, partitionOf } from "./lesson-state.js";
+import { keyed, layer, lerp, prune, setText } from "./geometry.js";
+
+import { batchesOf, brokerIdOf, committedOffset, drawnFlights, hopFraction, logOf, partitionOf } from "../live/view.js";
 
 export const STEPS = [
   { n: 1, title: "Serialize + partition" },
@@ -168,12 +168,12 @@ export function render(svg, state, nowMs, options = {}) {
   };
   const flights = layer(svg, "flights");
   const keep = new Set();
-  for (const m of inflight(state)) {
+  for (const m of drawnFlights(state, nowMs)) {
     const from = where(m.source);
     const to = where(m.target);
     if (!from || !to) continue;
     // Travel between the boxes' edges, not their centres, so labels stay readable.
-    const f = 0.2 + 0.6 * (options.reducedMotion ? 0.5 : flightFraction(m.sent_at_ms, m.arrive_at_ms, nowMs));
+    const f = 0.2 + 0.6 * (options.reducedMotion ? 0.5 : hopFraction(m, nowMs));
     keep.add(String(m.message_id));
     keyed(flights, "circle", m.message_id, {
       cx: lerp(from.x, to.x, f), cy: lerp(from.y, to.y, f), r: 6,

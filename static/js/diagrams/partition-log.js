@@ -8,9 +8,8 @@
  * producer by simulated time. Configuration comes from the svg's data
  * attributes: data-topic, data-partition, data-group.
  */
-import { registerHandler } from "../live/store.js";
-import { clamp, flightFraction, keyed, layer, pointAlong, prune, setAttrs, setText } from "./geometry.js";
-import { brokerIdOf, committedOffset, formatMs, inflight, leaderLog, partitionOf, recordsOf, topicConfig } from "./lesson-state.js";
+import { clamp, keyed, layer, pointAlong, prune, setAttrs, setText } from "./geometry.js";
+import { brokerIdOf, committedOffset, formatMs, drawnFlights, hopFraction, leaderLog, partitionOf, recordsOf, topicConfig } from "../live/view.js";
 
 export const CELLS = 16;
 export const CELL_W = 38;
@@ -47,16 +46,8 @@ const DRAWING_W = 720;
 const LABEL_CHAR_W = 6.8; // a 12px label's average character width, to keep labels inside
 const SEGMENT_Y = ROW_Y + CELL_H + 8;
 
-// Segment boundaries: the store does not fold segment_rolled, so this diagram
-// keeps the base offsets of rolled segments per replica log (the snapshot's
-// `segments` give the ones that existed before the page connected).
-registerHandler("segment_rolled", (s, e) => {
-  const key = `${e.topic}/${e.partition}/${e.broker}`;
-  const all = { ...(s.segments || {}) };
-  all[key] = [...new Set([...(all[key] || []), e.base_offset])].sort((a, b) => a - b).slice(-50);
-  s.segments = all;
-});
-
+// Segment boundaries: the snapshot's `segments` (those that existed before the
+// page connected) plus those the model saw roll since (state.segments).
 /** Base offsets of the leader's segments still on disk, oldest first. */
 export function segmentBases(state, topic, partitionId, leader, logStart) {
   const rawTopic = ((state.raw && state.raw.topics) || []).find((t) => (t.name ?? t.topic) === topic);
@@ -158,12 +149,12 @@ export function render(svg, state, nowMs, options = {}) {
   const flights = layer(svg, "flights");
   const leaderId = partition ? partition.leader : null;
   const target = { x: cellX(log.leo, first) + CELL_W / 2, y: ROW_Y - 4 };
-  const moving = inflight(state, (m) => /produce/.test(m.message_kind) && !/response/.test(m.message_kind)
+  const moving = drawnFlights(state, nowMs, (m) => /produce/.test(m.message_kind) && !/response/.test(m.message_kind)
     && brokerIdOf(m.target) === leaderId
     && (!m.summary || m.summary.partition === undefined || m.summary.partition === `${topic}-${partitionId}`));
   const keepFlights = new Set();
   for (const m of moving) {
-    const f = options.reducedMotion ? 1 : flightFraction(m.sent_at_ms, m.arrive_at_ms, nowMs);
+    const f = options.reducedMotion ? 1 : hopFraction(m, nowMs);
     const p = pointAlong(PRODUCER, target, f);
     keepFlights.add(String(m.message_id));
     keyed(flights, "circle", m.message_id, { cx: p.x, cy: p.y, r: 7, class: "record-dot" });

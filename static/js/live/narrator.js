@@ -4,8 +4,11 @@
  * Writes to an aria-live="polite" region. Network hops and routine chatter
  * (heartbeats, polls, commits) are skipped; what is left is batched every
  * 400 ms into at most three sentences, important changes (a crash, a new
- * leader, an ISR change) first. Text only (textContent).
+ * leader, an ISR change) first. Text only (textContent). With reduced motion
+ * a record's hop is drawn as a still marker, so the narrator also says where
+ * records are going ("1 record: producer A → broker 2, P1").
  */
+import { flightPhrase, formatMs, recordCount } from "./view.js";
 
 const QUIET = new Set([
   "message_sent", "message_delivered", "records_queued", "batch_sent", "metadata_refreshed",
@@ -19,7 +22,7 @@ const tp = (e) => `${e.topic} partition ${e.partition}`;
 const PHRASES = {
   broker_crashed: (e) => `${b(e.broker)} crashed.`,
   broker_restarted: (e) => `${b(e.broker)} restarted.`,
-  broker_slowed: (e) => (e.slow_ms ? `${b(e.broker)} is slowed by ${e.slow_ms} ms.` : `${b(e.broker)} is back to normal speed.`),
+  broker_slowed: (e) => (e.slow_ms ? `${b(e.broker)} is slowed by ${formatMs(e.slow_ms)}.` : `${b(e.broker)} is back to normal speed.`),
   broker_isolated: (e) => `${b(e.broker)} is cut off from the network.`,
   broker_reconnected: (e) => `${b(e.broker)} is reachable again.`,
   controller_elected: (e) => `Controller ${e.controller} is now the active KRaft controller (epoch ${e.epoch}).`,
@@ -83,6 +86,14 @@ export function createNarrator(region, { maxSentences = 3 } = {}) {
   }
   return {
     say,
-    narrate(events) { for (const e of events) say(describe(e), IMPORTANT.has(e.kind)); },
+    narrate(events, { reducedMotion = false } = {}) {
+      for (const e of events) {
+        const clientHop = /^(producer|consumer):/.test(e.source || "") || /^(producer|consumer):/.test(e.target || "");
+        if (reducedMotion && e.kind === "message_sent" && clientHop && recordCount(e.summary) > 0) {
+          say(`On its way: ${flightPhrase(e)}.`);
+        }
+        say(describe(e), IMPORTANT.has(e.kind));
+      }
+    },
   };
 }

@@ -114,7 +114,7 @@ function conceal(container) {
     if (/^slowed\b/.test(text.textContent)) text.textContent = "running";
   }
   for (const broker of container.querySelectorAll("[data-broker][aria-label]")) {
-    broker.setAttribute("aria-label", broker.getAttribute("aria-label").replace(/slowed \d+ ms/, "running"));
+    broker.setAttribute("aria-label", broker.getAttribute("aria-label").replace(/slowed [\d.]+ (ms|s|min)/, "running"));
   }
   for (const text of container.querySelectorAll("svg text")) {
     // "P0 · Follower (out of ISR)" or "P0 · out of ISR": say only "Follower".

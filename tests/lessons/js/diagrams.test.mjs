@@ -4,10 +4,9 @@ import test from "node:test";
 import assert from "node:assert/strict";
 
 import { clamp, ease, flightFraction, glow, pointAlong, spread } from "../../../static/js/diagrams/geometry.js";
-import { formatMs, isDown } from "../../../static/js/diagrams/lesson-state.js";
+import { formatMs, isDown, survival, batchesOf } from "../../../static/js/live/view.js";
 import { cellKind, markerX, windowStart, CELLS, ROW_X, CELL_W } from "../../../static/js/diagrams/partition-log.js";
 import { offsetScale, barX, BAR_X, BAR_W } from "../../../static/js/diagrams/isr.js";
-import { survival, trackProduce, batchesOf } from "../../../static/js/diagrams/produce-tracking.js";
 import { laneVerdict } from "../../../static/js/diagrams/acks.js";
 import { stepOfEvent, stepsDone } from "../../../static/js/diagrams/message-flow.js";
 import { groupLayout, shortName } from "../../../static/js/diagrams/consumer-groups.js";

@@ -1,13 +1,12 @@
 /**
- * Teaches the store (static/js/live/store.js) the producer-side events it does
- * not fold itself, so diagrams can say what a producer was told: when a batch
- * was sent, acknowledged (at which offsets, after how long) or refused, and
- * which values it held. Kept under `state.produce` as
- *   {producerName: {batches: {batch_id: {...}}, latest: batch_id}}
- * (the last BATCHES_KEPT batches each). Only events the store leaves alone are
- * registered here, so its own handlers are never replaced.
+ * reduce-produce.js — what each producer was told, folded from its events, so
+ * diagrams can say it: when a batch was sent, acknowledged (at which offsets,
+ * after how long) or refused and retried, and which values it held. Kept
+ * under `state.produce` as
+ *   {producerName: {batches: {batch_id: {...}}, latest: batch_id, queued, latestQueued}}
+ * (the last BATCHES_KEPT batches each). A table composed by store.js; the
+ * reads (batchesOf, survival) are in view.js.
  */
-import { registerHandler } from "../live/store.js";
 
 export const BATCHES_KEPT = 20;
 
@@ -70,35 +69,12 @@ export function trackProduce(state, e) {
   } else if (e.kind === "produce_acknowledged") {
     Object.assign(b, { acked_at_ms: e.at_ms, base_offset: e.base_offset, last_offset: e.last_offset, acks: e.acks, error: null });
   } else if (e.kind === "produce_failed") {
-    Object.assign(b, { failed_at_ms: e.at_ms, error: e.error, message: e.message, will_retry: e.will_retry });
+    Object.assign(b, { failed_at_ms: e.at_ms, error: e.error, message: e.message, will_retry: e.will_retry, failed_attempt: e.attempt });
   }
   entry.latest = e.batch_id;
 }
 
-for (const kind of ["records_queued", "batch_sent", "produce_acknowledged", "produce_failed"]) {
-  registerHandler(kind, trackProduce);
-}
+export const PRODUCE_REDUCERS = Object.fromEntries(
+  ["records_queued", "batch_sent", "produce_acknowledged", "produce_failed"].map((kind) => [kind, trackProduce]),
+);
 
-/** The producer's batches, newest first. */
-export function batchesOf(state, producer) {
-  const entry = state.produce && state.produce[producer];
-  if (!entry) return [];
-  return Object.values(entry.batches).sort((a, b) => b.batch_id - a.batch_id);
-}
-
-/**
- * Whether an acknowledged batch is still in the partition's current leader log
- * (`records`: what the leaders wrote, state.records["topic/p"]):
- * "kept", "lost" (the leader's log no longer holds those values at those offsets),
- * "offline" (no leader) or "unknown" (offsets outside the records the store keeps).
- */
-export function survival(batchInfo, leaderLog, records, leaderPresent) {
-  if (batchInfo.base_offset === null || batchInfo.base_offset === undefined) return "unknown";
-  if (!leaderPresent) return "offline";
-  if (!leaderLog || leaderLog.leo <= batchInfo.base_offset) return "lost";
-  const byOffset = new Map((records || []).map((r) => [r.offset, r]));
-  const record = byOffset.get(batchInfo.base_offset);
-  if (!record) return "unknown";
-  if (batchInfo.values && batchInfo.values.length && record.value !== batchInfo.values[0]) return "lost";
-  return "kept";
-}
