@@ -279,7 +279,7 @@ class Broker(Actor):
                 }
                 world.emit(ev.ReplicaRoleChanged, broker=self.broker_id, topic=topic,
                            partition=partition, role="leader", leader=leader,
-                           leader_epoch=leader_epoch)
+                           leader_epoch=leader_epoch, high_watermark=r.hw)
             r.isr = isr
             r.isr_pending_since = None
             self._maybe_advance_hw(r)
@@ -291,7 +291,7 @@ class Broker(Actor):
                 r.leader_epoch = leader_epoch
                 world.emit(ev.ReplicaRoleChanged, broker=self.broker_id, topic=topic,
                            partition=partition, role="follower", leader=leader,
-                           leader_epoch=leader_epoch)
+                           leader_epoch=leader_epoch, high_watermark=r.hw)
             r.isr = isr
             if was_leader:
                 self._fail_waiters(r)

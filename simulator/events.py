@@ -390,6 +390,9 @@ class ReplicaRoleChanged(Event):
     role: str
     leader: int | None
     leader_epoch: int
+    # The HW this replica starts its new role with: a follower learns the HW
+    # from fetch answers without an event, so a new leader's HW is known here.
+    high_watermark: int
 
 
 # ---- producers ----------------------------------------------------------------------

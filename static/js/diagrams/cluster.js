@@ -241,7 +241,7 @@ function renderGroups(parent, state, nowMs, places) {
       const m = group.members[id];
       const ms = memberSpec(gi, mi);
       const crashed = m.state === "crashed";
-      const idle = !(m.assignment || []).length && !crashed;
+      const idle = !(m.assignment || []).length && !crashed && m.state !== "rebalancing";
       const label = consumerLabel(id);
       const doing = memberDoing(state, group, id, nowMs);
       keepMembers.add(id);

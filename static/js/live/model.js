@@ -17,7 +17,7 @@
  *                was told (reduce-produce.js); history, so a fresh snapshot starts it empty
  *   groups       {group: {group, state, generation, protocol (the chosen assignor), offsets: {"topic-p": committed},
  *                 members: {name: {id (bare name, e.g. "1a"), group, state (the consumer's
- *                 status: polling|processing|idle|rebalancing|stuck|crashed|error|joining),
+ *                 status: polling|processing|idle|rebalancing|stuck|crashed|error),
  *                 assignment: [{topic, partition}], positions: {"topic-p": next offset},
  *                 crashed_at_ms (when it crashed, if seen since the snapshot; else null)}}}}
  *   consumerConfigs {consumer: {config: value}}       effective configs

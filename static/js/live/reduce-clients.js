@@ -27,18 +27,26 @@ export const CLIENT_REDUCERS = {
   producer_added(s, e) { s.producers[e.producer] = { name: e.producer, configs: e.configs || {} }; },
   producer_removed(s, e) { delete s.producers[e.producer]; },
   consumer_added(s, e) {
-    member(s, e, { state: "joining", assignment: [], positions: {}, crashed_at_ms: null });
+    member(s, e, { state: "rebalancing", assignment: [], positions: {}, crashed_at_ms: null });
     s.consumerConfigs = { ...s.consumerConfigs, [e.consumer]: e.configs || {} };
   },
   consumer_removed(s, e) {
     const g = group(s, e);
     delete g.members[e.consumer];
+    const { [e.consumer]: _gone, ...rest } = s.consumerConfigs;
+    s.consumerConfigs = rest;
   },
   consumer_crashed(s, e) { member(s, e, { state: "crashed", crashed_at_ms: e.at_ms }); },
   consumer_restarted(s, e) { member(s, e, { state: "rebalancing", crashed_at_ms: null }); },
   consumer_status_changed(s, e) { member(s, e, { state: e.status }); },
   consumer_config_changed(s, e) { s.consumerConfigs = { ...s.consumerConfigs, [e.consumer]: e.configs || {} }; },
-  assignment_changed(s, e) { member(s, e, { assignment: (e.assignment || []).map(tpObject) }); },
+  assignment_changed(s, e) {
+    const m = member(s, e, { assignment: (e.assignment || []).map(tpObject) });
+    // The consumer forgets its position in every partition it gave up.
+    const positions = { ...m.positions };
+    for (const tp of (e.revoked || []).map(tpObject)) delete positions[`${tp.topic}-${tp.partition}`];
+    m.positions = positions;
+  },
   consumer_position_changed(s, e) {
     const m = member(s, e, {});
     m.positions = { ...m.positions, [`${e.topic}-${e.partition}`]: e.position };
@@ -47,7 +55,7 @@ export const CLIENT_REDUCERS = {
     const g = group(s, e);
     g.state = e.state;
     g.generation = e.generation;
-    g.protocol = e.protocol ?? g.protocol ?? null; // the chosen assignor
+    g.protocol = "protocol" in e ? e.protocol : g.protocol; // the chosen assignor (null once the group is empty)
   },
   offset_committed(s, e) { group(s, e).offsets[`${e.topic}-${e.partition}`] = e.offset; },
 };

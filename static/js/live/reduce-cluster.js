@@ -49,7 +49,14 @@ export const CLUSTER_REDUCERS = {
   },
   message_delivered(s, e) { land(s, e, false); },
   message_dropped(s, e) { land(s, e, true); },
-  broker_crashed(s, e) { setBroker(s, e, { state: e.state || "crashed" }); },
+  broker_crashed(s, e) {
+    setBroker(s, e, { state: e.state || "crashed" });
+    // Its logs survive on disk, but a crashed broker neither leads nor follows
+    // (it learns its roles again from metadata after a restart).
+    for (const [key, log] of Object.entries(s.logs)) {
+      if (key.endsWith(`/${e.broker}`) && log.role !== "none") s.logs[key] = { ...log, role: "none" };
+    }
+  },
   broker_restarted(s, e) { setBroker(s, e, { state: e.state || "online" }); },
   broker_isolated(s, e) { setBroker(s, e, { state: e.state || "isolated" }); },
   broker_reconnected(s, e) { setBroker(s, e, { state: e.state || "online" }); },
