@@ -244,6 +244,17 @@ def _parse_lesson(folder: Path) -> Lesson:
 _cache: ContentCache[Lesson] = ContentCache()
 
 
+def lesson_scenario_dirs() -> list[Path]:
+    """Each lesson's own simulator scenarios (`content/<slug>/scenarios/`, e.g. lesson-isr.yaml).
+
+    A lesson's scenarios are lesson content, so they live with the lesson; the
+    app registers these folders with the engine at start-up (apps.py), so a
+    step names its scenario as `scenario: lesson-isr`, as sandboxes store it.
+    """
+    folders = (CONTENT_DIR / slug / "scenarios" for slug in lesson_slugs())
+    return [folder for folder in folders if folder.is_dir()]
+
+
 def lesson_slugs() -> list[str]:
     """Every lesson folder that holds a lesson.yaml, in name order."""
     return sorted(p.name for p in CONTENT_DIR.iterdir() if (p / "lesson.yaml").is_file())
