@@ -205,8 +205,8 @@ export function memberDoing(state, group, memberId, nowMs) {
   const assigned = (m.assignment || []);
   if (m.state === "crashed") {
     const session = consumerSession(state, memberId, nowMs);
-    return session.remainingMs === null ? "crashed · group waits for its session timeout"
-      : session.remainingMs > 0 ? `crashed · session ends in ${formatMs(Math.ceil(session.remainingMs / 1000) * 1000)}`
+    return session.remainingMs === null ? "crashed · awaiting timeout"
+      : session.remainingMs > 0 ? `crashed · timeout in ${formatMs(Math.ceil(session.remainingMs / 1000) * 1000)}`
         : "crashed · session timed out";
   }
   if (!assigned.length) return m.state === "rebalancing" ? "joining…" : "idle: no partition";
