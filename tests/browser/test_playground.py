@@ -154,7 +154,8 @@ def test_reduced_motion_draws_hops_as_still_lines(live_url, page):
         step.click()
         page.wait_for_timeout(100)
     assert page.locator("svg line.message").count() > 0
-    assert page.locator("svg circle.message").count() == page.locator("svg circle.message.still-marker").count()
+    still_markers = page.locator("svg circle.message.still-marker").count()
+    assert page.locator("svg circle.message").count() == still_markers
 
 
 def test_the_narrator_tells_screen_readers_what_happened(live_url, page):

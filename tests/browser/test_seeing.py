@@ -62,7 +62,8 @@ async (ms) => {
   const start = performance.now();
   await new Promise((done) => {
     function look(now) {
-      for (const dot of document.querySelectorAll('svg[data-diagram=cluster] circle.message.carries-records')) {
+      const dots = document.querySelectorAll('svg[data-diagram=cluster] circle.carries-records');
+      for (const dot of dots) {
         const key = dot.dataset.key;
         seen[key] = seen[key] || { first: now, last: now };
         seen[key].last = now;
@@ -119,16 +120,18 @@ def test_the_time_slider_goes_back_to_a_recent_moment(live_url, page):
     slider = page.locator("input[data-control=timeline]")
     expect(slider).to_have_count(1)
     page.wait_for_function(
-        "() => Number(document.querySelector('input[data-control=timeline]').max) > 8000", timeout=SLOW)
+        "() => Number(document.querySelector('input[data-control=timeline]').max) > 8000",
+        timeout=SLOW)
     page.locator("[data-control=pause]").click()
     page.wait_for_timeout(300)
     now = int(slider.get_attribute("max"))
     target = max(int(slider.get_attribute("min")), now - 5000)
-    slider.evaluate("(el, v) => { el.value = String(v); el.dispatchEvent(new Event('change', {bubbles: true})); }",
-                    target)
+    slider.evaluate("""(el, v) => { el.value = String(v);
+        el.dispatchEvent(new Event('change', {bubbles: true})); }""", target)
     sandbox = page.locator("[data-live-sandbox]")
     page.wait_for_function(
-        "(t) => Math.abs(document.querySelector('[data-live-sandbox]').liveSandbox.state.now_ms - t) < 200",
+        "(t) => Math.abs(document.querySelector('[data-live-sandbox]')"
+        ".liveSandbox.state.now_ms - t) < 200",
         arg=target, timeout=SLOW)
     assert sandbox.evaluate("el => el.liveSandbox.state.now_ms") < now
 
@@ -147,7 +150,8 @@ def test_failures_show_in_the_diagram(live_url, page, screenshot):
         page.get_by_role("button", name=f"Crash broker {b}", exact=True).click()
     expect(page.locator('svg [data-broker="2"].crashed')).to_have_count(1, timeout=SLOW)
     page.wait_for_function("""() => Object.values(document.querySelector('[data-live-sandbox]')
-        .liveSandbox.state.topics.orders.partitions).every((p) => p.isr.length === 1)""", timeout=30_000)
+        .liveSandbox.state.topics.orders.partitions).every((p) => p.isr.length === 1)""",
+        timeout=30_000)
     produce(page, key="customer-42", value="refused")
     producer = page.locator('svg [data-producer="producer:A"]')
     expect(producer).to_have_attribute("data-status", re.compile("retrying|failed"), timeout=30_000)
@@ -155,16 +159,19 @@ def test_failures_show_in_the_diagram(live_url, page, screenshot):
     assert re.search(r"attempt \d", producer.text_content())
     # A dead consumer counts down to its session timeout.
     page.locator("[data-live-sandbox]").evaluate(
-        "el => el.liveSandbox.send({type: 'command', command: {type: 'crash_consumer', consumer: '2a'}})")
+        "el => el.liveSandbox.send({type: 'command',"
+        " command: {type: 'crash_consumer', consumer: '2a'}})")
     member = page.locator('svg [data-consumer="consumer:2a"]')
     expect(member).to_contain_text(re.compile(r"timeout in \d+ s"), timeout=SLOW)
     # Members show positions and lag; groups their committed offsets.
     expect(page.locator('svg [data-consumer="consumer:1a"]')).to_contain_text("lag")
-    expect(page.locator('svg [data-group="1"]')).to_contain_text(re.compile("committed|nothing committed"))
+    expect(page.locator('svg [data-group="1"]')).to_contain_text(
+        re.compile("committed|nothing committed"))
     screenshot(page, "failures-1366")
 
 
-def test_reduced_motion_shows_a_still_marker_and_says_where_a_record_goes(live_url, page, screenshot):
+def test_reduced_motion_shows_a_still_marker_and_says_where_a_record_goes(
+        live_url, page, screenshot):
     page.emulate_media(reduced_motion="reduce")
     open_playground(page, live_url)
     page.locator("[data-control=pause]").click()
@@ -186,7 +193,8 @@ def test_keyboard_reaches_the_controls_and_every_button_has_its_own_name(live_ur
     open_playground(page, live_url)
     for b in (1, 2, 3):
         for verb in ("Crash", "Restart", "Slow"):
-            expect(page.get_by_role("button", name=f"{verb} broker {b}", exact=True)).to_have_count(1)
+            name = f"{verb} broker {b}"
+            expect(page.get_by_role("button", name=name, exact=True)).to_have_count(1)
     expect(page.get_by_role("button", name="Add consumer to group 1", exact=True)).to_have_count(1)
     # The first Tab stop in the sandbox is a skip link past the diagram's parts.
     skip = page.locator("[data-skip-to-controls]")

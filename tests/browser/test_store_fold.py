@@ -40,7 +40,8 @@ COMMANDS = st.one_of(
     st.builds(lambda b: {"type": "reconnect_broker", "broker": b}, BROKERS),
     st.builds(lambda c: {"type": "crash_controller", "controller": c}, st.integers(1, 3)),
     st.builds(lambda c: {"type": "restart_controller", "controller": c}, st.integers(1, 3)),
-    st.builds(lambda c: {"type": "add_consumer", "consumer": c, "group": c[0], "topics": ["orders"]},
+    st.builds(lambda c: {"type": "add_consumer", "consumer": c, "group": c[0],
+                         "topics": ["orders"]},
               CONSUMERS),
     st.builds(lambda c: {"type": "remove_consumer", "consumer": c}, CONSUMERS),
     st.builds(lambda c: {"type": "crash_consumer", "consumer": c}, CONSUMERS),
@@ -90,7 +91,8 @@ def fold_problems(transcript, tmp_path):
     return report
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(schedule=SCHEDULE, seed=st.integers(0, 1_000))
 def test_the_folded_model_draws_what_a_fresh_snapshot_draws(schedule, seed, tmp_path):
     report = fold_problems(transcript_for(schedule, seed), tmp_path)
