@@ -48,6 +48,8 @@ def test_a_lesson_try_this_with_two_commands_sends_two_frames(live_url, page):
     buttons = page.locator("[data-command-sequence]")
     if buttons.count() == 0:
         pytest.skip("this lesson step has no multi-command prompt")
+    # Lessons get the time slider too, beside their own controls.
+    expect(page.locator(".stage-controls input[data-control=timeline]")).to_have_count(1)
     button = buttons.first
     expected = json.loads(button.get_attribute("data-command-sequence"))
     button.click()
@@ -168,6 +170,10 @@ def test_failures_show_in_the_diagram(live_url, page, screenshot):
     expect(page.locator('svg [data-group="1"]')).to_contain_text(
         re.compile("committed|nothing committed"))
     screenshot(page, "failures-1366")
+    for name, size in (("1920", {"width": 1920, "height": 1080}), ("390", {"width": 390, "height": 844})):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(300)
+        screenshot(page, f"failures-{name}")
 
 
 def test_reduced_motion_shows_a_still_marker_and_says_where_a_record_goes(

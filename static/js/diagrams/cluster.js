@@ -221,6 +221,9 @@ export function memberDoing(state, group, memberId, nowMs) {
   return `${parts.map((p) => p.text).join(" ")} · lag ${lag}`;
 }
 
+/** The coordinator's group states (GroupCoordinator's names) in the words the box has room for. */
+const GROUP_STATE_WORDS = { PreparingRebalance: "rebalancing", CompletingRebalance: "syncing", Stable: "stable", Empty: "empty", Dead: "dead" };
+
 function renderGroups(parent, state, nowMs, places) {
   const keep = new Set();
   Object.keys(state.groups).sort().slice(0, 2).forEach((name, gi) => {
@@ -229,8 +232,10 @@ function renderGroups(parent, state, nowMs, places) {
     keep.add(name);
     const g = keyed(parent, "g", name, { class: "group", "data-group": name });
     keyed(g, "rect", "box", { rx: 10, class: "group-box", x: spec.x, y: spec.y, width: spec.w, height: spec.h });
+    const state = GROUP_STATE_WORDS[group.state] ?? group.state;
     setText(keyed(g, "text", "title", { class: "title", x: spec.x + 10, y: spec.y + 22 }),
-      shortText(`${groupLabel(name)}${group.state ? ` · ${group.state}` : ""}`, 24));
+      shortText(`${groupLabel(name)}${state ? ` · ${state}` : ""}`, 22));
+    if (group.state) setText(keyed(g, "title", "tip"), `${groupLabel(name)}: ${group.state}, generation ${group.generation}`);
     const committed = Object.entries(group.offsets || {}).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))
       .map(([tp, offset]) => `P${tp.replace(/^.*-/, "")}:${offset}`);
     setText(keyed(g, "text", "committed", { class: "sub group-committed", x: spec.x + 10, y: spec.y + 40 }),
@@ -252,7 +257,7 @@ function renderGroups(parent, state, nowMs, places) {
       });
       keyed(node, "rect", "box", { rx: 6, x: ms.x, y: ms.y, width: ms.w, height: ms.h });
       setText(keyed(node, "text", "name", { class: "name", x: ms.x + 8, y: ms.y + 15 }),
-        shortText(`${label}${m.state && !crashed && !idle ? ` · ${m.state}` : ""}`, 22));
+        shortText(`${label}${m.state && (m.assignment || []).length && !crashed ? ` · ${m.state}` : ""}`, 22));
       setText(keyed(node, "text", "assigned", { class: "assigned", x: ms.x + 8, y: ms.y + 31 }), shortText(doing, 26));
       places[`consumer:${label}`] = { x: ms.x, y: ms.y + ms.h / 2 };
     });
