@@ -232,9 +232,9 @@ function renderGroups(parent, state, nowMs, places) {
     keep.add(name);
     const g = keyed(parent, "g", name, { class: "group", "data-group": name });
     keyed(g, "rect", "box", { rx: 10, class: "group-box", x: spec.x, y: spec.y, width: spec.w, height: spec.h });
-    const state = GROUP_STATE_WORDS[group.state] ?? group.state;
+    const stateWords = GROUP_STATE_WORDS[group.state] ?? group.state;
     setText(keyed(g, "text", "title", { class: "title", x: spec.x + 10, y: spec.y + 22 }),
-      shortText(`${groupLabel(name)}${state ? ` · ${state}` : ""}`, 22));
+      shortText(`${groupLabel(name)}${stateWords ? ` · ${stateWords}` : ""}`, 22));
     if (group.state) setText(keyed(g, "title", "tip"), `${groupLabel(name)}: ${group.state}, generation ${group.generation}`);
     const committed = Object.entries(group.offsets || {}).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))
       .map(([tp, offset]) => `P${tp.replace(/^.*-/, "")}:${offset}`);
