@@ -229,7 +229,8 @@ def test_labels_name_groups_and_consumers_one_way(live_url, page):
     expect(page.locator('svg [data-consumer="consumer:1b"]')).to_have_count(1, timeout=SLOW)
 
 
-STEPS = ["architecture", "message-flow", "partition-log", "consumer-groups", "isr", "acks", "config"]
+STEPS = ["architecture", "message-flow", "partition-log", "consumer-groups", "isr", "acks",
+         "config"]
 
 
 @pytest.mark.parametrize("reduced", [False, True], ids=["motion", "reduced-motion"])

@@ -41,7 +41,7 @@ export function replicaSpec(brokerIndex, row) {
 
 export function producerSpec(index) {
   const cy = 150 + index * 170;
-  return { x: 30, y: cy - 42, w: 150, h: 84, cx: 105, cy };
+  return { x: 22, y: cy - 42, w: 160, h: 84, cx: 102, cy };
 }
 
 export function controllerSpec(index, count) {
