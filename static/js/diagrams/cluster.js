@@ -157,18 +157,22 @@ function renderReplicas(parent, state, topic, partitions, brokerId, brokerIndex,
     const key = `P${p.partition}`;
     keep.add(key);
     const role = leader ? "Leader" : "Follower";
+    const leads = leader && log.role === "leader";
     const lastText = last ? `#${last.offset} ${last.key != null ? `${last.key}: ` : ""}${last.value ?? ""}` : "empty";
     const g = keyed(parent, "g", key, {
       class: `replica ${leader ? "leader" : "follower"}${inIsr ? "" : " out-of-isr"}${down ? " down" : ""}`,
       "data-replica": `${topic.name}/${p.partition}/${brokerId}`,
       "data-role": leader ? "leader" : "follower",
-      "data-leo": log.leo, "data-hw": log.hw, tabindex: 0, role: "button",
-      "aria-label": `Partition ${p.partition} on broker ${brokerId}: ${role.toLowerCase()}${inIsr ? ", in sync" : ", out of sync"}, log end offset ${log.leo}${leader ? `, high watermark ${log.hw}` : ""}`,
+      "data-leo": log.leo, "data-hw": leads ? log.hw : null, tabindex: 0, role: "button",
+      "aria-label": `Partition ${p.partition} on broker ${brokerId}: ${role.toLowerCase()}${inIsr ? ", in sync" : ", out of sync"}, log end offset ${log.leo}${leads ? `, high watermark ${log.hw}` : ""}`,
     });
     keyed(g, "rect", "box", { rx: 6, x: spec.x, y: spec.y, width: spec.w, height: spec.h });
     setText(keyed(g, "text", "role", { class: "role", x: spec.x + 8, y: spec.y + 18 }), `P${p.partition} · ${inIsr || leader ? role : "out of ISR"}`);
-    // Only the leader's high watermark is the partition's; a follower learns it late.
-    setText(keyed(g, "text", "offsets", { class: "offsets", x: spec.x + 8, y: spec.y + 36 }), leader ? `LEO ${log.leo} · HW ${log.hw}` : `LEO ${log.leo}`);
+    // Only the leader's high watermark is the partition's; a follower learns it
+    // late. A broker the controller just made leader has not heard so yet (a
+    // metadata hop): its HW is drawn once it leads.
+    setText(keyed(g, "text", "offsets", { class: "offsets", x: spec.x + 8, y: spec.y + 36 }),
+      leads ? `LEO ${log.leo} · HW ${log.hw}` : leader ? `LEO ${log.leo} · taking over` : `LEO ${log.leo}`);
     setText(keyed(g, "text", "last", { class: "last-record", x: spec.x + 8, y: spec.y + 54 }), shortText(lastText, 20));
     setText(keyed(g, "title", "tip"), `Last record: ${lastText}`);
     places[`broker:${brokerId}/${p.partition}`] = { x: spec.cx, y: spec.cy };
