@@ -52,7 +52,7 @@ export function controllerSpec(index, count) {
 
 export function groupSpec(index) {
   const y = 75 + index * 235;
-  return { x: 790, y, w: 180, h: 215 };
+  return { x: 780, y, w: 200, h: 215 };
 }
 
 export function memberSpec(groupIndex, memberIndex) {
@@ -303,11 +303,16 @@ function renderMessages(parent, state, nowMs, places, options) {
     const key = `m${m.message_id}`;
     keep.add(key);
     if (options.reducedMotion) {
-      // No motion: a still marker where the hop is going, on a dashed line of
-      // its path, for as long as the hop is drawn; records also get a caption.
+      // No motion: a dashed line of the hop's path with an arrow to where it
+      // goes and a still marker halfway (between the boxes, off their text),
+      // for as long as the hop is drawn; records also get a caption.
+      const mid = messageSpec(from, to, 0.5);
       const g = keyed(parent, "g", key, { class: `${kind} still`, "data-message-kind": m.message_kind });
-      keyed(g, "line", "path", { class: `${kind} still`, x1: from.x, y1: from.y, x2: to.x, y2: to.y });
-      keyed(g, "circle", "marker", { class: `${kind} still-marker`, cx: to.x.toFixed(1), cy: to.y.toFixed(1), r: carriesRecords ? 7 : 4 });
+      // Only records get their whole path drawn: many control messages at once
+      // would cover the picture with lines.
+      if (carriesRecords) keyed(g, "line", "path", { class: `${kind} still`, x1: from.x, y1: from.y, x2: to.x, y2: to.y, "marker-end": "url(#cluster-arrow)" });
+      else prune(g, new Set(["marker"]));
+      keyed(g, "circle", "marker", { class: `${kind} still-marker`, cx: mid.x.toFixed(1), cy: mid.y.toFixed(1), r: carriesRecords ? 7 : 4 });
       if (carriesRecords) stillRecords.push(m);
       continue;
     }

@@ -20,11 +20,13 @@ export function syncControls(root, state, wallMs) {
   const timeline = root.querySelector("input[data-control=timeline]");
   if (timeline && document.activeElement !== timeline) {
     const now = Math.floor(simulatedNow(state, wallMs));
-    const min = Math.max(0, now - TIMELINE_MS);
+    // Whole seconds back from now, so the slider's steps (1 s, also for the
+    // arrow keys) land exactly on "now" at the right end.
+    const min = now - Math.min(TIMELINE_MS / 1000, Math.floor(now / 1000)) * 1000;
     timeline.min = String(min);
     timeline.max = String(now);
     timeline.value = String(now);
-    timeline.disabled = now === 0;
+    timeline.disabled = min === now;
     timeline.setAttribute("aria-valuetext", `${(now / 1000).toFixed(1)} s (now)`);
   }
 }
@@ -46,7 +48,7 @@ export function ensureTimeline(root) {
   const input = document.createElement("input");
   input.type = "range";
   input.id = id;
-  input.step = "100";
+  input.step = "1000";
   input.dataset.control = "timeline";
   input.title = `Rewind to a moment of the last ${TIMELINE_MS / 1000} s (what you did after it is undone)`;
   label.append(input);
