@@ -103,9 +103,10 @@ def _check_type(type_name: str, name: str, value, hint) -> object:
 MAX_NESTING = 16
 
 
-def check_text(value, where: str = "command") -> None:
+def check_text(value, where: str = "command", max_depth: int = MAX_NESTING) -> None:
     """Every string in `value` (keys too, recursively) must be valid Unicode
-    scalar values (no lone surrogates) without U+0000; raises bad_text."""
+    scalar values (no lone surrogates) without U+0000; raises bad_text (and
+    bad_command past `max_depth` levels of nesting)."""
     stack = [(value, 0)]
     while stack:
         item, depth = stack.pop()
@@ -122,9 +123,9 @@ def check_text(value, where: str = "command") -> None:
                                                       "not)") from None
             continue
         if isinstance(item, (dict, list, tuple)):
-            if depth >= MAX_NESTING:
+            if depth >= max_depth:
                 raise SimulationError("bad_command", f"{where}: nested more than "
-                                                     f"{MAX_NESTING} levels deep")
+                                                     f"{max_depth} levels deep")
             if isinstance(item, dict):
                 for key, sub in item.items():
                     stack.append((key, depth + 1))
@@ -139,6 +140,9 @@ def validate_command(cmd: Command) -> Command:
     type_name = getattr(cmd, "type", type(cmd).__name__)
     for f in fields(cmd):
         check_text(getattr(cmd, f.name), f"{type_name}.{f.name}")
+    from simulator.config_ranges import check_command_configs
+
+    check_command_configs(cmd)
     return cmd
 
 
@@ -166,6 +170,9 @@ def command_from_dict(data: dict) -> Command:
         elif f.default is MISSING and f.default_factory is MISSING:
             raise SimulationError("bad_command", f"{type_name}: missing field '{f.name}'")
     cmd = cls(**kwargs)
+    from simulator.config_ranges import check_command_configs
+
+    check_command_configs(cmd)
     return cmd
 
 
