@@ -111,6 +111,8 @@ def _fingerprint(world) -> tuple:
 
 def _target_key(until) -> tuple[int, float]:
     """A position to compare with: (t, fired), or (t, inf) for a plain ms."""
+    if isinstance(until, list):  # a position read back from JSON
+        until = tuple(until)
     if isinstance(until, tuple):
         if (len(until) != 2 or not _is_int(until[0]) or not _is_int(until[1])
                 or until[0] < 0 or until[1] < 0):
@@ -318,8 +320,8 @@ class Simulation:
         """A new simulation in the state this one had at `at` (a fork): a time
         in ms (after everything due then; `now_ms` means exactly now) or a
         position (now_ms, timers_fired) this simulation has passed."""
-        if isinstance(at, tuple):
-            key = _target_key(at)
+        if isinstance(at, (tuple, list)):
+            key = at = _target_key(at)
             if key > self.position:
                 raise SimulationError("bad_command", f"rewind to a position up to "
                                                      f"{self.position}")
