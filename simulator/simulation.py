@@ -339,7 +339,17 @@ class Simulation:
                                         and fired < world.timers_fired):
             raise _bad_history(f"history positions must not go back (at {target_ms} ms, "
                                f"the simulation is at {self.position})")
-        while not self._run_to(target_ms, fired, limits.REPLAY_CHUNK_WORK):
+        while True:
+            chunk = limits.REPLAY_CHUNK_WORK
+            if self._replay_left is not None:
+                left = self._replay_left - (world.timers_fired + world.last_seq)
+                if left <= 0:
+                    raise WorkBudgetExceeded("per_replay", world.now_ms, [],
+                                             "this history needs more work to replay than "
+                                             "its budget allows")
+                chunk = min(chunk, left)
+            if self._run_to(target_ms, fired, chunk):
+                break
             world.take_events()
         world.take_events()
         if fired is not None:
@@ -360,19 +370,32 @@ class Simulation:
             self._fast_forward(key[0], None if key[1] == math.inf else key[1])
         self.world.take_events()
 
+    _replay_left: int | None = None  # timers_fired + last_seq a replay may reach
+
     @classmethod
     def replay(cls, scenario: dict, seed: int, history: list, until=None, *,
                checkpoint_interval_ms: int | None = 5_000,
-               budget: limits.WorkBudget | None = limits.DEFAULT_BUDGET) -> Simulation:
+               budget: limits.WorkBudget | None = limits.DEFAULT_BUDGET,
+               max_work: int | None = None) -> Simulation:
         """Rebuild a simulation from its `history` (HistoryEntry objects or
         their dicts): timers run exactly up to each entry's position, its
         command is applied, and the replay ends exactly at `until` (a position
         (now_ms, fired), a time in ms meaning after everything due then, or
         None: right after the last command). Runs under `budget`: a history
-        that cannot be replayed within it raises `WorkBudgetExceeded`."""
+        that cannot be replayed within it raises `WorkBudgetExceeded`. With
+        `max_work`, the whole replay may run at most about that many timers
+        and events (give or take one chunk), else `WorkBudgetExceeded`
+        (``reason`` ``per_replay``): a deterministic bound on a rebuild's CPU."""
         entries = _entries(history)
+        if max_work is not None and (not _is_int(max_work) or max_work < 1):
+            raise SimulationError("bad_budget", "max_work is a positive integer or None")
         sim = cls(scenario, seed, checkpoint_interval_ms=checkpoint_interval_ms, budget=budget)
-        sim._replay_entries(entries, until)
+        if max_work is not None:
+            sim._replay_left = sim.world.timers_fired + sim.world.last_seq + max_work
+        try:
+            sim._replay_entries(entries, until)
+        finally:
+            sim._replay_left = None
         return sim
 
     @classmethod

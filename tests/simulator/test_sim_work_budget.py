@@ -151,3 +151,15 @@ def test_the_budget_is_validated():
         WorkBudget(per_ms=0)
     with pytest.raises(SimulationError):
         Simulation(scenario(), budget="lots")
+
+
+def test_a_replay_can_be_bounded_in_total_work():
+    sim = Simulation(scenario(), seed=1)
+    sim.apply({"type": "produce", "producer": "P", "topic": "t", "value": "v"})
+    sim.advance(60_000)
+    history = [e.to_dict() for e in sim.history]
+    with pytest.raises(WorkBudgetExceeded) as err:
+        Simulation.replay(scenario(), 1, history, 60_000, max_work=500)
+    assert err.value.reason == "per_replay" and err.value.at_ms < 60_000
+    again = Simulation.replay(scenario(), 1, history, 60_000, max_work=10_000_000)
+    assert _state(again) == _state(sim)
