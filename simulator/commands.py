@@ -28,6 +28,7 @@ import typing
 from collections.abc import Callable
 from dataclasses import MISSING, asdict, dataclass, field, fields
 
+from simulator.config_ranges import check_command_configs
 from simulator.errors import SimulationError
 
 COMMAND_CLASSES: dict[str, type] = {}
@@ -140,8 +141,6 @@ def validate_command(cmd: Command) -> Command:
     type_name = getattr(cmd, "type", type(cmd).__name__)
     for f in fields(cmd):
         check_text(getattr(cmd, f.name), f"{type_name}.{f.name}")
-    from simulator.config_ranges import check_command_configs
-
     check_command_configs(cmd)
     return cmd
 
@@ -170,8 +169,6 @@ def command_from_dict(data: dict) -> Command:
         elif f.default is MISSING and f.default_factory is MISSING:
             raise SimulationError("bad_command", f"{type_name}: missing field '{f.name}'")
     cmd = cls(**kwargs)
-    from simulator.config_ranges import check_command_configs
-
     check_command_configs(cmd)
     return cmd
 

@@ -11,6 +11,14 @@ be deep-copied (checkpoints) without pickling closures:
 
     world.schedule(500, "broker:1", "on_fetch_timeout", fetch_id)
 
+State that belongs to no actor (a module's own state in ``world.ext``) names a
+*registered function* instead, for the same reason:
+
+    @timer_function("consumers.expire_session")
+    def expire_session(world, group_id, member_id): ...
+
+    world.schedule_function(45_000, "consumers.expire_session", group_id, member_id)
+
 Network messages arrive through ``actor.on_message(message)`` (see
 `simulator.network`). Extension points live here as small registries filled
 at import time by the modules that extend the engine:
@@ -20,6 +28,7 @@ at import time by the modules that extend the engine:
 * `snapshot_section(name)` — add ``snapshot()[name] = fn(world)``.
 * `broker_lifecycle_hook` — ``fn(world, broker_id, what)`` with what in
   ``crashed``/``restarted`` (a broker losing its memory).
+* `timer_function(name)` — ``fn(world, *args)``, which timers may name.
 
 Two counters make replays exact and work bounded: `timers_fired` counts every
 timer that ran, so ``(now_ms, timers_fired)`` names a point *inside* a
@@ -45,6 +54,8 @@ from simulator.errors import WorkBudgetExceeded
 _EVENT_LISTENERS: dict[type, list[Callable]] = {}
 SNAPSHOT_SECTIONS: dict[str, Callable] = {}
 BROKER_LIFECYCLE_HOOKS: list[Callable] = []
+TIMER_FUNCTIONS: dict[str, Callable] = {}
+_FUNCTION = object()  # run_until's marker for a timer that names a timer function
 
 
 def on_event(event_cls: type) -> Callable:
@@ -71,6 +82,16 @@ def broker_lifecycle_hook(fn: Callable) -> Callable:
     """Decorator: ``fn(world, broker_id, what)`` when a broker crashes or restarts."""
     BROKER_LIFECYCLE_HOOKS.append(fn)
     return fn
+
+
+def timer_function(name: str) -> Callable:
+    """Decorator: ``fn(world, *args)`` is what `World.schedule_function(.., name, ..)` calls."""
+
+    def register(fn: Callable) -> Callable:
+        TIMER_FUNCTIONS[name] = fn
+        return fn
+
+    return register
 
 
 class Actor:
@@ -167,6 +188,15 @@ class World:
         heapq.heappush(self._queue, entry)
         return self._timer_seq
 
+    def schedule_function(self, delay_ms: int, name: str, *args: Any) -> int:
+        """Call the `timer_function` registered as `name` with ``(world, *args)`` after
+        `delay_ms`; returns a timer id. The timer holds the name, so the world stays
+        deep-copyable."""
+        if name not in TIMER_FUNCTIONS:
+            raise KeyError(f"no timer function registered as {name!r}")
+        # An actor id of None marks a timer function (actor ids are non-empty strings).
+        return self.schedule_at(self.now_ms + max(0, int(delay_ms)), None, name, *args)
+
     def cancel(self, timer_id: int | None) -> None:
         if timer_id is not None:
             self._cancelled.add(timer_id)
@@ -210,7 +240,8 @@ class World:
                 cancelled.discard(head[1])
                 continue
             at_ms = head[0]
-            actor = actors.get(head[2])
+            # An actor id of None marks a timer function (see schedule_function).
+            actor = _FUNCTION if head[2] is None else actors.get(head[2])
             if per_ms is not None and actor is not None:
                 if at_ms != self._work_ms:
                     self._work_ms, self._work_done = at_ms, 0
@@ -228,7 +259,10 @@ class World:
                 work += 1
                 continue
             seq = self.last_seq
-            getattr(actor, head[3])(*head[4])
+            if actor is _FUNCTION:  # World.schedule_function
+                TIMER_FUNCTIONS[head[3]](self, *head[4])
+            else:
+                getattr(actor, head[3])(*head[4])
             done = 1 + self.last_seq - seq
             work += done
             if per_ms is not None:

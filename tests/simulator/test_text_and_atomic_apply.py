@@ -10,12 +10,13 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from simhelpers import scenario
 
 from simulator import Simulation, SimulationError
 from simulator import commands as cmds
 from simulator.broker import Broker
 from simulator.events import event_to_dict
+
+from .simhelpers import scenario
 
 TEMPLATES = [
     lambda x: {"type": "produce", "producer": "P", "topic": "t", "value": x, "key": "k"},

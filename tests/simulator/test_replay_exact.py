@@ -10,12 +10,13 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from simhelpers import scenario
 
 from simulator import Simulation, SimulationError
 from simulator.events import event_to_dict
 from simulator.limits import WorkBudget
 from simulator.simulation import HistoryEntry
+
+from .simhelpers import scenario
 
 BROKERS = st.integers(1, 3)
 COMMANDS = st.one_of(

@@ -9,10 +9,11 @@ from dataclasses import fields
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from simhelpers import scenario
 
 from simulator import Simulation, SimulationError
 from simulator.commands import COMMAND_CLASSES
+
+from .simhelpers import scenario
 
 NUMBERS = st.one_of(st.integers(-3, 12), st.sampled_from([-1, 0, 2**31 - 1, 2**31, 2**63,
                                                            -(2**63), 10**30]),

@@ -9,12 +9,13 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from simhelpers import scenario
 
 from simulator import Simulation, SimulationError
 from simulator.errors import WorkBudgetExceeded
 from simulator.events import event_to_dict
 from simulator.limits import DEFAULT_BUDGET, WorkBudget
+
+from .simhelpers import scenario
 
 
 def _state(sim: Simulation) -> tuple:

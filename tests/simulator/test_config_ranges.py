@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from simhelpers import scenario
 
 from simulator import Simulation, SimulationError
 from simulator.cluster import CLUSTER_DEFAULTS
@@ -15,6 +14,8 @@ from simulator.config_ranges import BROKER, CONSUMER, PRODUCER, SCOPES, TOPIC, c
 from simulator.consumers.config import DEFAULTS as CONSUMER_DEFAULTS
 from simulator.producer import PRODUCER_DEFAULTS
 from simulator.topics import TOPIC_CONFIG_DEFAULTS
+
+from .simhelpers import scenario
 
 
 @pytest.mark.parametrize("table, known", [
