@@ -131,22 +131,34 @@ class Simulation:
             scenario = load_scenario("playground")
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise SimulationError("bad_seed", "the seed must be an integer")
-        if budget is None:
-            budget = limits.UNLIMITED
-        if not isinstance(budget, limits.WorkBudget):
+        if budget is not None and not isinstance(budget, limits.WorkBudget):
             raise SimulationError("bad_budget", "budget is a limits.WorkBudget or None")
         self.scenario = validate_scenario(copy.deepcopy(scenario))
         self.seed = seed
         self.checkpoint_interval_ms = checkpoint_interval_ms
-        self.budget = budget
         self.world = cluster.build_world(self.scenario, seed)
-        self.world.per_ms_work = budget.per_ms
+        self.budget = budget
         self.setup_events = self.world.take_events()
         self.history: list[HistoryEntry] = []
         # (now_ms, timers_fired, len(history), frozen world)
         self._checkpoints: list[tuple[int, int, int, object]] = []
         if checkpoint_interval_ms:
             self._checkpoint()
+
+    @property
+    def budget(self) -> limits.WorkBudget:
+        """The work budget (a replay stops where the live run did only under the
+        budget the history was recorded with)."""
+        return self._budget
+
+    @budget.setter
+    def budget(self, budget: limits.WorkBudget | None) -> None:
+        if budget is None:
+            budget = limits.UNLIMITED
+        if not isinstance(budget, limits.WorkBudget):
+            raise SimulationError("bad_budget", "budget is a limits.WorkBudget or None")
+        self._budget = budget
+        self.world.per_ms_work = budget.per_ms
 
     # ---- reading -------------------------------------------------------------------
     @property
@@ -299,8 +311,8 @@ class Simulation:
         fork.scenario = self.scenario
         fork.seed = self.seed
         fork.checkpoint_interval_ms = self.checkpoint_interval_ms
-        fork.budget = self.budget
         fork.world = copy.deepcopy(frozen)
+        fork.budget = self.budget
         fork.setup_events = self.setup_events
         fork.history = list(entries[:command_count])
         fork._checkpoints = [c for c in self._checkpoints if (c[0], c[1]) <= (at, fired)]
@@ -312,6 +324,7 @@ class Simulation:
         `history_len` commands (the failure path of apply/advance)."""
         fork = self._fork(position, history_len)
         self.world = fork.world
+        self.world.per_ms_work = self._budget.per_ms
         self.history = fork.history
         self._checkpoints = fork._checkpoints
         self.world.out = list(pending)
