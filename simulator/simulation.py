@@ -235,7 +235,8 @@ class Simulation:
         position, history_len = self.position, len(self.history)
         pending = len(self.world.out)
         try:
-            reached = self._run_to(self.world.now_ms + ms, None, self.budget.per_call)
+            allowance = self.budget.call_allowance(ms)
+            reached = self._run_to(self.world.now_ms + ms, None, allowance)
         except WorkBudgetExceeded as exc:
             exc.events = self.world.take_events()
             raise
@@ -247,8 +248,8 @@ class Simulation:
         events = self.world.take_events()
         if not reached:
             raise WorkBudgetExceeded("per_call", self.world.now_ms, events,
-                                     f"one advance may do at most {self.budget.per_call} "
-                                     "timers and events (advance in smaller steps)")
+                                     f"this advance may do at most {allowance} timers "
+                                     f"and events (advance in smaller steps)")
         return events
 
     def step(self) -> list:
