@@ -91,7 +91,7 @@ def fold_problems(transcript, tmp_path):
     return report
 
 
-@settings(max_examples=12, deadline=None,
+@settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(schedule=SCHEDULE, seed=st.integers(0, 1_000))
 def test_the_folded_model_draws_what_a_fresh_snapshot_draws(schedule, seed, tmp_path):
