@@ -7,6 +7,18 @@ the message in flight from the clock alone) and, on arrival,
 ``message_dropped`` with a reason when the target is down, either end is cut
 off, or a drop rule (command ``drop_messages``) matches.
 
+Kafka talks over TCP, and a TCP connection delivers in order or breaks; it
+never loses one message and then delivers the next. So the two actors of a
+message share one connection (both directions), and any loss other than a
+refused connection *breaks* it: the message and everything else in flight
+between the two is lost (``message_dropped`` reason ``connection_broken`` for
+the others), both ends are told at once through ``on_connection_broken(peer)``
+when they define it (a reset, as Kafka's NetworkClient sees a disconnect), and
+the next message opens a new connection. The one single loss kept is the
+message to a crashed or missing actor (``target_down``): its process and its
+sockets are gone, so the sender's connection is refused and it is told
+through ``on_message_dropped(message)``.
+
 Latency is ``network.latency_ms`` (default 2) plus a deterministic jitter in
 ``[0, network.jitter_ms]`` from the simulation's rng, plus, for the replica
 ``fetch`` requests of a slow broker, its ``slow_ms`` (a slow follower: its
@@ -115,6 +127,8 @@ class Network:
                 sender = world.actors.get(message.source)
                 if sender is not None:
                     sender.on_message_dropped(message)
+            else:
+                self._break_connection(message.source, message.target)
             return
         world.emit(ev.MessageDelivered, message_id=message_id, message_kind=message.kind,
                    source=message.source, target=message.target)
@@ -138,6 +152,23 @@ class Network:
                     self.rules.remove(rule)
                 return "drop_rule"
         return None
+
+    def _break_connection(self, a: str, b: str) -> None:
+        """A lost message breaks its TCP connection: everything else in flight
+        between `a` and `b` (either way) is lost with it, and both ends learn of
+        it, so none of them sends a later request on a connection that lost an
+        earlier one."""
+        world = self.world
+        pair = {a, b}
+        lost = [m for m in self.in_flight.values() if m.source in pair and m.target in pair]
+        for m in sorted(lost, key=lambda m: m.message_id):
+            del self.in_flight[m.message_id]
+            world.emit(ev.MessageDropped, message_id=m.message_id, message_kind=m.kind,
+                       source=m.source, target=m.target, reason="connection_broken")
+        for end, peer in ((a, b), (b, a)):
+            hook = getattr(world.actors.get(end), "on_connection_broken", None)
+            if hook is not None:
+                hook(peer)
 
     def add_rule(self, source: str | None, target: str | None, kind: str | None,
                  count: int) -> None:
