@@ -363,6 +363,18 @@ class Broker(Actor):
                                     "fetch_timed_out", leader, message.body["fetch_id"],
                                     self.incarnation)
 
+    def on_connection_broken(self, peer: str) -> None:
+        """A reset connection to a leader fails the fetch outstanding on it at
+        once: back off replica.fetch.backoff.ms and fetch again, as Kafka's
+        replica fetcher does on a disconnect (see simulator.network)."""
+        if self.crashed or not peer.startswith("broker:"):
+            return
+        leader = int(peer.split(":")[1])
+        fetch_id = self.fetchers.get(leader)
+        if fetch_id is not None:
+            self.world.schedule(self.cfg("replica.fetch.backoff.ms"), self.actor_id,
+                                "fetch_timed_out", leader, fetch_id, self.incarnation)
+
     def _on_fetch_response(self, message) -> None:
         world = self.world
         body = message.body

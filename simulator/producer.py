@@ -297,10 +297,6 @@ class Producer(Actor):
         if not peer.startswith("broker:"):
             return
         broker = int(peer.split(":")[1])
-        for batch_id, batch in sorted(self.in_flight.items()):
-            if batch.leader == broker:
-                self._failed(batch_id, batch.attempt, "NETWORK_EXCEPTION",
-                             f"Disconnected from node {broker}", refused=False)
         backoff = self.configs["retry.backoff.ms"]
         if self.metadata_in_flight and self.metadata_target == peer:
             self.metadata_in_flight = False
@@ -314,6 +310,11 @@ class Producer(Actor):
             txn_id = self.configs["transactional.id"]
             if peer == f"broker:{coordinator_for(self.world, txn_id)}":
                 self.world.schedule(backoff, self.actor_id, "resend_end_txn", self.end_txn_body)
+        # Last: failing a batch asks for metadata again, on a new connection.
+        for batch_id, batch in sorted(self.in_flight.items()):
+            if batch.leader == broker:
+                self._failed(batch_id, batch.attempt, "NETWORK_EXCEPTION",
+                             f"Disconnected from node {broker}", refused=False)
 
     # ---- messages ----------------------------------------------------------------
     def on_message(self, message) -> None:
