@@ -1,7 +1,8 @@
 """The leader's side of a produce request.
 
 Checks in Kafka's order: leadership (NOT_LEADER_OR_FOLLOWER), ``acks=all``
-with an ISR below ``min.insync.replicas`` (NOT_ENOUGH_REPLICAS, nothing
+with an ISR below ``min.insync.replicas`` (capped at the replication factor,
+3.7+; NOT_ENOUGH_REPLICAS, nothing
 written), the idempotent producer's epoch and sequence (an exact repeat of one
 of the last 5 batches is answered with its original offsets; a gap is
 OUT_OF_ORDER_SEQUENCE; an old epoch INVALID_PRODUCER_EPOCH; a producer the
@@ -17,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from simulator import events as ev
+from simulator.topics import effective_min_isr
 
 IDEMPOTENT_BATCHES_KEPT = 5
 
@@ -123,7 +125,7 @@ def handle_produce(broker, message) -> None:
     if r is None or r.role != "leader":
         return _respond(broker, message, b, "NOT_LEADER_OR_FOLLOWER")
     records = b["records"]
-    min_isr = topic.config("min.insync.replicas")
+    min_isr = effective_min_isr(topic.config("min.insync.replicas"), len(r.replicas))
     if b["acks"] == "all" and len(r.isr) < min_isr:
         return _respond(broker, message, b, "NOT_ENOUGH_REPLICAS")
     if b["size_bytes"] > topic.config("max.message.bytes"):
@@ -175,7 +177,8 @@ def finish_produce(broker, message_id: int, source: str, state: dict, error: str
     if error is None:
         topic = broker.world.topics.get(b["topic"])
         r = broker.replicas.get((b["topic"], b["partition"]))
-        if topic is not None and r is not None and len(r.isr) < topic.config("min.insync.replicas"):
+        if topic is not None and r is not None and len(r.isr) < effective_min_isr(
+                topic.config("min.insync.replicas"), len(r.replicas)):
             error = "NOT_ENOUGH_REPLICAS_AFTER_APPEND"
     if error is None:
         _respond(broker, message, b, None, state["base"], state["last"])
