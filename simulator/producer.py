@@ -758,9 +758,14 @@ class Producer(Actor):
         else:
             # Abort drops what was not sent yet; what was sent gets an abort marker.
             for key in list(self.queues):
+                dropped = [b for b in self.queues[key] if b.transactional]
                 self.queues[key] = [b for b in self.queues[key] if not b.transactional]
                 if not self.queues[key]:
                     del self.queues[key]
+                for batch in dropped:  # a retry waiting here had a sequence
+                    self._give_up(key, batch)
+                if dropped and self.idempotent:
+                    self._after_batch_done(key)
         self._maybe_end_txn()
 
     def _maybe_end_txn(self) -> None:
