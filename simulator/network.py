@@ -135,6 +135,7 @@ class Network:
             world.emit(ev.MessageDropped, message_id=message_id, message_kind=message.kind,
                        source=message.source, target=message.target, reason=reason)
             if reason == "target_down":
+                self.dead.discard(pair)  # its connections died with the process
                 sender = world.actors.get(message.source)
                 if sender is not None:
                     sender.on_message_dropped(message)
