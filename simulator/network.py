@@ -188,6 +188,16 @@ class Network:
             if hook is not None:
                 hook(peer)
 
+    def close_connection(self, closer: str, peer: str) -> None:
+        """`closer` closes its connection to `peer` (a client giving up on a
+        request): whatever is still in flight on it is lost, the next message
+        opens a new connection, and `peer` is told."""
+        self.dead.discard(_pair(closer, peer))
+        self._break_connection(closer, peer, notify=False)
+        hook = getattr(self.world.actors.get(peer), "on_connection_broken", None)
+        if hook is not None:
+            hook(closer)
+
     def add_rule(self, source: str | None, target: str | None, kind: str | None,
                  count: int) -> None:
         self.rules.append(DropRule(source, target, kind, count))

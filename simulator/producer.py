@@ -29,7 +29,8 @@ Kafka's TransactionManager / RecordAccumulator:
 
 A lost connection (see `simulator.network`) fails every request in flight to
 that broker with NETWORK_EXCEPTION, as Kafka's NetworkClient does on a
-disconnect; they are retried in order.
+disconnect; they are retried in order. A request that times out closes the
+connection to its broker the same way (NetworkClient.handleTimedOutRequests).
 """
 
 from __future__ import annotations
@@ -294,9 +295,13 @@ class Producer(Actor):
         """The connection to a broker broke: as Kafka's NetworkClient on a
         disconnect, every request in flight on it fails (NETWORK_EXCEPTION, a
         retriable error) and the client reconnects for the next one."""
-        if not peer.startswith("broker:"):
-            return
+        if peer.startswith("broker:"):
+            self._disconnected(peer)
+
+    def _disconnected(self, peer: str, timed_out: int | None = None) -> None:
         broker = int(peer.split(":")[1])
+        batches = [(batch_id, batch) for batch_id, batch in sorted(self.in_flight.items())
+                   if batch.leader == broker]
         backoff = self.configs["retry.backoff.ms"]
         if self.metadata_in_flight and self.metadata_target == peer:
             self.metadata_in_flight = False
@@ -310,9 +315,14 @@ class Producer(Actor):
             txn_id = self.configs["transactional.id"]
             if peer == f"broker:{coordinator_for(self.world, txn_id)}":
                 self.world.schedule(backoff, self.actor_id, "resend_end_txn", self.end_txn_body)
-        # Last: failing a batch asks for metadata again, on a new connection.
-        for batch_id, batch in sorted(self.in_flight.items()):
-            if batch.leader == broker:
+        # Last: failing a batch asks for metadata again, on a new connection
+        # (so only the batches that were in flight on the old one fail).
+        for batch_id, batch in batches:
+            if batch_id == timed_out:
+                self._failed(batch_id, batch.attempt, "REQUEST_TIMED_OUT",
+                             f"Expiring request after {self.configs['request.timeout.ms']} ms "
+                             "(request.timeout.ms) without a response")
+            else:
                 self._failed(batch_id, batch.attempt, "NETWORK_EXCEPTION",
                              f"Disconnected from node {broker}", refused=False)
 
@@ -604,11 +614,15 @@ class Producer(Actor):
         self._maybe_end_txn()
 
     def request_timed_out(self, batch_id: int, attempt: int) -> None:
+        """A request got no answer in request.timeout.ms. Kafka's NetworkClient
+        then closes the connection to that broker (handleTimedOutRequests), so
+        the other requests in flight on it fail too, as on any disconnect."""
         batch = self.in_flight.get(batch_id)
-        if batch is not None and batch.attempt == attempt:
-            self._failed(batch_id, attempt, "REQUEST_TIMED_OUT",
-                         f"Expiring request after {self.configs['request.timeout.ms']} ms "
-                         "(request.timeout.ms) without a response")
+        if batch is None or batch.attempt != attempt:
+            return
+        peer = f"broker:{batch.leader}"
+        self.world.network.close_connection(self.actor_id, peer)
+        self._disconnected(peer, timed_out=batch_id)
 
     def _failed(self, batch_id: int, attempt: int, error: str, message: str,
                 refused: bool = True) -> None:
