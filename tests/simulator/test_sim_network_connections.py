@@ -70,3 +70,20 @@ def test_a_message_to_a_crashed_broker_is_refused_and_the_sender_told():
     assert not of_kind(events, "message_dropped", reason="connection_broken")
     failed = of_kind(events, "produce_failed")
     assert failed and failed[0].error == "NETWORK_EXCEPTION" and "refused" in failed[0].message
+
+
+def test_a_request_timeout_closes_the_connection_and_fails_the_others_in_flight_on_it():
+    """Kafka's NetworkClient disconnects from a broker whose request timed out."""
+    sim = sim_with(topic_configs={"min.insync.replicas": 2},
+                   producer_configs={"request.timeout.ms": 1_000, "linger.ms": 0})
+    sim.advance(1_000)
+    # Both followers are slow: the acks=all writes wait for the HW.
+    sim.apply({"type": "slow_broker", "broker": 2, "slow_ms": 20_000})
+    sim.apply({"type": "slow_broker", "broker": 3, "slow_ms": 20_000})
+    sim.advance(1_000)
+    events = produce(sim, "one", partition=0) + sim.advance(300)
+    events += produce(sim, "two", partition=0) + sim.advance(800)
+    failed = of_kind(events, "produce_failed")
+    assert [(f.batch_id, f.error) for f in failed] == [(1, "REQUEST_TIMED_OUT"),
+                                                      (2, "NETWORK_EXCEPTION")]
+    assert failed[0].at_ms == failed[1].at_ms  # at once, not at batch 2's own timeout
