@@ -7,7 +7,7 @@
 * A message to a crashed actor is the one single loss (a refused connection).
 """
 
-from simhelpers import of_kind, partition, produce, sim_with
+from .simhelpers import of_kind, partition, produce, sim_with
 
 
 def test_a_drop_rule_resets_the_connection_and_loses_everything_in_flight_on_it():

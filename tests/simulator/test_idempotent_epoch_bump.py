@@ -11,9 +11,9 @@
   (ProducerAppendInfo.checkSequence); a new epoch must start at 0.
 """
 
-from simhelpers import of_kind, partition, produce, sim_with
-
 from simulator.produce_handling import ProducerEntry, check_sequence
+
+from .simhelpers import of_kind, partition, produce, sim_with
 
 
 def _log(sim, index=0):

@@ -14,11 +14,11 @@
 import re
 from pathlib import Path
 
-from simhelpers import of_kind, partition, produce, sim_with
-
 from simulator.broker import MAX_FETCH_RECORDS
 from simulator.controller import _isr_log_line
 from simulator.topics import PartitionMeta
+
+from .simhelpers import of_kind, partition, produce, sim_with
 
 ROOT = Path(__file__).resolve().parents[2]
 
