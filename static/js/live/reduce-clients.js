@@ -37,7 +37,9 @@ export const CLIENT_REDUCERS = {
     s.consumerConfigs = rest;
   },
   consumer_crashed(s, e) { member(s, e, { state: "crashed", crashed_at_ms: e.at_ms }); },
-  consumer_restarted(s, e) { member(s, e, { state: "rebalancing", crashed_at_ms: null }); },
+  // A restarted consumer is a new member: no assignment, no positions yet
+  // (consumers/client.py _reset_membership_state), until it rejoins.
+  consumer_restarted(s, e) { member(s, e, { state: "rebalancing", crashed_at_ms: null, assignment: [], positions: {} }); },
   consumer_status_changed(s, e) { member(s, e, { state: e.status }); },
   consumer_config_changed(s, e) { s.consumerConfigs = { ...s.consumerConfigs, [e.consumer]: e.configs || {} }; },
   assignment_changed(s, e) {
