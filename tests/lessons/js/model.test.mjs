@@ -89,3 +89,14 @@ test("a replica's role change carries the HW it starts with", () => {
   reduceEvent(state, { kind: "broker_crashed", seq: 2, at_ms: 5, broker: 2, state: "crashed" });
   assert.equal(state.logs["orders/0/2"].role, "none", "a crashed broker neither leads nor follows");
 });
+
+test("a restarted consumer comes back as a new member, owning nothing yet", () => {
+  const state = initialState();
+  reduceEvent(state, { kind: "consumer_added", seq: 1, at_ms: 0, consumer: "2a", group: "2", configs: {}, topics: ["orders"] });
+  reduceEvent(state, { kind: "assignment_changed", seq: 2, at_ms: 5, group: "2", consumer: "2a", assignment: [["orders", 0]], added: [["orders", 0]], revoked: [] });
+  reduceEvent(state, { kind: "consumer_position_changed", seq: 3, at_ms: 6, group: "2", consumer: "2a", topic: "orders", partition: 0, position: 4 });
+  reduceEvent(state, { kind: "consumer_crashed", seq: 4, at_ms: 10, consumer: "2a", group: "2" });
+  reduceEvent(state, { kind: "consumer_restarted", seq: 5, at_ms: 60_000, consumer: "2a", group: "2" });
+  const m = state.groups["2"].members["2a"];
+  assert.deepEqual([m.state, m.assignment, m.positions, m.crashed_at_ms], ["rebalancing", [], {}, null]);
+});
