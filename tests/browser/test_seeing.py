@@ -207,7 +207,8 @@ def test_reduced_motion_shows_a_still_marker_and_says_where_a_record_goes(
     screenshot(page, "reduced-motion")
 
 
-def test_keyboard_reaches_the_controls_and_every_button_has_its_own_name(live_url, page):
+def test_keyboard_reaches_the_controls_and_every_button_has_its_own_name(live_url, page,
+                                                                         screenshot):
     open_playground(page, live_url)
     for b in (1, 2, 3):
         for verb in ("Crash", "Restart", "Slow"):
@@ -218,6 +219,11 @@ def test_keyboard_reaches_the_controls_and_every_button_has_its_own_name(live_ur
     skip = page.locator("[data-skip-to-controls]")
     skip.focus()
     expect(skip).to_be_focused()
+    # Shown at the top of the sandbox it belongs to, not somewhere off screen.
+    box = skip.bounding_box()
+    sandbox = page.locator("[data-live-sandbox]").bounding_box()
+    assert sandbox["y"] <= box["y"] <= sandbox["y"] + 60, (box, sandbox)
+    screenshot(page, "skip-link")
     page.keyboard.press("Enter")
     focused = page.evaluate("document.activeElement.closest('.controls') !== null")
     assert focused
