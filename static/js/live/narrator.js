@@ -29,9 +29,9 @@ const PHRASES = {
   controller_lost: () => "There is no active controller right now.",
   leader_changed: (e) => (e.leader == null ? `${tp(e)} has no leader: it is offline.`
     : `${b(e.leader)} is now the leader of ${tp(e)}.`),
-  isr_changed: (e) => `In-sync replicas of ${tp(e)} are now brokers ${(e.isr || []).join(", ") || "none"}.`,
+  isr_changed: (e) => `P${e.partition} in sync: ${(e.isr || []).length ? `brokers ${(e.isr || []).join(", ")}` : "none"}.`,
   records_appended: (e) => (e.role === "leader" || (e.records && e.records.length)
-    ? `${b(e.broker)} appended ${e.records && e.records.length ? e.records.length : "new"} record${e.records && e.records.length === 1 ? "" : "s"} to ${tp(e)}${e.last_offset != null ? ` up to offset ${e.last_offset}` : ""}.`
+    ? `${b(e.broker)} wrote ${e.records && e.records.length ? e.records.length : "new"} record${e.records && e.records.length === 1 ? "" : "s"} to P${e.partition}${e.last_offset != null ? ` (offset ${e.last_offset})` : ""}.`
     : null),
   high_watermark_changed: (e) => null,
   produce_acknowledged: (e) => `Producer ${e.producer}'s write to ${tp(e)} was acknowledged${e.base_offset != null ? ` at offset ${e.base_offset}` : ""}.`,
