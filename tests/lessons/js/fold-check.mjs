@@ -40,8 +40,12 @@ export function drawnView(s) {
     topics: Object.fromEntries(Object.values(s.topics).map((t) => [t.name, t.configs])),
     partitions,
     leaderHw,
-    logs: Object.fromEntries(Object.entries(s.logs).map(([k, l]) => [k, { leo: l.leo, log_start: l.log_start, role: l.role }])),
-    records: Object.fromEntries(Object.entries(s.records).map(([k, rs]) =>
+    // A replica log that does not exist yet (its broker was down when the
+    // topic was made) and an empty record list draw as nothing, absent or not.
+    logs: Object.fromEntries(Object.entries(s.logs)
+      .filter(([, l]) => l.leo || l.log_start || !["", "none"].includes(l.role))
+      .map(([k, l]) => [k, { leo: l.leo, log_start: l.log_start, role: l.role }])),
+    records: Object.fromEntries(Object.entries(s.records).filter(([, rs]) => rs.length).map(([k, rs]) =>
       [k, rs.slice(-20).map((r) => [r.offset, r.key, r.value])])),
     producers: Object.fromEntries(Object.entries(s.producers).map(([k, p]) => [k, p.configs])),
     groups: Object.fromEntries(Object.entries(s.groups).map(([g, group]) => [g, {
