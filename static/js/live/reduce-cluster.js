@@ -20,6 +20,10 @@ function topicPartition(state, e) {
 }
 
 function logOf(state, e) {
+  // A broker may still act on a topic the controller already deleted (it
+  // learns of the deletion a metadata hop later): the model, like the
+  // snapshot, keeps logs of existing topics only.
+  if (!state.topics[e.topic]) return { leo: 0, hw: 0, log_start: 0, role: "" };
   const key = logKey(e.topic, e.partition, e.broker);
   const log = { ...(state.logs[key] || { leo: 0, hw: 0, log_start: 0, role: "" }) };
   state.logs[key] = log;

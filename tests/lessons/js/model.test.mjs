@@ -84,10 +84,13 @@ test("added consumers continue the group's own naming scheme", () => {
 
 test("a replica's role change carries the HW it starts with", () => {
   const state = initialState();
+  reduceEvent(state, { kind: "topic_created", seq: 0, at_ms: 0, topic: "orders", configs: {}, partitions: [{ partition: 0, replicas: [1, 2], leader: 1, isr: [1, 2], leader_epoch: 0 }] });
   reduceEvent(state, { kind: "replica_role_changed", seq: 1, at_ms: 0, broker: 2, topic: "orders", partition: 0, role: "leader", leader: 2, leader_epoch: 1, high_watermark: 3 });
   assert.equal(state.logs["orders/0/2"].hw, 3);
   reduceEvent(state, { kind: "broker_crashed", seq: 2, at_ms: 5, broker: 2, state: "crashed" });
   assert.equal(state.logs["orders/0/2"].role, "none", "a crashed broker neither leads nor follows");
+  reduceEvent(state, { kind: "replica_role_changed", seq: 3, at_ms: 9, broker: 1, topic: "gone", partition: 0, role: "leader", leader: 1, leader_epoch: 0, high_watermark: 0 });
+  assert.equal(state.logs["gone/0/1"], undefined, "no log for a topic the model does not know (deleted already)");
 });
 
 test("a restarted consumer comes back as a new member, owning nothing yet", () => {
