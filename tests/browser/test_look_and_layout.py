@@ -4,8 +4,9 @@ Label sizes are measured in the page, not guessed: a diagram's text is drawn
 in the SVG's own units, so its size on screen is its computed font size times
 the scale the browser draws the SVG at (the svg's getBoundingClientRect()
 against its viewBox, the smaller of the two axes, as preserveAspectRatio
-"meet" does). Screenshots of every lesson step and the playground, at the
-three viewports and in both colour schemes, go to test-artifacts/screenshots/.
+"meet" does; axes swapped when the presenter draws it sideways).
+Screenshots of every lesson step and the playground, at the three viewports
+and in both colour schemes, go to test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
@@ -36,7 +37,11 @@ LABEL_SIZES_JS = """
     const box = svg.getBoundingClientRect();
     const vb = svg.viewBox.baseVal;
     if (!box.width || !vb || !vb.width) continue;
-    const scale = Math.min(box.width / vb.width, box.height / vb.height);
+    // A presenter turned sideways (a phone held upright) swaps the box's axes.
+    const m = svg.getScreenCTM();
+    const turned = m && Math.abs(m.b) > Math.abs(m.a);
+    const [w, h] = turned ? [box.height, box.width] : [box.width, box.height];
+    const scale = Math.min(w / vb.width, h / vb.height);
     for (const t of svg.querySelectorAll("text")) {
       const style = getComputedStyle(t);
       if (!t.textContent.trim() || style.display === "none") continue;
@@ -290,3 +295,23 @@ def test_the_playground_produces_to_the_partition_the_learner_picks(live_url, pa
     expect(page.locator('[data-replica^="orders/1/"][data-role="leader"]')).to_have_attribute(
         "data-leo", "1", timeout=SLOW)
     screenshot(page, "picked-partitions")
+
+
+@pytest.mark.parametrize("path", ["lessons/kafka-basics/acks/", "playground/"], ids=slug_of)
+def test_on_a_phone_held_upright_full_screen_draws_the_picture_along_the_long_side(
+        live_url, page, screenshot, path):
+    open_page(page, live_url, path, PHONE)
+    inline = smallest(label_sizes(page))["px"]
+    page.get_by_role("button", name="Full screen").click()
+    page.wait_for_function("() => document.querySelector('[data-live-sandbox]')"
+                           ".classList.contains('is-presenting')")
+    page.wait_for_timeout(300)
+    box = page.locator("svg.diagram").first.bounding_box()
+    assert box["height"] > box["width"], "drawn sideways, along the phone's long side"
+    presented = smallest(label_sizes(page))["px"]
+    assert presented >= 1.4 * inline, (inline, presented)
+    # The whole presenter stays on the screen: nothing of it is clipped sideways.
+    frame = page.locator("[data-live-sandbox]").first.bounding_box()
+    assert frame["x"] >= -1 and frame["x"] + frame["width"] <= PHONE["width"] + 1, frame
+    expect(page.locator("[data-control=play]").first).to_be_in_viewport()
+    screenshot(page, "phone-presenting")

@@ -5,7 +5,10 @@
  * The live_sandbox component renders [data-present] (hidden until this module
  * runs). Pressing it puts the whole sandbox (diagram and its controls) in
  * presenter layout: the class `is-presenting` (live.css lets the diagram take
- * the screen) plus the browser's Fullscreen API where it exists. Esc, the
+ * the screen, and on a phone held upright draws it along the long side) plus
+ * the browser's Fullscreen API where it exists. Full screen is asked of the
+ * whole page, not the sandbox, because the browser's own :fullscreen styles
+ * would override the presenter layout (size, and no rotation). Esc, the
  * button again, or leaving browser full screen ends it. Nothing here touches
  * the diagram's state or its socket.
  */
@@ -28,16 +31,17 @@ function sync(root) {
 function enter(root) {
   root.classList.add(PRESENTING);
   sync(root);
-  if (root.requestFullscreen && !document.fullscreenElement) {
+  const page = document.documentElement;
+  if (page.requestFullscreen && !document.fullscreenElement) {
     // Refused (no user gesture, iframe policy): the presenter layout still works.
-    root.requestFullscreen().catch(() => {});
+    page.requestFullscreen().catch(() => {});
   }
 }
 
 function leave(root) {
   root.classList.remove(PRESENTING);
   sync(root);
-  if (document.fullscreenElement === root && document.exitFullscreen) document.exitFullscreen().catch(() => {});
+  if (document.fullscreenElement && document.exitFullscreen) document.exitFullscreen().catch(() => {});
 }
 
 export function togglePresenting(root) {
