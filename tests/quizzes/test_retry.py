@@ -117,3 +117,11 @@ def test_a_bad_try_field_is_refused_and_the_stored_answer_stays(client):
     response = client.post(Q, {"choice": "all", "try": "two"})
     assert response.status_code == 422 and b"Not quite." in response.content
     assert Answer.objects.get().response == {"choice": "one"}
+
+
+def test_the_bank_page_says_which_try_the_score_counted(client):
+    client.post(Q, {"choice": "one"})
+    client.post(Q, {"choice": "all", "try": "2"})
+    page = client.get("/quizzes/kafka-basics/").content.decode()
+    assert "right on try 2; the score counts try 1 (wrong)" in page
+    assert "the first try at each question counts" in page
