@@ -39,14 +39,8 @@ def feedback_rows(question: Question, answer: Answer, shown: dict) -> dict:
         # What was wrong, item by item: each pick right or not, and how many were missed.
         expected = set(detail.get("expected", []))
         picked = response.get("choices", [])
-        rows["given_checked"] = [
-            (text, choice_id in expected)
-            for choice_id, text in zip(
-                [c for c in picked if c in {x["id"] for x in question.spec["choices"]}],
-                rows["given"],
-                strict=False,
-            )
-        ]
+        by_id = {c["id"]: c["text"] for c in question.spec["choices"]}
+        rows["given_checked"] = [(by_id[c], c in expected) for c in picked if c in by_id]
         rows["missed_count"] = len(expected - set(picked))
     elif kind == "ordering":
         rows["given"] = _choice_texts(question.spec["items"], response.get("order", []))

@@ -125,3 +125,11 @@ def test_the_bank_page_says_which_try_the_score_counted(client):
     page = client.get("/quizzes/kafka-basics/").content.decode()
     assert "right on try 2; the score counts try 1 (wrong)" in page
     assert "the first try at each question counts" in page
+
+
+def test_a_wrong_multiple_choice_marks_each_pick_and_counts_what_was_left_out(client):
+    url = "/quizzes/kafka-basics/partition-truths/"
+    html = client.post(url, {"choices": ["offsets", "edit"]}, **HTMX).content.decode()
+    given = html.split("data-quiz-given")[1].split("</dd>")[0]
+    assert given.count('class="is-in-place"') == 1 and given.count('class="is-misplaced"') == 1
+    assert "you left out 2 that belong." in html
