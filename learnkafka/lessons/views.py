@@ -9,19 +9,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from learnkafka.components.diagrams import diagram_component
 from learnkafka.core.learners import learner_key_for
 from learnkafka.sandbox.services import SandboxLimitReached, sandbox_for_request
 
 from .content import lesson_slugs, load_lesson
 from .selectors import checkpoint_results, lesson_progress
 from .services import step_mark_tried, step_visit
-
-
-def diagram_component(diagram: str) -> str:
-    """The django-component that draws `diagram`: H3's cluster, or one of the lesson's own."""
-    if diagram == "cluster":
-        return "cluster_diagram"
-    return "diagram_" + diagram.replace("-", "_")
 
 
 def _lesson_or_404(lesson_slug: str):

@@ -44,6 +44,12 @@ class Answer(models.Model):
     text and rubric ticks); `detail` what the grader worked out (the
     expected answer, the simulator's outcome). A self-assessed answer is
     stored with `is_final=False` until the rubric is ticked.
+
+    A wrong final answer may be tried again (`tries` counts the graded
+    tries): `response`, `detail`, `correct` and `points` are the latest try,
+    while `first_correct` and `first_points` keep the first final try, which
+    is what the attempt's score counts, so retrying teaches without
+    rewriting the score.
     """
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
@@ -54,6 +60,9 @@ class Answer(models.Model):
     is_final = models.BooleanField(default=True)
     correct = models.BooleanField(default=False)
     points = models.FloatField(default=0.0)
+    tries = models.PositiveIntegerField(default=1)
+    first_correct = models.BooleanField(default=False)
+    first_points = models.FloatField(default=0.0)
     submitted_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -66,4 +75,18 @@ class Answer(models.Model):
         ordering = ["submitted_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.question_id}: {'right' if self.correct else 'wrong'}"
+        return f"{self.question_id}: {'right' if self.correct else 'wrong'} (try {self.tries})"
+
+    @property
+    def retried(self) -> bool:
+        return self.tries > 1
+
+    def save(self, *args, **kwargs):
+        # Until a retry, the answer is its own first try (so the score, which
+        # counts first tries, is right whoever writes the row).
+        if self.tries <= 1:
+            self.first_correct, self.first_points = self.correct, self.points
+            if kwargs.get("update_fields") is not None:  # update_or_create names its fields
+                fields = {*kwargs["update_fields"], "first_correct", "first_points"}
+                kwargs["update_fields"] = fields
+        super().save(*args, **kwargs)

@@ -8,11 +8,14 @@ the link to the lesson step), and where the form posts.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 
 from .banks import Bank, step_title
 from .models import Answer, Attempt
 from .questiontypes import TYPES, Question
+from .selectors import answer_can_retry
 
 
 def _choice_texts(choices: list[dict], ids: list[str]) -> list[str]:
@@ -33,6 +36,12 @@ def feedback_rows(question: Question, answer: Answer, shown: dict) -> dict:
     elif kind == "multiple_choice":
         rows["given"] = _choice_texts(question.spec["choices"], response.get("choices", []))
         rows["expected"] = _choice_texts(question.spec["choices"], detail.get("expected", []))
+        # What was wrong, item by item: each pick right or not, and how many were missed.
+        expected = set(detail.get("expected", []))
+        picked = response.get("choices", [])
+        by_id = {c["id"]: c["text"] for c in question.spec["choices"]}
+        rows["given_checked"] = [(by_id[c], c in expected) for c in picked if c in by_id]
+        rows["missed_count"] = len(expected - set(picked))
     elif kind == "ordering":
         rows["given"] = _choice_texts(question.spec["items"], response.get("order", []))
         rows["expected"] = _choice_texts(question.spec["items"], detail.get("expected", []))
@@ -67,13 +76,25 @@ def card_context(
     order: list[str] | None = None,
     embedded: bool = False,
     next_url: str = "",
+    retrying: bool = False,
 ) -> dict:
+    """Everything the card template needs. `retrying`: the learner asked to try
+    a wrong answer again, so the card shows the form for the next try."""
+
     module = TYPES[question.type]
     if question.type == "ordering":
         shown = module.present(question, seed=attempt.seed, order=order)
     else:
         shown = module.present(question, seed=attempt.seed)
-    final = answer is not None and answer.is_final
+    can_retry = answer_can_retry(answer=answer)
+    retrying = retrying and can_retry
+    final = answer is not None and answer.is_final and not retrying
+    post_url = reverse("quizzes:question", args=[bank.slug, question.id])
+    retry_query = {"retry": "1"}
+    if embedded:
+        retry_query["embedded"] = "1"
+    if next_url:
+        retry_query["next"] = next_url
     section_title = next(s.title for s in bank.sections if s.id == question.section)
     following = bank.next_after(question.id)
     preceding = bank.previous_before(question.id)
@@ -84,6 +105,11 @@ def card_context(
         "answer": answer,
         "final": final,
         "awaiting_rubric": answer is not None and not answer.is_final,
+        "can_retry": can_retry,
+        "retrying": retrying,
+        # The try this form submits: 1, or the next one after the wrong tries so far.
+        "try_number": (answer.tries + 1) if retrying else 1,
+        "retry_url": f"{post_url}?{urlencode(retry_query)}",
         "shown": shown,
         "feedback": feedback_rows(question, answer, shown) if final else None,
         "error": error,
@@ -94,7 +120,7 @@ def card_context(
         "step_title": step_title(question.lesson, question.step),
         # A checkpoint on the very step that teaches it needs no link to itself.
         "on_lesson_step": next_url.split("#")[0].split("?")[0] == question.lesson_url,
-        "post_url": reverse("quizzes:question", args=[bank.slug, question.id]),
+        "post_url": post_url,
         "bank_url": reverse("quizzes:bank", args=[bank.slug]),
         "next_question": following,
         "next_question_url": (

@@ -45,6 +45,21 @@ def answer_for(*, attempt: Attempt | None, question_id: str) -> Answer | None:
     return attempt.answers.filter(question_id=question_id).first()
 
 
+# Self-assessed answers are graded by the learner's own rubric ticks: there is
+# nothing to get "wrong" and try again, so they are final once ticked.
+NOT_RETRYABLE = frozenset({"self_assessed"})
+
+
+def answer_can_retry(*, answer: Answer | None) -> bool:
+    """A final, wrong answer to a question the learner can try again."""
+    return (
+        answer is not None
+        and answer.is_final
+        and not answer.correct
+        and answer.question_type not in NOT_RETRYABLE
+    )
+
+
 def bank_progress(*, learner_key: str, bank: Bank) -> BankProgress:
     attempts = list(Attempt.objects.filter(learner_key=learner_key, bank=bank.slug)[:50])
     latest = attempts[0] if attempts else None

@@ -15,6 +15,7 @@ from django.utils import timezone
 from .banks import Bank, get_bank
 from .models import Answer, Attempt
 from .questiontypes import TYPES, InvalidResponse, Question
+from .selectors import answer_can_retry
 
 
 class UnknownQuestion(LookupError):
@@ -22,7 +23,12 @@ class UnknownQuestion(LookupError):
 
 
 class AnswerLocked(ValueError):
-    """The question already has a final answer in this attempt; start over to retry."""
+    """The question already has a final answer in this attempt that cannot be replaced.
+
+    A right answer is final; a wrong one may be tried again, but only by a
+    submission that names the next try (`try_number`), so a double click or
+    a second tab's stale form never counts as a retry.
+    """
 
 
 def attempt_start(*, learner_key: str, bank_slug: str) -> Attempt:
@@ -49,10 +55,11 @@ def _question(bank_slug: str, question_id: str) -> tuple[Bank, Question]:
 
 
 def _refresh_totals(attempt: Attempt, bank: Bank) -> None:
+    # The score counts each question's first final try; retries only teach.
     final = list(attempt.answers.filter(is_final=True))
     attempt.answered_count = len(final)
-    attempt.correct_count = sum(1 for a in final if a.correct)
-    attempt.score = round(sum(a.points for a in final), 3)
+    attempt.correct_count = sum(1 for a in final if a.first_correct)
+    attempt.score = round(sum(a.first_points for a in final), 3)
     if attempt.answered_count == len(bank.questions) and attempt.finished_at is None:
         attempt.finished_at = timezone.now()
     attempt.save(
@@ -60,15 +67,20 @@ def _refresh_totals(attempt: Attempt, bank: Bank) -> None:
     )
 
 
-def answer_submit(*, attempt: Attempt, question_id: str, data) -> Answer:
+def answer_submit(*, attempt: Attempt, question_id: str, data, try_number: int = 1) -> Answer:
     """Grade a submission (form data) and store it.
 
-    Raises `InvalidResponse` (nothing stored) when the submission cannot be
-    graded, and `AnswerLocked` when the question already has a final answer:
-    a quiz answer counts once per attempt.
+    `try_number` is which try this is: 1 for a first answer, n + 1 to try
+    again after n wrong tries. Raises `InvalidResponse` (nothing stored) when
+    the submission cannot be graded, and `AnswerLocked` when the question
+    already has a final answer this submission may not replace (it was
+    right, or the submission does not name the next try). The attempt's
+    score counts the first final try.
     """
     try:
-        return _answer_submit(attempt=attempt, question_id=question_id, data=data)
+        return _answer_submit(
+            attempt=attempt, question_id=question_id, data=data, try_number=try_number
+        )
     except IntegrityError as exc:
         # Two tabs submitting the first answer at once: the unique constraint
         # lets one in; the other is told it was already answered.
@@ -76,15 +88,19 @@ def answer_submit(*, attempt: Attempt, question_id: str, data) -> Answer:
 
 
 @transaction.atomic
-def _answer_submit(*, attempt: Attempt, question_id: str, data) -> Answer:
+def _answer_submit(*, attempt: Attempt, question_id: str, data, try_number: int) -> Answer:
     bank, question = _question(attempt.bank, question_id)
     module = TYPES[question.type]
     # Lock the attempt row so two tabs submitting at once cannot both count.
     attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
     existing = attempt.answers.filter(question_id=question_id).first()
-    if existing is not None and existing.is_final:
-        raise AnswerLocked("You already answered this question in this attempt.")
-    previous = existing.response if existing is not None else None
+    retry = existing is not None and existing.is_final
+    if retry:
+        if existing.correct:
+            raise AnswerLocked("You already answered this question right in this attempt.")
+        if not answer_can_retry(answer=existing) or try_number != existing.tries + 1:
+            raise AnswerLocked("You already answered this question in this attempt.")
+    previous = existing.response if existing is not None and not retry else None
     response = module.response_from_post(question, data, seed=attempt.seed, previous=previous)
     grade = module.grade(question, response, seed=attempt.seed)
     values = {
@@ -96,6 +112,9 @@ def _answer_submit(*, attempt: Attempt, question_id: str, data) -> Answer:
         "points": grade.points,
         "submitted_at": timezone.now(),
     }
+    # Try 1 is also the first try the score keeps (Answer.save copies it);
+    # a retry leaves first_correct and first_points as they were.
+    values["tries"] = existing.tries + 1 if retry else 1
     answer, _ = Answer.objects.update_or_create(
         attempt=attempt, question_id=question_id, defaults=values
     )
@@ -107,6 +126,7 @@ __all__ = [
     "AnswerLocked",
     "InvalidResponse",
     "UnknownQuestion",
+    "answer_can_retry",
     "answer_submit",
     "attempt_get_or_start",
     "attempt_start",

@@ -97,7 +97,8 @@ def question_detail(request: HttpRequest, bank_slug: str, question_id: str) -> H
 
     if request.method == "GET":
         answer = selectors.answer_for(attempt=attempt, question_id=question.id)
-        return _render_card(request, card_context(answer=answer, **common))
+        retrying = request.GET.get("retry") == "1"  # "Try again": the form, no state changes
+        return _render_card(request, card_context(answer=answer, retrying=retrying, **common))
 
     answer = selectors.answer_for(attempt=attempt, question_id=question.id)
     move = request.POST.get("move")
@@ -113,13 +114,23 @@ def question_detail(request: HttpRequest, bank_slug: str, question_id: str) -> H
         )
 
     try:
-        services.answer_submit(attempt=attempt, question_id=question.id, data=request.POST)
+        try_number = int(request.POST.get("try", "1"))
+    except ValueError:
+        try_number = 0  # names no try: refused below as already answered
+    try:
+        services.answer_submit(
+            attempt=attempt, question_id=question.id, data=request.POST, try_number=try_number
+        )
     except (InvalidResponse, services.AnswerLocked) as exc:
         # htmx only swaps 2xx answers, so the error comes back as 200 with its message.
         status = 200 if request.htmx else 422
         answer = selectors.answer_for(attempt=attempt, question_id=question.id)
+        # An ungradable retry keeps the learner on the retry form, with the error.
+        retrying = isinstance(exc, InvalidResponse) and try_number > 1
         return _render_card(
-            request, card_context(answer=answer, error=str(exc), **common), status=status
+            request,
+            card_context(answer=answer, error=str(exc), retrying=retrying, **common),
+            status=status,
         )
     if request.htmx:
         attempt.refresh_from_db()  # the score moved with this answer

@@ -34,7 +34,9 @@ def _controls(scenario: dict) -> dict:
          "remove": json.dumps({"type": "remove_consumer"})}
         for g in groups
     ]
-    return {"topic": topic, "producers": producers, "brokers": brokers, "acks_choices": acks,
+    last_partition = scenario["topics"][0]["partitions"] - 1
+    return {"topic": topic, "last_partition": last_partition, "producers": producers,
+            "brokers": brokers, "acks_choices": acks,
             "groups": group_controls, "slow_ms": SLOW_MS, "slow_ms_s": SLOW_MS // 1000}
 
 

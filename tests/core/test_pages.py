@@ -18,8 +18,11 @@ def test_every_page_carries_a_csp_without_inline_scripts(client):
     assert "unsafe-inline" not in policy
 
 
-def test_htmx_2_and_its_ws_extension_are_served_locally(client):
-    html = client.get("/").content.decode()
+def test_htmx_2_is_served_locally_and_only_where_a_page_uses_it(client):
+    # A page with hx- attributes (a lesson step) loads htmx; the home page has none.
+    assert "htmx" not in client.get("/").content.decode()
+    html = client.get("/lessons/kafka-basics/acks/").content.decode()
     assert "/static/django_htmx/htmx-2.min.js" in html
-    assert "/static/django_htmx/ext/hx-ws-2.min.js" in html
+    # No page uses htmx's WebSocket extension (live diagrams have their own socket).
+    assert "hx-ws" not in html
     assert "https://" not in html.split("<body")[0]

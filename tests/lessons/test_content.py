@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from learnkafka.components.diagrams import diagram_files
 from learnkafka.lessons.content import ContentError, _parse_lesson, lesson_slugs, load_lesson
 from simulator import Simulation, SimulationError
 from simulator.commands import command_from_dict
@@ -28,13 +29,8 @@ def test_every_step_has_text_a_diagram_module_and_its_component(slug):
     assert len(step.markdown_text.split()) > 80, "a step teaches in more than a caption"
     assert "<p>" in step.html
     assert (REPO / "static/js/diagrams" / f"{step.diagram}.js").is_file()
-    component = (
-        "cluster_diagram"
-        if step.diagram == "cluster"
-        else "diagram_" + step.diagram.replace("-", "_")
-    )
-    html = REPO / "learnkafka/components" / component / f"{component}.html"
-    assert f'data-diagram="{step.diagram}"' in html.read_text()
+    files = diagram_files(step.diagram)
+    assert f'data-diagram="{step.diagram}"' in files["html"].read_text()
 
 
 @pytest.mark.parametrize("slug", STEPS)

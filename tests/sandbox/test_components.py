@@ -24,7 +24,7 @@ def test_a_hostile_label_is_escaped():
 
 
 def test_cluster_diagram_skeleton_has_every_layer_the_module_fills():
-    html = render('{% component "cluster_diagram" / %}')
+    html = render('{% component "diagram_cluster" / %}')
     assert 'data-diagram="cluster"' in html
     for layer in ("links", "producers", "brokers", "controllers", "groups", "messages"):
         assert f'data-layer="{layer}"' in html

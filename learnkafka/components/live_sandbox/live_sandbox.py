@@ -2,7 +2,9 @@
 
 Renders [data-live-sandbox="<ws path>"] around its default slot (the diagram's
 svg[data-diagram] and any controls), plus the status line, the error region and
-the screen-reader narrator that static/js/live/boot.js fills in. Get the id with
+the screen-reader narrator that static/js/live/boot.js fills in, and a
+"Full screen" button (hidden until static/js/live/fullscreen.js, which the
+page loads beside boot.js, shows it). Get the id with
 `learnkafka.sandbox.services.sandbox_for_request(request=..., scenario=...)`.
 
     {% component "live_sandbox" sandbox_id=sandbox.public_id label="Cluster" %}

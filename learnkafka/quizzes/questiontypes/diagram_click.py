@@ -14,6 +14,8 @@ parts are offered as radio buttons labelled with what the diagram shows.
 
 from __future__ import annotations
 
+from learnkafka.components.diagrams import diagram_component
+
 from .. import scenarios
 from .base import ContentError, Grade, InvalidResponse, Question, require_str, rng_for
 
@@ -21,7 +23,7 @@ NAME = "diagram_click"
 
 # Diagram modules a question can draw, and the component holding each one's
 # SVG skeleton (templates/quizzes/types/diagram_click.html includes it).
-SUPPORTED_DIAGRAMS = {"cluster": "cluster_diagram"}
+SUPPORTED_DIAGRAMS = {"cluster": diagram_component("cluster")}
 
 
 def parse(raw: dict, *, where: str) -> dict:

@@ -11,7 +11,8 @@
  *     (click or Enter/Space, via boot.js's `diagram:select` event) that ticks
  *     the matching radio button, and hides the diagram's own labels that
  *     would give the answer away (data-conceal="isr");
- *   - after an htmx swap, focus moves to the feedback so it is read out.
+ *   - after an htmx swap, focus moves to the feedback so it is read out, or,
+ *     on a "Try again" form, to its first choice.
  * Listeners are delegated on `document`, so cards swapped in later just work.
  */
 import { bootStatic } from "../live/boot.js";
@@ -219,7 +220,9 @@ document.addEventListener("htmx:afterSwap", (e) => {
   enhance(card);
   const feedback = card.querySelector("[data-quiz-feedback]");
   if (feedback) feedback.focus();
-  else if (card.querySelector("[data-quiz-error]")) card.querySelector("input, textarea, [tabindex]")?.focus();
+  else if (card.querySelector("[data-quiz-error], [data-quiz-retry-note]")) {
+    card.querySelector("form input:not([type=hidden]), form textarea, form [tabindex]")?.focus();
+  }
 });
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => enhance(document));

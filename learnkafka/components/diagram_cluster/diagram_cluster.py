@@ -1,4 +1,4 @@
-"""`cluster_diagram`: the server-rendered skeleton of the guide's cluster picture.
+"""`diagram_cluster`: the server-rendered skeleton of the guide's cluster picture.
 
 The skeleton holds what never changes (frame, titles, legend, arrow markers and
 one empty <g> per layer); static/js/diagrams/cluster.js fills the layers from
@@ -10,9 +10,9 @@ from typing import NamedTuple
 from django_components import Component, register
 
 
-@register("cluster_diagram")
-class ClusterDiagram(Component):
-    template_file = "cluster_diagram.html"
+@register("diagram_cluster")
+class DiagramCluster(Component):
+    template_file = "diagram_cluster.html"
 
     class Kwargs(NamedTuple):
         title: str = "Kafka cluster: producers, brokers, controller quorum, consumer groups"
