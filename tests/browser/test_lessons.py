@@ -191,10 +191,15 @@ def test_keyboard_moves_between_steps_but_not_while_typing_and_the_place_is_kept
     page.locator("main").focus()
     page.keyboard.press("ArrowRight")
     expect(page).to_have_url(re.compile(r"/lessons/kafka-basics/message-flow/$"))
+    # The URL changes when the next page commits; its key handler (a module
+    # script) runs only by DOMContentLoaded, so a key pressed earlier is lost.
+    page.wait_for_load_state("domcontentloaded")
     page.keyboard.press("j")
     expect(page).to_have_url(re.compile(r"/partition-log/$"))
+    page.wait_for_load_state("domcontentloaded")
     page.keyboard.press("k")
     expect(page).to_have_url(re.compile(r"/message-flow/$"))
+    page.wait_for_load_state("domcontentloaded")
     # A focused control keeps its keys: the speed select changes, the page stays.
     page.locator("select[data-control=speed]").focus()
     page.keyboard.press("ArrowRight")
