@@ -8,8 +8,9 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 
 from learnkafka.asgi import application
-from learnkafka.sandbox.models import Sandbox
-from learnkafka.sandbox.runtime import registry
+from learnkafka.sandbox.models import Sandbox, SandboxCommand
+from learnkafka.sandbox.node import node
+from learnkafka.sandbox.selectors import sandbox_history
 from simulator.partitioners import partition_for_key
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -25,11 +26,21 @@ def new_session() -> str:
     return store.session_key
 
 
+@database_sync_to_async
+def learner_of(session_key: str) -> str:
+    return SessionStore(session_key=session_key)["learner_key"]
+
+
+@database_sync_to_async
+def history(public_id="abcdefghijklmnopqrstuvwx") -> list[dict]:
+    return sandbox_history(public_id=public_id)
+
+
 @pytest.fixture(autouse=True)
-def fresh_registry():
-    registry.clear()
+def fresh_node():
+    node.clear()
     yield
-    registry.clear()
+    node.clear()
 
 
 class Client:
@@ -95,7 +106,7 @@ async def test_connecting_to_a_new_id_creates_a_sandbox_owned_by_that_session():
     session = await new_session()
     client, _ = await open_paused(session)
     row = await database_sync_to_async(Sandbox.objects.get)(public_id="abcdefghijklmnopqrstuvwx")
-    assert row.owner_session_key == session
+    assert row.owner_key == await learner_of(session)
     await client.close()
 
 
@@ -117,8 +128,7 @@ async def test_a_command_answers_with_events_in_simulator_order_and_is_logged():
     assert appended, "the produced record never reached a leader"
     assert appended[0]["partition"] == partition_for_key("customer-42", 3)[0]
     await client.close()  # the last socket leaving waits for queued writes
-    row = await database_sync_to_async(Sandbox.objects.get)(public_id="abcdefghijklmnopqrstuvwx")
-    assert [e["command"]["key"] for e in row.command_log] == ["customer-42"]
+    assert [e["command"]["key"] for e in await history()] == ["customer-42"]
 
 
 @pytest.mark.parametrize(
@@ -148,8 +158,7 @@ async def test_bad_input_gets_an_error_changes_nothing_and_keeps_the_socket_open
     await client.send({"type": "resync"})
     after = await client.receive_type("snapshot")
     assert after["state"] == (await _paused_state(client))["state"]
-    row = await database_sync_to_async(Sandbox.objects.get)(public_id="abcdefghijklmnopqrstuvwx")
-    assert row.command_log == []
+    assert await history() == []
     assert before["scenario"] == after["scenario"]
     await client.close()
 
@@ -165,8 +174,7 @@ async def test_an_oversized_message_is_refused_unread():
         "type": "produce", "producer": "A", "topic": TOPIC, "value": "x" * 70_000}})
     error = await client.receive_type("error")
     assert error["code"] == "too_large"
-    row = await database_sync_to_async(Sandbox.objects.get)(public_id="abcdefghijklmnopqrstuvwx")
-    assert row.command_log == []
+    assert await history() == []
     await client.close()
 
 
@@ -245,8 +253,8 @@ async def test_a_sandbox_survives_a_server_restart():
     before = await client.receive_type("snapshot")
     await client.close()
 
-    registry.clear()  # the process forgets every live simulation, as a restart does
-    assert "abcdefghijklmnopqrstuvwx" not in registry
+    node.clear()  # the process forgets every live simulation, as a restart does
+    assert "abcdefghijklmnopqrstuvwx" not in node.live
 
     again = Client("/ws/sandbox/abcdefghijklmnopqrstuvwx/", session)
     assert (await again.connect())[0]
@@ -268,19 +276,27 @@ async def test_a_made_up_session_cookie_is_no_session():
 
 async def test_a_stored_history_that_no_longer_replays_starts_over_and_says_so():
     session = await new_session()
-    await database_sync_to_async(Sandbox.objects.create)(
-        public_id="brokenhistory00000000000", owner_session_key=session,
-        scenario="playground", seed=5, now_ms=1000,
-        command_log=[{"at_ms": 10, "command": {"type": "crash_broker", "broker": 99}}])
     client = Client("/ws/sandbox/brokenhistory00000000000/", session)
+    assert (await client.connect())[0]  # gives the session its learner key
+    await client.close()
+    node.clear()
+    box = await database_sync_to_async(Sandbox.objects.create)(
+        public_id="brokenhistory00000000001", owner_key=await learner_of(session),
+        scenario="playground", seed=5, now_ms=1000)
+    await database_sync_to_async(SandboxCommand.objects.create)(
+        sandbox=box, position=0, at_ms=10, command={"type": "crash_broker", "broker": 99})
+    client = Client("/ws/sandbox/brokenhistory00000000001/", session)
     assert (await client.connect())[0]
     snapshot = await client.receive()
     assert snapshot["type"] == "snapshot" and snapshot["now_ms"] == 0
     notice = await client.receive_type("error")
     assert notice["code"] == "sandbox_reset" and "starts over" in notice["message"]
     await client.close()
-    row = await database_sync_to_async(Sandbox.objects.get)(public_id="brokenhistory00000000000")
-    assert row.command_log == [] and row.now_ms == 0
+    row = await database_sync_to_async(Sandbox.objects.get)(public_id="brokenhistory00000000001")
+    assert await history("brokenhistory00000000001") == [] and row.now_ms == 0
+    archived = await database_sync_to_async(Sandbox.objects.get)(archived=True)
+    assert archived.rebuild_error, "the unreadable history is kept aside, with why"
+    assert await database_sync_to_async(archived.commands.count)() == 1
 
 
 async def test_more_tabs_do_not_buy_more_rate_or_unbounded_sockets():

@@ -3,7 +3,7 @@
 Renders [data-live-sandbox="<ws path>"] around its default slot (the diagram's
 svg[data-diagram] and any controls), plus the status line, the error region and
 the screen-reader narrator that static/js/live/boot.js fills in. Get the id with
-`learnkafka.sandbox.services.sandbox_for_request(request=..., scenario=...)`.
+`learnkafka.sandbox.services.sandbox_for_learner(learner_key=..., scenario=...)`.
 
     {% component "live_sandbox" sandbox_id=sandbox.public_id label="Cluster" %}
       <svg data-diagram="cluster" ...>...</svg>
