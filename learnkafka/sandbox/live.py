@@ -99,7 +99,6 @@ class LiveSimulation:
                 if not self.wants_ticker():
                     return
                 if self.clock.wall() - self.last_active > IDLE_PAUSE_S:
-                    self._tick_locked(force_frame=False)
                     self.session.pause()
                     self._status_locked("idle")
                     return

@@ -25,6 +25,7 @@ from .clock import SYSTEM, Clock
 from .policy import Refused
 
 CHECKPOINT_INTERVAL_MS = 60_000  # rewind granularity vs memory: each checkpoint copies the world
+MAX_TICK_S = 1.0                 # at most this much wall time is simulated in one tick
 REBUILD_BUDGET = None            # the simulator's work budget for a rebuild (None: its default)
 
 
@@ -109,7 +110,9 @@ class ClockedSession:
         if not self.playing:
             self._last_wall = now
             return Tick()
-        covered_s = now - self._last_wall
+        # A stall longer than MAX_TICK_S (a suspended process, a debugger) is not
+        # made up in one huge step: that would be seconds of CPU in one frame.
+        covered_s = min(now - self._last_wall, MAX_TICK_S)
         self._last_wall = now
         self._carry_ms += covered_s * 1000 * self.speed
         whole_ms = int(self._carry_ms + 1e-6)  # 49.99999 ms of float wall time is 50
