@@ -114,7 +114,11 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # One channel per process carries every frame of every simulation it
+            # mirrors (sandbox/node.py); channels_redis drops silently past
+            # capacity (100 by default), so give it room. A frame lost anyway
+            # shows as a gap in frame numbers and resyncs that simulation's sockets.
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 5000, "expiry": 30},
         }
     }
 else:
