@@ -84,7 +84,10 @@ class Node:
             if self.channel is not None:
                 return
             self.layer = get_channel_layer()
-            self.channel = await self.layer.new_channel("lk-node.")
+            # The default prefix, as consumers use: channels_redis receives every
+            # process-local channel of one prefix through one blocking pop, and a
+            # second prefix would wait behind it (up to 5 s a message).
+            self.channel = await self.layer.new_channel()
             await self.layer.group_add(NODES_GROUP, self.channel)
             self._tasks = [loop.create_task(self._receive_loop()),
                            loop.create_task(self._watchdog())]
@@ -373,6 +376,13 @@ class Node:
 
     async def _serve(self, message: dict) -> None:
         """A request from another process, for a simulation held here."""
+        try:
+            await self._serve_one(message)
+        except Exception:
+            log.exception("could not serve %s for sandbox %s", message.get("type"),
+                          message.get("sim"))
+
+    async def _serve_one(self, message: dict) -> None:
         public_id, kind = message["sim"], message["type"]
         live = self.live.get(public_id)
         reply: dict = {"type": "lk.reply", "req_id": message.get("req_id")}

@@ -73,7 +73,7 @@ class Socket:
                     return message
             seen = max(seen, len(self.messages))
             if self.closed is not None:
-                raise AssertionError(f"socket closed ({self.closed}) before the message came")
+                raise AssertionError(f"socket closed ({self.closed}) before the message came: {self.messages[-3:]}")
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0:
                 raise AssertionError(f"no such message within {timeout}s; last: "
