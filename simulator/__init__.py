@@ -29,7 +29,10 @@ HOW AN ACTOR PLUGS IN (e.g. consumers, group coordinators, a payment gateway)
    state under ``world.ext["<yours>"]`` — everything reachable from the world
    is deep-copied for checkpoints, so hold no closures, files or clocks.
 2. Time: ``world.schedule(delay_ms, actor_id, "method_name", *args)`` calls
-   the method later (returns a timer id for ``world.cancel``). Use
+   the method later (returns a timer id for ``world.cancel``); state that is
+   no actor's schedules a function registered with
+   ``@engine.timer_function("name")``: ``world.schedule_function(delay_ms,
+   "name", *args)``. Use
    ``world.rng`` for randomness, ``world.now_ms`` for the time. Never sleep.
 3. Network: ``world.network.send(source_actor_id, target_actor_id, kind, body,
    summary)`` delivers ``Message(kind, body, source, ...)`` to

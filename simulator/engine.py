@@ -11,6 +11,14 @@ be deep-copied (checkpoints) without pickling closures:
 
     world.schedule(500, "broker:1", "on_fetch_timeout", fetch_id)
 
+State that belongs to no actor (a module's own state in ``world.ext``) names a
+*registered function* instead, for the same reason:
+
+    @timer_function("consumers.expire_session")
+    def expire_session(world, group_id, member_id): ...
+
+    world.schedule_function(45_000, "consumers.expire_session", group_id, member_id)
+
 Network messages arrive through ``actor.on_message(message)`` (see
 `simulator.network`). Extension points live here as small registries filled
 at import time by the modules that extend the engine:
@@ -20,6 +28,7 @@ at import time by the modules that extend the engine:
 * `snapshot_section(name)` — add ``snapshot()[name] = fn(world)``.
 * `broker_lifecycle_hook` — ``fn(world, broker_id, what)`` with what in
   ``crashed``/``restarted`` (a broker losing its memory).
+* `timer_function(name)` — ``fn(world, *args)``, which timers may name.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ from typing import Any
 _EVENT_LISTENERS: dict[type, list[Callable]] = {}
 SNAPSHOT_SECTIONS: dict[str, Callable] = {}
 BROKER_LIFECYCLE_HOOKS: list[Callable] = []
+TIMER_FUNCTIONS: dict[str, Callable] = {}
 
 
 def on_event(event_cls: type) -> Callable:
@@ -60,6 +70,16 @@ def broker_lifecycle_hook(fn: Callable) -> Callable:
     """Decorator: ``fn(world, broker_id, what)`` when a broker crashes or restarts."""
     BROKER_LIFECYCLE_HOOKS.append(fn)
     return fn
+
+
+def timer_function(name: str) -> Callable:
+    """Decorator: ``fn(world, *args)`` is what `World.schedule_function(.., name, ..)` calls."""
+
+    def register(fn: Callable) -> Callable:
+        TIMER_FUNCTIONS[name] = fn
+        return fn
+
+    return register
 
 
 class Actor:
@@ -145,6 +165,15 @@ class World:
         heapq.heappush(self._queue, entry)
         return self._timer_seq
 
+    def schedule_function(self, delay_ms: int, name: str, *args: Any) -> int:
+        """Call the `timer_function` registered as `name` with ``(world, *args)`` after
+        `delay_ms`; returns a timer id. The timer holds the name, so the world stays
+        deep-copyable."""
+        if name not in TIMER_FUNCTIONS:
+            raise KeyError(f"no timer function registered as {name!r}")
+        # An actor id of None marks a timer function (actor ids are non-empty strings).
+        return self.schedule_at(self.now_ms + max(0, int(delay_ms)), None, name, *args)
+
     def cancel(self, timer_id: int | None) -> None:
         if timer_id is not None:
             self._cancelled.add(timer_id)
@@ -165,6 +194,9 @@ class World:
                 cancelled.discard(timer_id)
                 continue
             self.now_ms = at_ms
+            if actor_id is None:  # World.schedule_function
+                TIMER_FUNCTIONS[method](self, *args)
+                continue
             actor = actors.get(actor_id)
             if actor is not None:  # an actor removed meanwhile leaves stale timers behind
                 getattr(actor, method)(*args)

@@ -2,9 +2,10 @@
 
 An instructor edits these files, never Python or templates. This module reads
 them into frozen dataclasses, checks their shape (a clear `ContentError` names
-the file and field at fault) and renders each step's Markdown once. The cache
-is keyed on the files' modification times, so an edited lesson shows up on the
-next request without a restart.
+the file and field at fault) and renders each step's Markdown once. What it
+parsed is kept in a `ContentCache` (learnkafka/core/content_files.py, shared
+with the quiz banks) keyed on the files' modification times, so an edited
+lesson shows up on the next request without a restart.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import markdown
-import yaml
+
+from learnkafka.core.content_files import ContentCache, ContentError, read_yaml
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -27,10 +29,6 @@ _MARKDOWN_EXTENSIONS = [
     "def_list",
     "admonition",
 ]
-
-
-class ContentError(ValueError):
-    """Lesson files that cannot be taught from: says which file and which field."""
 
 
 def _json(value) -> str:
@@ -199,10 +197,7 @@ def _render_markdown(text: str) -> str:
 
 def _parse_lesson(folder: Path) -> Lesson:
     source = folder / "lesson.yaml"
-    try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ContentError(f"{source}: not valid YAML ({error})") from error
+    data = read_yaml(source)
     if not isinstance(data, dict):
         raise ContentError(f"{source}: must be a mapping")
     slug = _require(data, "slug", str(source))
@@ -246,11 +241,18 @@ def _parse_lesson(folder: Path) -> Lesson:
     )
 
 
-_cache: dict[str, tuple[tuple, Lesson]] = {}
+_cache: ContentCache[Lesson] = ContentCache()
 
 
-def _fingerprint(folder: Path) -> tuple:
-    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
+def lesson_scenario_dirs() -> list[Path]:
+    """Each lesson's own simulator scenarios (`content/<slug>/scenarios/`, e.g. lesson-isr.yaml).
+
+    A lesson's scenarios are lesson content, so they live with the lesson; the
+    app registers these folders with the engine at start-up (apps.py), so a
+    step names its scenario as `scenario: lesson-isr`, as sandboxes store it.
+    """
+    folders = (CONTENT_DIR / slug / "scenarios" for slug in lesson_slugs())
+    return [folder for folder in folders if folder.is_dir()]
 
 
 def lesson_slugs() -> list[str]:
@@ -263,9 +265,5 @@ def load_lesson(slug: str) -> Lesson | None:
     if slug not in lesson_slugs():
         return None
     folder = CONTENT_DIR / slug
-    fingerprint = _fingerprint(folder)
-    cached = _cache.get(slug)
-    if cached is None or cached[0] != fingerprint:
-        cached = (fingerprint, _parse_lesson(folder))
-        _cache[slug] = cached
-    return cached[1]
+    files = (p for p in folder.iterdir() if p.is_file())
+    return _cache.get(slug, files, lambda: _parse_lesson(folder))

@@ -13,9 +13,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-
-class ContentError(ValueError):
-    """The quiz content in the repository is malformed (a bug in the YAML)."""
+# One error for content at fault, shared with the lessons (re-exported here for the types).
+from learnkafka.core.content_files import ContentError
 
 
 class InvalidResponse(ValueError):
