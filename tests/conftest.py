@@ -51,7 +51,7 @@ import pytest
 from hypothesis import settings
 
 # Real PostgreSQL, Redis and multi-process Daphne fixtures (tests/real_servers.py).
-from real_servers import daphne_cluster, fresh_pg_database, postgres_url, redis_url  # noqa: F401
+from tests.real_servers import daphne_cluster, fresh_pg_database, postgres_url, redis_url  # noqa: F401
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"

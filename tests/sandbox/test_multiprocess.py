@@ -9,8 +9,7 @@ import asyncio
 import signal
 
 import pytest
-
-from wsclient import Socket, body, frames, visit
+from tests.sandbox.wsclient import Socket, body, frames, visit
 
 pytestmark = [pytest.mark.asyncio]
 
@@ -177,7 +176,7 @@ async def test_two_hundred_sockets_each_receive_every_frame_in_order(daphne_clus
     watchers = []
     for i in range(200):
         server = p1 if i % 2 else p2
-        cookie, _ = await asyncio.to_thread(visit, server.url, "/")
+        cookie, _ = await asyncio.to_thread(visit, server.url)
         watchers.append(Socket(server.ws, public_id, cookie))
     await asyncio.gather(*(w.open() for w in watchers))
     await asyncio.gather(*(w.wait_for(lambda m: m["type"] == "snapshot", timeout=60)

@@ -73,7 +73,8 @@ class Socket:
                     return message
             seen = max(seen, len(self.messages))
             if self.closed is not None:
-                raise AssertionError(f"socket closed ({self.closed}) before the message came: {self.messages[-3:]}")
+                raise AssertionError(f"socket closed ({self.closed}) before the message "
+                                     f"came: {self.messages[-3:]}")
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0:
                 raise AssertionError(f"no such message within {timeout}s; last: "
@@ -81,7 +82,7 @@ class Socket:
             self._changed.clear()
             try:
                 await asyncio.wait_for(self._changed.wait(), remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def close(self) -> None:
