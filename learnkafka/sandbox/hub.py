@@ -165,6 +165,7 @@ class Hub:
         self.epoch = 0
         self.frame = 0
         self._ring: deque[tuple[int, int, str]] = deque(maxlen=RING_FRAMES)
+        self._snapshot_in_flight: asyncio.Future | None = None
 
     def __len__(self) -> int:
         return len(self.watchers)
@@ -203,21 +204,38 @@ class Hub:
 
     # ---- watchers ----------------------------------------------------------------
 
+    async def snapshot(self) -> tuple[int, int, str]:
+        """A snapshot; sockets asking at the same moment (a room joining at once)
+        share one: it is taken at one frame K, and each gets the frames after K."""
+        if self._snapshot_in_flight is None or self._snapshot_in_flight.done():
+            self._snapshot_in_flight = asyncio.ensure_future(self.snapshot_source())
+        return await asyncio.shield(self._snapshot_in_flight)
+
     async def join(self, watcher: Watcher) -> None:
-        """Snapshot first (at frame K), then every frame after K."""
-        epoch, frame, body = await self.snapshot_source()
+        """Snapshot first (at frame K), then every frame after K. If no snapshot
+        can be had right now (the holder is moving), the watcher waits as a
+        lagging one and is resynced as soon as there is a holder again."""
         watcher.hub = self
-        watcher.start_from(epoch, frame, body)
-        for e, f, b in list(self._ring):
-            watcher.offer_frame(e, f, b)
+        try:
+            epoch, frame, body = await self.snapshot()
+        except Exception as err:
+            log.info("no snapshot of %s for a new watcher yet (%s)", self.public_id, err)
+            watcher.lagging = True
+            watcher.after_frame = -1
+            self.watchers.add(watcher)
+            return
+        self._start(watcher, epoch, frame, body)
         self.watchers.add(watcher)
 
     async def resync(self, watcher: Watcher) -> None:
         try:
-            epoch, frame, body = await self.snapshot_source()
+            epoch, frame, body = await self.snapshot()
         except Exception as err:
             log.info("no snapshot for a resync of %s yet (%s)", self.public_id, err)
             return
+        self._start(watcher, epoch, frame, body)
+
+    def _start(self, watcher: Watcher, epoch: int, frame: int, body: str) -> None:
         watcher.start_from(epoch, frame, body)
         for e, f, b in list(self._ring):
             watcher.offer_frame(e, f, b)

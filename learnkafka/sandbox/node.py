@@ -24,9 +24,11 @@ import logging
 import os
 import signal
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.db import close_old_connections
 
 from . import policy, selectors, services
 from .clock import SYSTEM, Clock
@@ -44,6 +46,20 @@ REQUEST_TIMEOUT_S = 4.0   # a forwarded request unanswered for this long fails p
 IDLE_EVICT_S = 600        # a simulation nobody watches leaves memory after this
 MAX_LIVE = 100            # simulations one process runs at most
 NODES_GROUP = "lk-nodes"  # every process: role changes
+
+
+_lease_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lk-lease")
+
+
+async def _lease_db(fn, **kwargs):
+    """Lease reads and writes on a thread of their own: behind the shared
+    sync-to-async thread, a renewal could wait out its lease while a room of
+    sockets connects, and the process would lose a simulation it is running."""
+    def run():
+        close_old_connections()
+        return fn(**kwargs)
+
+    return await asyncio.get_running_loop().run_in_executor(_lease_thread, run)
 
 
 def sim_group(public_id: str) -> str:
@@ -223,8 +239,8 @@ class Node:
         steal = isinstance(self.layer, InMemoryChannelLayer)
         if steal:
             await database_sync_to_async(_free_lease)(public_id=row.public_id)
-        epoch = await database_sync_to_async(services.lease_take)(
-            public_id=row.public_id, holder=self.channel, lease_s=LEASE_S)
+        epoch = await _lease_db(services.lease_take, public_id=row.public_id,
+                                holder=self.channel, lease_s=LEASE_S)
         if epoch is None:
             return None
         try:
@@ -332,7 +348,7 @@ class Node:
         return reply["epoch"], reply["frame"], reply["body"]
 
     async def _ask(self, public_id: str, payload: dict) -> dict:
-        holder, until, _ = await database_sync_to_async(selectors.lease_of)(public_id=public_id)
+        holder, until, _ = await _lease_db(selectors.lease_of, public_id=public_id)
         if not holder or until < _now() or holder == self.channel:
             raise Refused("unavailable", "This simulation is moving to another server; "
                                          "try again in a moment.")
@@ -421,9 +437,9 @@ class Node:
     async def _watch_leases(self) -> None:
         now = self.clock.wall()
         for public_id, live in list(self.live.items()):
-            renewed = await database_sync_to_async(services.lease_renew)(
-                public_id=public_id, holder=self.channel, epoch=live.recorder.epoch,
-                lease_s=LEASE_S)
+            renewed = await _lease_db(
+                services.lease_renew, public_id=public_id, holder=self.channel,
+                epoch=live.recorder.epoch, lease_s=LEASE_S)
             if not renewed:
                 live.lost = True
                 await self._let_go(public_id)
@@ -437,8 +453,7 @@ class Node:
                 self.hubs.pop(public_id, None)
                 await self.layer.group_discard(sim_group(public_id), self.channel)
                 continue
-            holder, until, _ = await database_sync_to_async(selectors.lease_of)(
-                public_id=public_id)
+            holder, until, _ = await _lease_db(selectors.lease_of, public_id=public_id)
             if holder and until >= _now():
                 await self.layer.send(holder, {"type": "lk.interest", "sim": public_id})
                 for w in list(hub.watchers):
