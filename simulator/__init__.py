@@ -19,7 +19,9 @@ Map of the package:
   topics.py      topic metadata, configs, replica placement
   cluster.py     building a world from a scenario; handlers of core commands
   commands.py / events.py   the closed sets of inputs and outputs
-  simulation.py  the facade; checkpoints, rewind, rebuild
+  simulation.py  the facade; history, exact replay, checkpoints, rewind, atomic apply
+  config_ranges.py  every settable config's range, next to Kafka's ConfigDef
+  limits.py      caps and the work budget
   checks.py      invariants (used by tests, never by the model)
 
 HOW AN ACTOR PLUGS IN (e.g. consumers, group coordinators, a payment gateway)
@@ -60,7 +62,8 @@ HOW AN ACTOR PLUGS IN (e.g. consumers, group coordinators, a payment gateway)
    exists: import your handlers from its ``__init__``.
 """
 
-from simulator.errors import SimulationError
-from simulator.simulation import Simulation
+from simulator.errors import SimulationError, WorkBudgetExceeded
+from simulator.limits import WorkBudget
+from simulator.simulation import HistoryEntry, Simulation
 
-__all__ = ["Simulation", "SimulationError"]
+__all__ = ["HistoryEntry", "Simulation", "SimulationError", "WorkBudget", "WorkBudgetExceeded"]

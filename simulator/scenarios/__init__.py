@@ -23,7 +23,8 @@ import yaml
 
 from simulator import limits
 from simulator.cluster_configs import CLUSTER_DEFAULTS
-from simulator.commands import command_from_dict
+from simulator.commands import check_text, command_from_dict
+from simulator.config_ranges import check_configs
 from simulator.errors import SimulationError
 
 HERE = Path(__file__).parent
@@ -111,10 +112,23 @@ def _int(value, what: str, low: int, high: int) -> int:
     return value
 
 
+def _configs(scope: str, configs, where: str) -> None:
+    """A scenario's config dict against Kafka's ranges (simulator.config_ranges)."""
+    try:
+        check_configs(scope, configs, where)
+    except SimulationError as exc:
+        raise SimulationError("bad_scenario", f"{where}: {exc.message}") from None
+
+
 def validate_scenario(data: dict) -> dict:
-    """Check the shape (deep checks happen when the world is built); returns `data`."""
+    """Check the shape, all text, and every config against its range (deeper
+    checks happen when the world is built); returns `data`."""
     if not isinstance(data, dict):
         raise SimulationError("bad_scenario", "a scenario is a mapping")
+    try:
+        check_text(data, "scenario", max_depth=64)
+    except SimulationError as exc:
+        raise SimulationError("bad_scenario", exc.message) from None
     unknown = set(data) - CORE_KEYS - RESERVED_KEYS - set(SCENARIO_SECTIONS)
     if unknown:
         raise SimulationError("bad_scenario", f"unknown scenario section(s): "
@@ -134,20 +148,18 @@ def validate_scenario(data: dict) -> dict:
     network = cluster.get("network", {})
     if not isinstance(network, dict):
         raise SimulationError("bad_scenario", "cluster.network must be a mapping")
-    _int(network.get("latency_ms", 2), "network.latency_ms", 0, 10_000)
+    # At least 1 ms: with 0, a request answered and retried without backoff
+    # would go round at the same simulated millisecond forever.
+    _int(network.get("latency_ms", 2), "network.latency_ms", 1, 10_000)
     _int(network.get("jitter_ms", 0), "network.jitter_ms", 0, 10_000)
     configs = cluster.get("configs", {})
     if not isinstance(configs, dict):
         raise SimulationError("bad_scenario", "cluster.configs must be a mapping")
-    for key, value in configs.items():
+    for key in configs:
         if key not in CLUSTER_DEFAULTS:
             raise SimulationError("bad_scenario", f"unknown cluster config {key!r}; known: "
                                                   f"{', '.join(sorted(CLUSTER_DEFAULTS))}")
-        if isinstance(CLUSTER_DEFAULTS[key], bool):
-            if not isinstance(value, bool):
-                raise SimulationError("bad_scenario", f"{key} must be true or false")
-        else:
-            _int(value, key, 1, limits.MAX_SCENARIO_MS)
+    _configs("broker", configs, "cluster.configs")
     for section in ("topics", "producers", "timeline"):
         value = data.get(section, [])
         if not isinstance(value, list):
@@ -158,9 +170,19 @@ def validate_scenario(data: dict) -> dict:
     for topic in data.get("topics", []):
         if "name" not in topic:
             raise SimulationError("bad_scenario", "every topic needs a name")
+        _configs("topic", topic.get("configs", {}), f"topic {topic['name']!r}")
     for producer in data.get("producers", []):
         if "name" not in producer:
             raise SimulationError("bad_scenario", "every producer needs a name")
+        _configs("producer", producer.get("configs", {}), f"producer {producer['name']!r}")
+    groups = data.get("consumer_groups", [])
+    for group in groups if isinstance(groups, list) else []:
+        if isinstance(group, dict):
+            _configs("consumer", group.get("configs", {}), "consumer_groups configs")
+            consumers = group.get("consumers", [])
+            for consumer in consumers if isinstance(consumers, list) else []:
+                if isinstance(consumer, dict):
+                    _configs("consumer", consumer.get("configs", {}), "consumer configs")
     for entry in data.get("timeline", []):
         _int(entry.get("at_ms"), "timeline at_ms", 0, limits.MAX_SCENARIO_MS)
         command_from_dict(entry.get("command"))
