@@ -26,7 +26,10 @@ from .policy import Refused
 
 CHECKPOINT_INTERVAL_MS = 60_000  # rewind granularity vs memory: each checkpoint copies the world
 MAX_TICK_S = 1.0                 # at most this much wall time is simulated in one tick
-REBUILD_BUDGET = None            # the simulator's work budget for a rebuild (None: its default)
+# A rebuild runs under the simulator's default work budget (per millisecond,
+# per command) and at most this many timers and events in all: a history that
+# would cost more is reported, not replayed for minutes in a worker thread.
+REBUILD_MAX_WORK = 20_000_000
 
 
 def position_of(sim: Simulation) -> tuple[int, int | None]:
@@ -54,9 +57,8 @@ def build_simulation(scenario_name: str, seed: int, history: list[dict],
 
         entries = [HistoryEntry.from_dict(e) for e in history]
         now_ms, fired = until
-        kwargs = {"checkpoint_interval_ms": CHECKPOINT_INTERVAL_MS}
-        if REBUILD_BUDGET is not None:
-            kwargs["budget"] = REBUILD_BUDGET
+        kwargs = {"checkpoint_interval_ms": CHECKPOINT_INTERVAL_MS,
+                  "max_work": REBUILD_MAX_WORK}
         return replay(scenario, seed, entries, until=now_ms if fired is None else (now_ms, fired),
                       **kwargs)
     sim = Simulation(scenario, seed=seed, checkpoint_interval_ms=CHECKPOINT_INTERVAL_MS)
@@ -159,6 +161,9 @@ class ClockedSession:
             events = self.sim.apply(cmd)
         except SimulationError as err:
             raise Refused(err.code, err.message) from err
+        history = getattr(self.sim, "history", None)
+        if history:  # the simulator's own record of where it applied the command
+            return events, history[-1].to_dict()
         entry = {"at_ms": at_ms, "command": command_to_dict(cmd)}
         if fired is not None:
             entry["fired"] = fired
@@ -181,6 +186,8 @@ class ClockedSession:
         try:
             return self.sim.step()
         except SimulationError as err:
+            if err.code == "over_budget":  # stopped at a timer boundary: show what happened
+                return list(getattr(err, "events", []) or [])
             raise Refused(err.code, err.message) from err
 
     def rewind(self, to_ms) -> None:
@@ -188,7 +195,10 @@ class ClockedSession:
         if not isinstance(to_ms, int) or isinstance(to_ms, bool) or not 0 <= to_ms <= now_ms:
             raise Refused("bad_time", f"to_ms must be an integer from 0 to {now_ms}.")
         # A fork from the nearest checkpoint: fast, and the same as a replay.
-        self.sim = self.sim.rewind_to(to_ms)
+        try:
+            self.sim = self.sim.rewind_to(to_ms)
+        except SimulationError as err:
+            raise Refused(err.code, err.message) from err
         self.restart_clock()
 
     def reset(self) -> None:
