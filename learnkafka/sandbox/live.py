@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from . import framing
 from .hub import Hub, encode
 from .policy import Refused
 from .recorder import Recorder
@@ -46,6 +47,7 @@ class LiveSimulation:
         self._last_saved = clock.wall()
         self._ticker: asyncio.Task | None = None
         self._stopped = False
+        self._held: list[dict] = []  # routine events waiting for a frame (framing.py)
 
     @property
     def public_id(self) -> str:
@@ -58,6 +60,14 @@ class LiveSimulation:
     # ---- frames -------------------------------------------------------------
 
     def _publish(self, message: dict, *, snapshot: bool = False) -> None:
+        if snapshot:
+            self._held = []  # the snapshot has their effect
+        elif self._held:
+            if message["type"] == "events":
+                message = {**message, "events": framing.compact(self._held + message["events"])}
+            else:  # held events go first, in order
+                self._publish_events([])
+            self._held = []
         epoch, frame, body = self.hub.publish(message)
         if snapshot:  # a fresh start: every watcher begins again from it
             for w in list(self.hub.watchers):
@@ -108,12 +118,34 @@ class LiveSimulation:
         async with self.mutex:
             self._tick_locked()
 
+    def _publish_events(self, events: list) -> None:
+        message = self.session.events_message(events)
+        message["events"] = framing.compact(self._held + message["events"])
+        self._held = []
+        self.hub_publish(message)
+
+    def hub_publish(self, message: dict) -> None:
+        epoch, frame, body = self.hub.publish(message)
+        self._last_sent = self.clock.wall()
+        if self.send_out is not None:
+            self.send_out(epoch, frame, body, False)
+
     def _tick_locked(self, *, force_frame: bool = False) -> None:
         tick = self.session.tick()
         now = self.clock.wall()
-        if tick.events or force_frame or now - self._last_sent >= CLOCK_FRAME_S:
-            if self.session.playing or tick.events or force_frame:
-                self._publish(self.session.events_message(tick.events))
+        events = self.session.events_message(tick.events)["events"]
+        since = now - self._last_sent
+        if events and all(framing.is_routine(e) for e in events) and not force_frame:
+            self._held.extend(events)  # nothing a diagram draws changed yet
+            if since >= framing.ROUTINE_FRAME_S:
+                self._publish_events([])
+        elif events or force_frame:
+            self._held.extend(events)
+            self._publish_events([])
+        elif self._held and since >= framing.ROUTINE_FRAME_S:
+            self._publish_events([])
+        elif self.session.playing and since >= CLOCK_FRAME_S:
+            self._publish_events([])  # a clock tick
         if tick.over_budget:
             self._status_locked("over_budget", message=(
                 "The simulation paused: the last stretch of simulated time needed more work "

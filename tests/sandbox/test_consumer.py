@@ -1,5 +1,6 @@
 """The sandbox socket as docs/protocol.md describes it, through the real ASGI stack
 (origin check, session middleware, router, consumer, runtime, simulator)."""
+import asyncio
 import json
 
 import pytest
@@ -329,3 +330,74 @@ async def test_more_tabs_do_not_buy_more_rate_or_unbounded_sockets():
     assert len([r for r in replies if r["type"] == "snapshot"]) < 100
     for tab in tabs:
         await tab.close()
+
+
+async def _role_becomes(public_id, learner_key, role):
+    for _ in range(100):
+        roles = {w.role for w in node.hubs[public_id].watchers if w.learner_key == learner_key}
+        if roles == {role}:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"{learner_key}'s sockets did not become {role}: {roles}")
+
+
+async def _tab(public_id, session):
+    client = Client(f"/ws/sandbox/{public_id}/", session)
+    assert (await client.connect())[0]
+    return client, await client.receive_type("snapshot")
+
+
+async def test_the_owner_shares_grants_and_revokes_driving_and_a_viewer_changes_nothing():
+    public_id = "shared-room-000000000000"
+    owner, _ = await open_paused(await new_session(), public_id)
+    student_session = await new_session()
+    refused = Client(f"/ws/sandbox/{public_id}/", student_session)
+    assert (await refused.connect())[0]
+    assert (await refused.receive())["code"] == "forbidden", "private: a stranger cannot watch"
+    await refused.close()
+
+    await owner.send({"type": "share", "shared": True})
+    student, _ = await _tab(public_id, student_session)
+    for request in ({"type": "command", "command": {"type": "crash_broker", "broker": 1}},
+                    {"type": "play"}, {"type": "reset"}, {"type": "rewind", "to_ms": 0},
+                    {"type": "grant", "learner": "x" * 32}):
+        await student.send(request)
+        assert (await student.receive_type("error"))["code"] == "forbidden"
+    assert await history(public_id) == []
+
+    student_key = await learner_of(student_session)
+    await owner.send({"type": "grant", "learner": student_key, "role": "driver"})
+    await _role_becomes(public_id, student_key, "driver")  # on the open socket, at once
+    await student.send({"type": "command", "command": {"type": "crash_broker", "broker": 1}})
+    frame = await owner.receive_type("events")
+    assert any(e["kind"] == "broker_crashed" for e in frame["events"])
+    assert [e["command"]["type"] for e in await history(public_id)] == ["crash_broker"]
+
+    await owner.send({"type": "revoke", "learner": student_key})
+    await _role_becomes(public_id, student_key, "viewer")  # shared: a viewer again
+    await student.send({"type": "command", "command": {"type": "restart_broker", "broker": 1}})
+    assert (await student.receive_type("error"))["code"] == "forbidden"
+    assert len(await history(public_id)) == 1
+    await student.close()
+    await owner.close()
+
+
+async def test_ownership_follows_the_learner_key_not_the_session_key():
+    session = await new_session()
+    owner, _ = await open_paused(session, "owned-by-key-000000000000")
+    await owner.close()
+    key = await learner_of(session)
+
+    @database_sync_to_async
+    def rotated() -> str:  # what Django's login does: a new session key, same data
+        store = SessionStore(session_key=session)
+        store.cycle_key()
+        return store.session_key
+
+    new_key = await rotated()
+    assert new_key != session and await learner_of(new_key) == key
+    again, _ = await _tab("owned-by-key-000000000000", new_key)
+    await again.send({"type": "command", "command": {"type": "crash_broker", "broker": 2}})
+    frame = await again.receive_type("events")
+    assert any(e["kind"] == "broker_crashed" for e in frame["events"])
+    await again.close()
