@@ -79,6 +79,8 @@ class LiveSimulation:
     async def snapshot(self) -> tuple[int, int, str]:
         """(epoch, frame, body) of a snapshot consistent with the frame numbering."""
         async with self.mutex:
+            if self._held:  # the snapshot includes them: they must not come after it
+                self._publish_events([])
             message = {**self.session.snapshot_message(), "frame": self.hub.frame,
                        "epoch": self.hub.epoch}
             return self.hub.epoch, self.hub.frame, encode(message)
