@@ -174,7 +174,14 @@ async def _bare(n: int) -> dict:
 
     watchers = set()
     frame = json.dumps({"type": "events", "now_ms": 0, "events": [
-        {"kind": "command_applied", "command": {"key": "KEY"}}] * 3})
+        {"kind": "command_applied", "command": {"key": "KEY"}}] * 3}, separators=(",", ":"))
+    tick = json.dumps({"type": "events", "now_ms": 0, "events": [
+        {"kind": "message_sent", "message_kind": "fetch", "source": "broker:1"}] * 4})
+
+    async def ticker():  # the same cadence of frames as a playing simulation (33 ms)
+        while True:
+            await asyncio.sleep(0.033)
+            broadcast(watchers, tick)
 
     async def handler(conn):
         if conn.request.path == "/drive":
@@ -188,11 +195,13 @@ async def _bare(n: int) -> dict:
                 watchers.discard(conn)
 
     port = _free_port()
+    ticking = asyncio.get_running_loop().create_task(ticker())
     async with serve(handler, "127.0.0.1", port, max_size=None):
         driver = await connect(f"ws://127.0.0.1:{port}/drive")
         result = await _measure([(f"ws://127.0.0.1:{port}/watch", {})] * n, driver.send,
                                 "bare websockets broadcast")
         await driver.close()
+    ticking.cancel()
     return result
 
 
