@@ -44,13 +44,17 @@ class WorkBudget:
       Counted in the world, so a replay stops exactly where the live run did.
     * `per_command`: events one command may emit (a produce emits a few per
       batch, not per record).
-    * `per_call`: events one advance/step may return (memory of one answer);
-      replays run in chunks and are not limited by it.
+    * `per_call` + `per_call_per_ms` x ms: the work one advance(ms)/step may
+      do (and so the events it returns): a base plus an allowance per
+      simulated ms, far above what a busy cluster does (under 1 per ms idle,
+      tens when busy), so only a pathological rate meets it; replays run in
+      chunks and are not limited by it.
     """
 
     per_ms: int | None = 20_000
     per_command: int | None = 100_000
     per_call: int | None = 500_000
+    per_call_per_ms: int = 1_000
 
     def __post_init__(self):
         for name in ("per_ms", "per_command", "per_call"):
@@ -58,6 +62,15 @@ class WorkBudget:
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)
                                       or value < 1):
                 raise ValueError(f"WorkBudget.{name} must be a positive integer or None")
+        rate = self.per_call_per_ms
+        if isinstance(rate, bool) or not isinstance(rate, int) or rate < 0:
+            raise ValueError("WorkBudget.per_call_per_ms must be a non-negative integer")
+
+    def call_allowance(self, ms: int) -> int | None:
+        """The work one advance of `ms` may do (None: unlimited)."""
+        if self.per_call is None:
+            return None
+        return self.per_call + self.per_call_per_ms * ms
 
 
 DEFAULT_BUDGET = WorkBudget()

@@ -23,6 +23,22 @@ class ContentError(ValueError):
     """Content files that cannot be taught from (a bug in the YAML): says which file and field."""
 
 
+def require_str(mapping: dict, key: str, where: str) -> str:
+    """`mapping[key]`, which must be a non-blank string; else a ContentError naming `where`."""
+    value = mapping.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise ContentError(f"{where}: '{key}' must be a non-empty string")
+    return value
+
+
+def require_list(mapping: dict, key: str, where: str) -> list:
+    """`mapping[key]`, which must be a list; else a ContentError naming `where`."""
+    value = mapping.get(key)
+    if not isinstance(value, list):
+        raise ContentError(f"{where}: '{key}' must be a list")
+    return value
+
+
 def read_yaml(path: Path):
     """The YAML document in `path`; a syntax error is a `ContentError` naming the file."""
     try:

@@ -102,7 +102,7 @@ def _run_session(sim: Simulation, actions) -> Simulation:
        per_call=st.sampled_from([None, 7, 40]), interval=st.sampled_from([None, 500]))
 def test_a_replay_of_the_history_equals_the_live_session_byte_for_byte(actions, seed, per_call,
                                                                       interval):
-    budget = WorkBudget(per_call=per_call)  # a small per_call stops mid-millisecond
+    budget = WorkBudget(per_call=per_call, per_call_per_ms=0)  # stops mid-ms
     live = Simulation(_scenario(), seed=seed, checkpoint_interval_ms=interval, budget=budget)
     live = _run_session(live, actions)
     stored = json.loads(json.dumps([e.to_dict() for e in live.history]))  # as a database has it
@@ -133,7 +133,7 @@ def test_commands_in_one_millisecond_replay_between_the_same_timers():
 
 
 def test_a_budget_stop_inside_a_millisecond_replays_to_the_same_timer():
-    sim = Simulation(_scenario(), seed=5, budget=WorkBudget(per_call=3))
+    sim = Simulation(_scenario(), seed=5, budget=WorkBudget(per_call=3, per_call_per_ms=0))
     sim.apply({"type": "produce", "producer": "P", "topic": "t", "value": "x", "count": 5})
     crashed = False
     while sim.now_ms < 50:
@@ -157,7 +157,7 @@ def test_a_budget_stop_inside_a_millisecond_replays_to_the_same_timer():
 
 
 def test_rewind_to_now_is_an_exact_copy_and_to_a_position_exact_too():
-    sim = Simulation(_scenario(), seed=9, budget=WorkBudget(per_call=5))
+    sim = Simulation(_scenario(), seed=9, budget=WorkBudget(per_call=5, per_call_per_ms=0))
     sim.apply({"type": "produce", "producer": "P", "topic": "t", "value": "x", "count": 3})
     positions = []
     for _ in range(6):
@@ -200,8 +200,11 @@ def test_history_entries_round_trip_and_old_entries_without_fired_still_replay()
     [{"at_ms": 5, "fired": 10_000, "command": {"type": "flush", "producer": "P"}}],
     [{"at_ms": 9, "command": {"type": "flush", "producer": "P"}},
      {"at_ms": 3, "command": {"type": "flush", "producer": "P"}}],
+    [{"at_ms": 9, "command": {"type": "crash_broker", "broker": 7}}],
+    [{"at_ms": 9, "command": {"type": "add_producer", "producer": "Z",
+                              "configs": {"metadata.max.age.ms": 0}}}],
 ])
 def test_a_history_that_does_not_fit_is_refused_plainly(bad):
     with pytest.raises(SimulationError) as err:
         Simulation.replay(_scenario(), 1, bad)
-    assert err.value.code in ("bad_history", "bad_command")
+    assert err.value.code in ("bad_history", "bad_command", "bad_config")

@@ -79,7 +79,7 @@ def test_a_command_over_its_budget_is_refused_and_changes_nothing():
 
 
 def test_advance_over_its_per_call_budget_stops_and_continues_identically():
-    small = Simulation(scenario(), seed=8, budget=WorkBudget(per_call=25))
+    small = Simulation(scenario(), seed=8, budget=WorkBudget(per_call=25, per_call_per_ms=0))
     big = Simulation(scenario(), seed=8, budget=None)
     small.apply({"type": "produce", "producer": "P", "topic": "t", "value": "v", "count": 9})
     big.apply({"type": "produce", "producer": "P", "topic": "t", "value": "v", "count": 9})
@@ -130,7 +130,8 @@ def test_a_replay_stops_where_the_live_run_stopped():
        per_call=st.integers(5, 60), seed=st.integers(0, 100))
 def test_how_time_is_chunked_never_changes_what_happens(chunks, per_call, seed):
     sc = scenario(partitions=2, producer_configs={"linger.ms": 0})
-    chunked = Simulation(sc, seed=seed, budget=WorkBudget(per_call=per_call))
+    chunked = Simulation(sc, seed=seed, budget=WorkBudget(per_call=per_call,
+                                                          per_call_per_ms=0))
     whole = Simulation(sc, seed=seed, budget=None)
     for sim in (chunked, whole):
         sim.apply({"type": "produce", "producer": "P", "topic": "t", "value": "v", "count": 4})
@@ -164,3 +165,14 @@ def test_a_replay_can_be_bounded_in_total_work():
     assert err.value.reason == "per_replay" and err.value.at_ms < 60_000
     again = Simulation.replay(scenario(), 1, history, 60_000, max_work=10_000_000)
     assert _state(again) == _state(sim)
+
+
+def test_the_per_call_allowance_grows_with_the_simulated_span():
+    # An idle cluster does about one unit of work per simulated ms: a long
+    # advance (a rebuild over a long pause) stays inside base + rate x ms.
+    sim = Simulation(scenario(), seed=1, budget=WorkBudget(per_call=100, per_call_per_ms=1))
+    assert len(sim.advance(60_000)) > 100
+    flat = Simulation(scenario(), seed=1, budget=WorkBudget(per_call=100, per_call_per_ms=0))
+    with pytest.raises(WorkBudgetExceeded):
+        flat.advance(60_000)
+    assert DEFAULT_BUDGET.call_allowance(3_600_000) > 3_600_000_000
