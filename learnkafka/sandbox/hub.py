@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable
 log = logging.getLogger(__name__)
 
 MAX_OUTBOX_BYTES = 512 * 1024  # a watcher this far behind is dropped to a resync
-RING_FRAMES = 256              # recent frames kept for watchers joining from a snapshot
+RING_FRAMES = 64               # recent frames a mirror keeps for watchers joining from a snapshot
 
 SendText = Callable[[str], Awaitable[None]]
 SnapshotSource = Callable[[], Awaitable[tuple[int, int, str]]]  # -> (epoch, frame, body)
@@ -177,7 +177,10 @@ class Hub:
         local watcher; returns (epoch, frame, body) for the other processes."""
         self.frame += 1
         body = encode({**message, "frame": self.frame, "epoch": self.epoch})
-        self._fan_out(self.epoch, self.frame, body)
+        # No ring here: on the holder a snapshot is taken under the simulation's
+        # mutex, so a joining watcher never misses a frame (and memory stays flat).
+        for w in list(self.watchers):
+            w.offer_frame(self.epoch, self.frame, body)
         return self.epoch, self.frame, body
 
     def receive(self, epoch: int, frame: int, body: str, *, snapshot: bool) -> None:
@@ -196,11 +199,6 @@ class Hub:
         """A new holder (this process, at `epoch`): numbering starts over."""
         self.epoch, self.frame = epoch, 0
         self._ring.clear()
-
-    def _fan_out(self, epoch: int, frame: int, body: str) -> None:
-        self._ring.append((epoch, frame, body))
-        for w in list(self.watchers):
-            w.offer_frame(epoch, frame, body)
 
     # ---- watchers ----------------------------------------------------------------
 
