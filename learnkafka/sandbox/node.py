@@ -139,20 +139,28 @@ class Node:
         if getattr(previous, "learnkafka_node", False):
             return
 
+        def stop_as_before(signum, frame):
+            if callable(previous):
+                previous(signum, frame)
+            else:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                os.kill(os.getpid(), signal.SIGTERM)
+
         def on_sigterm(signum, frame):
+            running = self._loop
+            if running is None or running.is_closed() or not self.live:
+                stop_as_before(signum, frame)  # nothing to store (or no loop to store it)
+                return
+
             async def save_then_stop():
                 try:
                     await asyncio.wait_for(self.shutdown(), timeout=5)
                     log.info("stored the clocks of every live simulation before stopping")
                 except Exception:
                     log.exception("could not store every clock before stopping")
-                if callable(previous):
-                    previous(signum, frame)
-                else:
-                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                    os.kill(os.getpid(), signal.SIGTERM)
+                stop_as_before(signum, frame)
 
-            loop.call_soon_threadsafe(lambda: loop.create_task(save_then_stop()))
+            running.call_soon_threadsafe(lambda: running.create_task(save_then_stop()))
 
         on_sigterm.learnkafka_node = True
         try:
