@@ -7,10 +7,11 @@ the same text goes to every watcher. Each watcher adds only its own
 per-connection `seq` in front of that text (docs/protocol.md), so 200 sockets
 cost one `json.dumps`, not 200.
 
-A watcher never buffers without bound. It has a small outbox drained by its
-own task; when the socket stops reading (its transport asks us to pause, see
-backpressure.py) or the outbox passes MAX_OUTBOX_BYTES, the queued frames are
-dropped and the watcher is resynced with a fresh snapshot once it reads again.
+A watcher never buffers without bound. It has an outbox drained by its own
+task, which stops writing while the socket's transport asks it to pause
+(backpressure.py: Twisted holds at most ~64 KB); when the outbox then passes
+MAX_OUTBOX_BYTES, the queued frames are dropped and the watcher is resynced
+with a fresh snapshot once it reads again.
 
 Late join: a watcher starts from a snapshot taken at frame K, then gets frames
 K+1, K+2, ...; frames that arrived while the snapshot was being fetched wait in
@@ -69,12 +70,16 @@ class Watcher:
 
     # ---- what the hub and the socket call ------------------------------------
 
-    def send(self, body: str) -> None:
-        """Queue one serialised message for this socket (a reply or a frame)."""
+    def send(self, body: str, *, always: bool = False) -> None:
+        """Queue one serialised message for this socket (a reply or a frame).
+
+        While the transport is paused (backpressure.py) nothing is written and
+        the outbox grows; past MAX_OUTBOX_BYTES the socket falls behind: its
+        queue is dropped and it is resynced when it reads again. A snapshot
+        (`always`) is queued whatever its size, so a big one cannot loop."""
         if self._closed:
             return
-        congested = self.probe is not None and self.probe.congested
-        if congested or self._outbox_bytes + len(body) > MAX_OUTBOX_BYTES:
+        if not always and self._outbox_bytes + len(body) > MAX_OUTBOX_BYTES:
             self.fall_behind()
             return
         self._outbox.append(body)
@@ -119,7 +124,7 @@ class Watcher:
         self.epoch, self.after_frame, self.lagging = epoch, frame, False
         self._outbox.clear()
         self._outbox_bytes = 0
-        self.send(snapshot_body)
+        self.send(snapshot_body, always=True)
 
     async def drain(self) -> None:
         """Wait until the outbox is empty (tests; orderly close)."""

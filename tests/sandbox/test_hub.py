@@ -96,6 +96,7 @@ async def test_a_socket_that_stops_reading_is_dropped_to_a_resync_not_buffered()
     for i in range(500):  # 5 MB of frames
         hub.publish({"type": "events", "events": [big], "i": i})
     assert w._outbox_bytes <= hub_module.MAX_OUTBOX_BYTES and w.lagging
+    assert len(got) == 1, "nothing was written while the transport was paused"
     calls = source.calls
     probe.resumeProducing()
     await asyncio.sleep(0.01)
