@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-browser setup chromium bench lint clean
+.PHONY: run test test-fast test-browser setup chromium redis bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,14 +26,19 @@ run: setup
 chromium:
 	@bash .ci/ensure-chromium.sh
 
+# The multi-process tests start their own Redis; .ci/ensure-redis.sh installs
+# Debian's redis-server when we are root (PostgreSQL's initdb is already here).
+redis:
+	@bash .ci/ensure-redis.sh
+
 # pytest exits 5 when a selection collects no tests; that is not a failure here.
 PYTEST_OK5 = status=0; $(PY) -m pytest $(1) || status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
 
-test: setup chromium
+test: setup chromium redis
 	@$(call PYTEST_OK5,-m "not browser" -q)
 	@$(call PYTEST_OK5,-m browser -q)
 
-test-fast: setup
+test-fast: setup redis
 	@$(call PYTEST_OK5,-m "not browser" -q)
 
 test-browser: setup chromium

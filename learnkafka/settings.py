@@ -114,7 +114,15 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # One channel per process carries every frame of every simulation it
+            # mirrors (sandbox/node.py); channels_redis drops silently past
+            # capacity (100 by default), so give it room. A frame lost anyway
+            # shows as a gap in frame numbers and resyncs that simulation's sockets.
+            # redis-py 8 reads with a 5 s socket timeout by default, the same as
+            # channels_redis's blocking pop: every idle receive then failed with
+            # "Timeout reading from ...". A longer socket timeout fixes that.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                       "capacity": 5000},
         }
     }
 else:

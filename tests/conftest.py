@@ -50,6 +50,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+# Real PostgreSQL, Redis and multi-process Daphne fixtures (tests/real_servers.py).
+from tests.real_servers import daphne_cluster, fresh_pg_database, postgres_url, redis_url  # noqa: F401
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"

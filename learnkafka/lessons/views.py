@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from learnkafka.components.diagrams import diagram_component
 from learnkafka.core.learners import learner_key_for
-from learnkafka.sandbox.services import SandboxLimitReached, sandbox_for_request
+from learnkafka.sandbox.services import SandboxLimitReached, sandbox_for_learner
 
 from .content import lesson_slugs, load_lesson
 from .selectors import checkpoint_results, lesson_progress
@@ -67,7 +67,7 @@ def lesson_step(request, lesson_slug: str, step_slug: str):
     step_visit(learner_key=key, lesson_slug=lesson.slug, step_slug=step.slug)
     previous, following = lesson.neighbours(step.slug)
     try:
-        sandbox = sandbox_for_request(request=request, scenario=step.scenario)
+        sandbox = sandbox_for_learner(learner_key=key, scenario=step.scenario)
     except SandboxLimitReached:
         sandbox = None  # the page still teaches; the stage says why nothing is live
     context = {

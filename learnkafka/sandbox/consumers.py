@@ -1,31 +1,40 @@
 """The sandbox socket, /ws/sandbox/<id>/: thin, as docs/protocol.md describes it.
 
-It checks who is asking (the browser session must own the sandbox), guards the
-door (size limit, token-bucket rate limit, JSON shape), then hands each request
-to the live sandbox in runtime.py. Every message it sends carries this
-connection's `seq` (+1 each), so the browser can spot a gap and ask `resync`.
+It checks who is asking (the learner key in the browser's session, and that
+learner's role on the sandbox: owner, driver or viewer; a stranger may watch
+only a shared sandbox), guards the door (size limit, token-bucket rate limit
+read from the node's clock, JSON shape, what the role may send), then hands
+each request to this process's node (node.py), which runs the simulation or
+forwards to the process that does. Every message it sends carries this
+connection's `seq` (+1 each, added by its hub.Watcher), so the browser can spot
+a gap and ask `resync`.
 """
 from __future__ import annotations
 
 import json
 import re
-import time
+import secrets
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from . import services
-from .runtime import DEFAULT_SCENARIO, RuntimeError_, registry
-from .selectors import sandbox_get
+from learnkafka.core.learners import SESSION_FIELD
 
+from . import policy, services
+from .backpressure import probe_for
+from .hub import Watcher
+from .node import node
+from .policy import Refused
+from .selectors import member_role, sandbox_get
+
+DEFAULT_SCENARIO = "playground"
 MAX_MESSAGE_BYTES = 64 * 1024
 RATE_PER_S = 20          # sustained client messages per second per connection
 BURST = 40               # short bursts above the rate are fine
 FLOOD_WARN_EVERY_S = 2.0
-SANDBOX_RATE_PER_S = 30  # all sockets of one sandbox together
+SANDBOX_RATE_PER_S = 30  # all sockets of one sandbox (on this process) together
 SANDBOX_BURST = 60
-MAX_SOCKETS_PER_SANDBOX = 8
-PUBLIC_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 CLOSE_NO_SESSION = 4401
 CLOSE_FORBIDDEN = 4403
@@ -33,16 +42,17 @@ CLOSE_BUSY = 4429
 
 
 class TokenBucket:
-    """Allows BURST messages at once and RATE_PER_S sustained."""
+    """Allows `burst` messages at once and `rate_per_s` sustained, on the node's clock."""
 
-    def __init__(self, rate_per_s: float = RATE_PER_S, burst: int = BURST):
+    def __init__(self, rate_per_s: float = RATE_PER_S, burst: int = BURST, clock=None):
+        self.clock = clock or node.clock
         self.rate_per_s = rate_per_s
         self.burst = burst
         self.tokens = float(burst)
-        self.last = time.monotonic()
+        self.last = self.clock.wall()
 
     def take(self) -> bool:
-        now = time.monotonic()
+        now = self.clock.wall()
         self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate_per_s)
         self.last = now
         if self.tokens >= 1:
@@ -51,139 +61,147 @@ class TokenBucket:
         return False
 
 
-@database_sync_to_async
-def _session_exists(session, session_key: str) -> bool:
-    return session.exists(session_key)
+_shared_buckets: dict[str, TokenBucket] = {}
 
 
 @database_sync_to_async
-def _owned_row(public_id: str, session_key: str):
-    """The stored sandbox if this session owns it (created if the id is new), else None."""
+def _learner_key(session) -> str | None:
+    """The learner key of a session the server issued (None: no such session).
+    A session from before learner keys gets one now (its cookie stays the same)."""
+    if not session.exists(session.session_key):
+        return None
+    key = session.get(SESSION_FIELD)
+    if not isinstance(key, str) or not key:
+        key = secrets.token_hex(16)
+        session[SESSION_FIELD] = key
+        session.save()
+    return key
+
+
+@database_sync_to_async
+def _row_and_role(public_id: str, learner_key: str):
+    """(stored sandbox, this learner's role); a new id is created for this learner."""
     row = sandbox_get(public_id=public_id)
     if row is None:
-        return services.sandbox_create(
-            session_key=session_key, scenario=DEFAULT_SCENARIO, public_id=public_id)
-    return row if row.owner_session_key == session_key else None
+        row = services.sandbox_create(owner_key=learner_key, scenario=DEFAULT_SCENARIO,
+                                      public_id=public_id)
+    role = policy.role_for(owner_key=row.owner_key, learner_key=learner_key,
+                           member_role=member_role(sandbox=row, learner_key=learner_key),
+                           shared=row.shared)
+    return row, role
 
 
 class SandboxConsumer(AsyncWebsocketConsumer):
-    live = None
-    seq = 0
+    watcher: Watcher | None = None
+    public_id: str | None = None
+    joined = False
     flood_warned_at = float("-inf")
 
     async def connect(self):
         public_id = self.scope["url_route"]["kwargs"]["public_id"]
         session = self.scope.get("session")
-        session_key = getattr(session, "session_key", None)
         await self.accept()
+        self.watcher = Watcher(self._send_text, probe=probe_for(self.base_send),
+                               name=f"socket of {public_id[:8]}")
+        self.watcher.kick = lambda: self._close_soon(CLOSE_FORBIDDEN)
         # A cookie the server never issued (or that expired) is no session:
         # otherwise made-up keys could each claim a quota of sandboxes.
-        if not session_key or not await _session_exists(session, session_key):
+        learner_key = None
+        if session is not None and getattr(session, "session_key", None):
+            learner_key = await _learner_key(session)
+        if not learner_key:
             await self._refuse(CLOSE_NO_SESSION, "no_session",
                                "Open the page first: it gives your browser a session.")
             return
-        if not PUBLIC_ID.match(public_id):
+        if not PUBLIC_ID.fullmatch(public_id):
             await self._refuse(CLOSE_FORBIDDEN, "forbidden", "That sandbox is not yours.")
             return
         try:
-            row = await _owned_row(public_id, session_key)
+            row, role = await _row_and_role(public_id, learner_key)
         except services.SandboxLimitReached:
             await self._refuse(CLOSE_BUSY, "too_many_sandboxes",
                                "This browser already has too many sandboxes.")
             return
-        if row is None:
+        if role is None:
             await self._refuse(CLOSE_FORBIDDEN, "forbidden", "That sandbox is not yours.")
             return
-        try:
-            live = await registry.get(row)
-        except RuntimeError_ as err:
-            await self._refuse(CLOSE_BUSY, err.code, err.message)
-            return
-        if len(live.subscribers) >= MAX_SOCKETS_PER_SANDBOX:
-            await self._refuse(CLOSE_BUSY, "too_many_sockets",
-                               "This sandbox is already open in too many tabs.")
-            return
-        self.live = live
+        self.watcher.learner_key, self.watcher.role = learner_key, role
+        self.public_id = public_id
         self.bucket = TokenBucket()
         # All sockets of one sandbox also share a bucket: more tabs, no more rate.
-        self.shared_bucket = live.extras.setdefault(
-            "bucket", TokenBucket(SANDBOX_RATE_PER_S, SANDBOX_BURST))
-        await self.send_message(self.live.snapshot_message())
-        if self.live.notice:
-            notice, self.live.notice = self.live.notice, None
-            await self.send_error("sandbox_reset", notice)
-        self.live.attach(self.send_message)
+        self.shared_bucket = _shared_buckets.setdefault(
+            public_id, TokenBucket(SANDBOX_RATE_PER_S, SANDBOX_BURST))
+        try:
+            await node.watch(row, self.watcher)
+        except Refused as err:
+            await self._refuse(CLOSE_BUSY, err.code, err.message)
+            return
+        self.joined = True
 
     async def disconnect(self, code):
-        if self.live is not None:
-            await self.live.detach(self.send_message)
+        if self.watcher is not None:
+            node.unwatch(self.watcher)
+        if self.public_id and not node.watchers_of(self.public_id):
+            _shared_buckets.pop(self.public_id, None)
 
     async def _refuse(self, close_code: int, code: str, message: str) -> None:
-        await self.send_error(code, message)
+        self.send_error(code, message)
+        await self.watcher.drain()
         await self.close(code=close_code)
+
+    def _close_soon(self, code: int) -> None:
+        import asyncio
+
+        async def close():
+            await self.watcher.drain()
+            await self.close(code=code)
+
+        asyncio.get_running_loop().create_task(close())
 
     # ---- sending -----------------------------------------------------------
 
-    async def send_message(self, message: dict) -> None:
-        self.seq += 1
-        await self.send(text_data=json.dumps({**message, "seq": self.seq}))
+    async def _send_text(self, text: str) -> None:
+        await self.send(text_data=text)
 
-    async def send_error(self, code: str, message: str) -> None:
-        await self.send_message({"type": "error", "code": code, "message": message})
+    def send_error(self, code: str, message: str) -> None:
+        self.watcher.send_message({"type": "error", "code": code, "message": message})
 
     # ---- receiving ---------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
-        if self.live is None:
+        if not self.joined:
             return
         raw = text_data if text_data is not None else bytes_data
         if not (self.bucket.take() and self.shared_bucket.take()):
             # At most one error per FLOOD_WARN_EVERY_S, not one per message:
             # answering every message of a flood would turn it around at us.
-            now = time.monotonic()
+            now = node.clock.wall()
             if now - self.flood_warned_at >= FLOOD_WARN_EVERY_S:
                 self.flood_warned_at = now
-                await self.send_error("rate_limited", "Too many messages; slow down.")
+                self.send_error("rate_limited", "Too many messages; slow down.")
             return
         if len(raw) > MAX_MESSAGE_BYTES:
-            await self.send_error("too_large", f"Messages are limited to {MAX_MESSAGE_BYTES} B.")
+            self.send_error("too_large", f"Messages are limited to {MAX_MESSAGE_BYTES} B.")
             return
         try:
             message = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            await self.send_error("bad_json", "Messages must be JSON objects.")
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            self.send_error("bad_json", "Messages must be JSON objects.")
             return
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-            await self.send_error("bad_message", 'Messages need a "type".')
+            self.send_error("bad_message", 'Messages need a "type".')
             return
         try:
             await self.handle(message)
-        except RuntimeError_ as err:
-            await self.send_error(err.code, err.message)
+        except Refused as err:
+            self.send_error(err.code, err.message)
 
     async def handle(self, message: dict) -> None:
-        live, kind = self.live, message["type"]
-        live.touch()
-        if kind == "command":
-            command = message.get("command")
-            if not isinstance(command, dict):
-                raise RuntimeError_("bad_command", '"command" must be an object.')
-            await live.apply_command(command)
-        elif kind == "play":
-            await live.play()
-        elif kind == "pause":
-            await live.pause()
-        elif kind == "speed":
-            await live.set_speed(message.get("speed"))
-        elif kind == "step":
-            await live.step()
-        elif kind == "rewind":
-            await live.rewind(message.get("to_ms"))
-        elif kind == "reset":
-            await live.reset()
-        elif kind == "load_scenario":
-            await live.load(message.get("name"))
-        elif kind == "resync":
-            await self.send_message(live.snapshot_message())
-        else:
-            raise RuntimeError_("unknown_type", f"Unknown message type {kind!r}.")
+        kind = message["type"]
+        if kind == "resync":
+            self.watcher.ask_resync()
+            return
+        if kind not in policy.DRIVING | policy.OWNING:
+            raise Refused("unknown_type", f"Unknown message type {kind!r}.")
+        policy.check_allowed(self.watcher.role, kind)
+        await node.request(self.public_id, self.watcher, message)

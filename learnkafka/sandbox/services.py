@@ -1,16 +1,20 @@
-"""Writes to stored sandboxes. The live side (runtime.py) calls these; so do views.
+"""Writes to stored sandboxes. The live side (recorder.py, node.py) calls these; so do views.
 
-Every function takes keyword-only arguments and leaves the row consistent: a
-command is only ever recorded after the simulation accepted it.
+Every function takes plain data as keyword-only arguments (never a request)
+and leaves the rows consistent: a command is only ever recorded after the
+simulation accepted it, in one transaction with the clock, and only by the
+process holding the sandbox's lease (`LeaseLost` otherwise), so a process that
+lost its lease can never write over the new holder's history.
 """
 import secrets
+import time
 
-from django.http import HttpRequest
+from django.db import IntegrityError, transaction
 
-from .models import Sandbox
-from .selectors import sandbox_count_for_session, sandbox_latest_for_session
+from .models import Sandbox, SandboxCommand, SandboxMember
+from .selectors import sandbox_count_for_owner, sandbox_latest_for_owner
 
-# One session may own this many sandboxes; beyond it, new ones are refused so a
+# One learner may own this many sandboxes; beyond it, new ones are refused so a
 # script cannot fill the database by connecting to made-up ids.
 MAX_SANDBOXES_PER_SESSION = 50
 
@@ -19,62 +23,134 @@ class SandboxLimitReached(Exception):
     pass
 
 
+class LeaseLost(Exception):
+    """This process no longer holds the sandbox's lease: it must stop writing."""
+
+
 def _new_seed() -> int:
     return secrets.randbelow(2**31)
 
 
 def sandbox_create(
-    *, session_key: str, scenario: str, public_id: str | None = None, seed: int | None = None
+    *, owner_key: str, scenario: str, public_id: str | None = None, seed: int | None = None
 ) -> Sandbox:
-    if sandbox_count_for_session(session_key=session_key) >= MAX_SANDBOXES_PER_SESSION:
-        raise SandboxLimitReached(session_key)
-    fields = {"owner_session_key": session_key, "scenario": scenario,
+    if sandbox_count_for_owner(owner_key=owner_key) >= MAX_SANDBOXES_PER_SESSION:
+        raise SandboxLimitReached(owner_key)
+    fields = {"owner_key": owner_key, "scenario": scenario,
               "seed": _new_seed() if seed is None else seed}
     if public_id:
         fields["public_id"] = public_id
     return Sandbox.objects.create(**fields)
 
 
-def sandbox_for_session(*, session_key: str, scenario: str) -> Sandbox:
-    """This session's sandbox for `scenario`, created on first use."""
-    existing = sandbox_latest_for_session(session_key=session_key, scenario=scenario)
-    return existing or sandbox_create(session_key=session_key, scenario=scenario)
+def sandbox_for_learner(*, learner_key: str, scenario: str) -> Sandbox:
+    """What a page embedding a live diagram calls: this learner's sandbox for
+    `scenario`, created on first use (the learner key: core.learners.learner_key_for)."""
+    existing = sandbox_latest_for_owner(owner_key=learner_key, scenario=scenario)
+    return existing or sandbox_create(owner_key=learner_key, scenario=scenario)
 
 
-def session_key_for_request(request: HttpRequest) -> str:
-    """The request's session key, saving a new session first if it has none (so
-    the response sets the cookie the WebSocket will then carry)."""
-    if not request.session.session_key:
-        request.session.save()
-    return request.session.session_key
+# ---- the history, written by the lease holder only ---------------------------------
 
 
-def sandbox_for_request(*, request: HttpRequest, scenario: str) -> Sandbox:
-    """What a page embedding a live diagram calls: this visitor's sandbox for `scenario`."""
-    return sandbox_for_session(session_key=session_key_for_request(request), scenario=scenario)
+def _fenced(public_id: str, holder: str, epoch: int):
+    return Sandbox.objects.filter(public_id=public_id, lease_holder=holder, lease_epoch=epoch)
 
 
-def sandbox_record_command(*, public_id: str, at_ms: int, command: dict, now_ms: int) -> None:
-    """Append one accepted command to the log (the recipe for rebuilding)."""
-    sandbox = Sandbox.objects.get(public_id=public_id)
-    sandbox.command_log = [*sandbox.command_log, {"at_ms": at_ms, "command": command}]
-    sandbox.now_ms = now_ms
-    sandbox.save(update_fields=["command_log", "now_ms", "updated_at"])
+def sandbox_append_command(*, public_id: str, holder: str, epoch: int, position: int,
+                           at_ms: int, fired: int | None, command: dict) -> None:
+    """Append one accepted command at `position`, moving the clock to it, in one
+    transaction. A second writer (lost lease, or a position already taken)
+    raises LeaseLost and stores nothing."""
+    try:
+        with transaction.atomic():
+            if not _fenced(public_id, holder, epoch).update(now_ms=at_ms, fired=fired):
+                raise LeaseLost(public_id)
+            SandboxCommand.objects.create(
+                sandbox_id=Sandbox.objects.only("id").get(public_id=public_id).id,
+                position=position, at_ms=at_ms, fired=fired, command=command)
+    except IntegrityError as err:
+        raise LeaseLost(public_id) from err
 
 
-def sandbox_save_clock(*, public_id: str, now_ms: int, speed: float, playing: bool) -> None:
-    Sandbox.objects.filter(public_id=public_id).update(now_ms=now_ms, speed=speed, playing=playing)
+def sandbox_save_clock(*, public_id: str, holder: str, epoch: int, now_ms: int,
+                       fired: int | None, speed: float, playing: bool) -> None:
+    if not _fenced(public_id, holder, epoch).update(
+            now_ms=now_ms, fired=fired, speed=speed, playing=playing):
+        raise LeaseLost(public_id)
 
 
-def sandbox_replace_history(
-    *, public_id: str, scenario: str, command_log: list[dict], now_ms: int
-) -> None:
-    """Rewind, reset and load_scenario rewrite history: the log is cut or emptied."""
-    sandbox = Sandbox.objects.get(public_id=public_id)
-    sandbox.scenario = scenario
-    sandbox.command_log = command_log
-    sandbox.now_ms = now_ms
-    sandbox.save(update_fields=["scenario", "command_log", "now_ms", "updated_at"])
+def sandbox_replace_history(*, public_id: str, holder: str, epoch: int, scenario: str,
+                            keep: int, now_ms: int, fired: int | None) -> None:
+    """Rewind keeps the first `keep` commands; reset and load_scenario keep none."""
+    with transaction.atomic():
+        if not _fenced(public_id, holder, epoch).update(
+                scenario=scenario, now_ms=now_ms, fired=fired):
+            raise LeaseLost(public_id)
+        SandboxCommand.objects.filter(sandbox__public_id=public_id, position__gte=keep).delete()
+
+
+def sandbox_archive_history(*, public_id: str, error: str) -> Sandbox:
+    """A history this simulator cannot rebuild: move it, untouched, to an archived
+    row (for an operator to look at; never rebuilt again) and start the sandbox
+    over at time 0 with the same scenario and seed."""
+    with transaction.atomic():
+        box = Sandbox.objects.select_for_update().get(public_id=public_id)
+        archive = Sandbox.objects.create(
+            owner_key=box.owner_key, scenario=box.scenario, seed=box.seed, now_ms=box.now_ms,
+            fired=box.fired, speed=box.speed, playing=False, archived=True,
+            rebuild_error=error[:2000])
+        SandboxCommand.objects.filter(sandbox=box).update(sandbox=archive)
+        Sandbox.objects.filter(pk=box.pk).update(now_ms=0, fired=None, playing=True)
+    box.refresh_from_db()
+    return box
+
+
+# ---- the lease: one process runs (and writes) a simulation at a time ---------------
+
+
+def lease_take(*, public_id: str, holder: str, lease_s: float) -> int | None:
+    """Take the lease if it is free, expired or already ours; returns its epoch
+    (one more than the last holder's when it changes hands), else None."""
+    from django.db.models import F, Q
+
+    now = time.time()
+    free = Q(lease_holder="") | Q(lease_until__lt=now)
+    with transaction.atomic():
+        mine = Sandbox.objects.filter(public_id=public_id, lease_holder=holder).update(
+            lease_until=now + lease_s)
+        if not mine:
+            taken = Sandbox.objects.filter(free, public_id=public_id).update(
+                lease_holder=holder, lease_until=now + lease_s, lease_epoch=F("lease_epoch") + 1)
+            if not taken:
+                return None
+        return Sandbox.objects.filter(public_id=public_id).values_list(
+            "lease_epoch", flat=True).get()
+
+
+def lease_renew(*, public_id: str, holder: str, epoch: int, lease_s: float) -> bool:
+    return bool(_fenced(public_id, holder, epoch).update(lease_until=time.time() + lease_s))
+
+
+def lease_release(*, public_id: str, holder: str, epoch: int) -> None:
+    _fenced(public_id, holder, epoch).update(lease_holder="", lease_until=0.0)
+
+
+# ---- who may watch and drive ------------------------------------------------------
+
+
+def member_set_role(*, public_id: str, learner_key: str, role: str | None) -> None:
+    """Grant `role` ("viewer" or "driver") to a learner, or revoke it (None)."""
+    box = Sandbox.objects.get(public_id=public_id)
+    if role is None:
+        SandboxMember.objects.filter(sandbox=box, learner_key=learner_key).delete()
+    else:
+        SandboxMember.objects.update_or_create(
+            sandbox=box, learner_key=learner_key, defaults={"role": role})
+
+
+def sandbox_set_shared(*, public_id: str, shared: bool) -> None:
+    Sandbox.objects.filter(public_id=public_id).update(shared=shared)
 
 
 def sandbox_delete_stale(*, older_than_days: int) -> int:

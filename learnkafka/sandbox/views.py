@@ -3,9 +3,10 @@ import json
 
 from django.shortcuts import render
 
+from learnkafka.core.learners import learner_key_for
 from simulator.scenarios import load_scenario
 
-from .services import sandbox_for_request
+from .services import sandbox_for_learner
 
 PLAYGROUND_SCENARIO = "playground"
 ACKS = ("0", "1", "all")
@@ -42,6 +43,7 @@ def _controls(scenario: dict) -> dict:
 
 def playground(request):
     """This visitor's own live cluster (the same one on every visit)."""
-    sandbox = sandbox_for_request(request=request, scenario=PLAYGROUND_SCENARIO)
+    sandbox = sandbox_for_learner(learner_key=learner_key_for(request),
+                                  scenario=PLAYGROUND_SCENARIO)
     context = {"sandbox": sandbox, **_controls(load_scenario(PLAYGROUND_SCENARIO))}
     return render(request, "sandbox/playground.html", context)

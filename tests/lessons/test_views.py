@@ -144,7 +144,7 @@ def test_a_session_out_of_sandboxes_still_gets_the_step_with_a_clear_message(cli
     def refuse(**kwargs):
         raise SandboxLimitReached("full")
 
-    monkeypatch.setattr(views, "sandbox_for_request", refuse)
+    monkeypatch.setattr(views, "sandbox_for_learner", refuse)
     response = client.get("/lessons/kafka-basics/isr/")
     assert response.status_code == 200
     page = response.content.decode()

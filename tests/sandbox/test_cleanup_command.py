@@ -17,7 +17,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.django_db
 @pytest.mark.parametrize("days", ["0", "-3"])
 def test_days_below_one_is_an_error_and_deletes_nothing(days):
-    old = services.sandbox_create(session_key="s1", scenario="playground")
+    old = services.sandbox_create(owner_key="s1", scenario="playground")
     Sandbox.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=400))
     with pytest.raises(CommandError, match="--days must be at least 1"):
         call_command("sandbox_cleanup", "--days", days)

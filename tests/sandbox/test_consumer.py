@@ -1,5 +1,6 @@
 """The sandbox socket as docs/protocol.md describes it, through the real ASGI stack
 (origin check, session middleware, router, consumer, runtime, simulator)."""
+import asyncio
 import json
 
 import pytest
@@ -8,8 +9,9 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 
 from learnkafka.asgi import application
-from learnkafka.sandbox.models import Sandbox
-from learnkafka.sandbox.runtime import registry
+from learnkafka.sandbox.models import Sandbox, SandboxCommand
+from learnkafka.sandbox.node import node
+from learnkafka.sandbox.selectors import sandbox_history
 from simulator.partitioners import partition_for_key
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -25,11 +27,21 @@ def new_session() -> str:
     return store.session_key
 
 
+@database_sync_to_async
+def learner_of(session_key: str) -> str:
+    return SessionStore(session_key=session_key)["learner_key"]
+
+
+@database_sync_to_async
+def history(public_id="abcdefghijklmnopqrstuvwx") -> list[dict]:
+    return sandbox_history(public_id=public_id)
+
+
 @pytest.fixture(autouse=True)
-def fresh_registry():
-    registry.clear()
+def fresh_node():
+    node.clear()
     yield
-    registry.clear()
+    node.clear()
 
 
 class Client:
@@ -95,7 +107,7 @@ async def test_connecting_to_a_new_id_creates_a_sandbox_owned_by_that_session():
     session = await new_session()
     client, _ = await open_paused(session)
     row = await database_sync_to_async(Sandbox.objects.get)(public_id="abcdefghijklmnopqrstuvwx")
-    assert row.owner_session_key == session
+    assert row.owner_key == await learner_of(session)
     await client.close()
 
 
@@ -117,8 +129,7 @@ async def test_a_command_answers_with_events_in_simulator_order_and_is_logged():
     assert appended, "the produced record never reached a leader"
     assert appended[0]["partition"] == partition_for_key("customer-42", 3)[0]
     await client.close()  # the last socket leaving waits for queued writes
-    row = await database_sync_to_async(Sandbox.objects.get)(public_id="abcdefghijklmnopqrstuvwx")
-    assert [e["command"]["key"] for e in row.command_log] == ["customer-42"]
+    assert [e["command"]["key"] for e in await history()] == ["customer-42"]
 
 
 @pytest.mark.parametrize(
@@ -148,8 +159,7 @@ async def test_bad_input_gets_an_error_changes_nothing_and_keeps_the_socket_open
     await client.send({"type": "resync"})
     after = await client.receive_type("snapshot")
     assert after["state"] == (await _paused_state(client))["state"]
-    row = await database_sync_to_async(Sandbox.objects.get)(public_id="abcdefghijklmnopqrstuvwx")
-    assert row.command_log == []
+    assert await history() == []
     assert before["scenario"] == after["scenario"]
     await client.close()
 
@@ -165,8 +175,7 @@ async def test_an_oversized_message_is_refused_unread():
         "type": "produce", "producer": "A", "topic": TOPIC, "value": "x" * 70_000}})
     error = await client.receive_type("error")
     assert error["code"] == "too_large"
-    row = await database_sync_to_async(Sandbox.objects.get)(public_id="abcdefghijklmnopqrstuvwx")
-    assert row.command_log == []
+    assert await history() == []
     await client.close()
 
 
@@ -245,8 +254,8 @@ async def test_a_sandbox_survives_a_server_restart():
     before = await client.receive_type("snapshot")
     await client.close()
 
-    registry.clear()  # the process forgets every live simulation, as a restart does
-    assert "abcdefghijklmnopqrstuvwx" not in registry
+    node.clear()  # the process forgets every live simulation, as a restart does
+    assert "abcdefghijklmnopqrstuvwx" not in node.live
 
     again = Client("/ws/sandbox/abcdefghijklmnopqrstuvwx/", session)
     assert (await again.connect())[0]
@@ -268,19 +277,27 @@ async def test_a_made_up_session_cookie_is_no_session():
 
 async def test_a_stored_history_that_no_longer_replays_starts_over_and_says_so():
     session = await new_session()
-    await database_sync_to_async(Sandbox.objects.create)(
-        public_id="brokenhistory00000000000", owner_session_key=session,
-        scenario="playground", seed=5, now_ms=1000,
-        command_log=[{"at_ms": 10, "command": {"type": "crash_broker", "broker": 99}}])
     client = Client("/ws/sandbox/brokenhistory00000000000/", session)
+    assert (await client.connect())[0]  # gives the session its learner key
+    await client.close()
+    node.clear()
+    box = await database_sync_to_async(Sandbox.objects.create)(
+        public_id="brokenhistory00000000001", owner_key=await learner_of(session),
+        scenario="playground", seed=5, now_ms=1000)
+    await database_sync_to_async(SandboxCommand.objects.create)(
+        sandbox=box, position=0, at_ms=10, command={"type": "crash_broker", "broker": 99})
+    client = Client("/ws/sandbox/brokenhistory00000000001/", session)
     assert (await client.connect())[0]
     snapshot = await client.receive()
     assert snapshot["type"] == "snapshot" and snapshot["now_ms"] == 0
     notice = await client.receive_type("error")
     assert notice["code"] == "sandbox_reset" and "starts over" in notice["message"]
     await client.close()
-    row = await database_sync_to_async(Sandbox.objects.get)(public_id="brokenhistory00000000000")
-    assert row.command_log == [] and row.now_ms == 0
+    row = await database_sync_to_async(Sandbox.objects.get)(public_id="brokenhistory00000000001")
+    assert await history("brokenhistory00000000001") == [] and row.now_ms == 0
+    archived = await database_sync_to_async(Sandbox.objects.get)(archived=True)
+    assert archived.rebuild_error, "the unreadable history is kept aside, with why"
+    assert await database_sync_to_async(archived.commands.count)() == 1
 
 
 async def test_more_tabs_do_not_buy_more_rate_or_unbounded_sockets():
@@ -313,3 +330,74 @@ async def test_more_tabs_do_not_buy_more_rate_or_unbounded_sockets():
     assert len([r for r in replies if r["type"] == "snapshot"]) < 100
     for tab in tabs:
         await tab.close()
+
+
+async def _role_becomes(public_id, learner_key, role):
+    for _ in range(100):
+        roles = {w.role for w in node.hubs[public_id].watchers if w.learner_key == learner_key}
+        if roles == {role}:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"{learner_key}'s sockets did not become {role}: {roles}")
+
+
+async def _tab(public_id, session):
+    client = Client(f"/ws/sandbox/{public_id}/", session)
+    assert (await client.connect())[0]
+    return client, await client.receive_type("snapshot")
+
+
+async def test_the_owner_shares_grants_and_revokes_driving_and_a_viewer_changes_nothing():
+    public_id = "shared-room-000000000000"
+    owner, _ = await open_paused(await new_session(), public_id)
+    student_session = await new_session()
+    refused = Client(f"/ws/sandbox/{public_id}/", student_session)
+    assert (await refused.connect())[0]
+    assert (await refused.receive())["code"] == "forbidden", "private: a stranger cannot watch"
+    await refused.close()
+
+    await owner.send({"type": "share", "shared": True})
+    student, _ = await _tab(public_id, student_session)
+    for request in ({"type": "command", "command": {"type": "crash_broker", "broker": 1}},
+                    {"type": "play"}, {"type": "reset"}, {"type": "rewind", "to_ms": 0},
+                    {"type": "grant", "learner": "x" * 32}):
+        await student.send(request)
+        assert (await student.receive_type("error"))["code"] == "forbidden"
+    assert await history(public_id) == []
+
+    student_key = await learner_of(student_session)
+    await owner.send({"type": "grant", "learner": student_key, "role": "driver"})
+    await _role_becomes(public_id, student_key, "driver")  # on the open socket, at once
+    await student.send({"type": "command", "command": {"type": "crash_broker", "broker": 1}})
+    frame = await owner.receive_type("events")
+    assert any(e["kind"] == "broker_crashed" for e in frame["events"])
+    assert [e["command"]["type"] for e in await history(public_id)] == ["crash_broker"]
+
+    await owner.send({"type": "revoke", "learner": student_key})
+    await _role_becomes(public_id, student_key, "viewer")  # shared: a viewer again
+    await student.send({"type": "command", "command": {"type": "restart_broker", "broker": 1}})
+    assert (await student.receive_type("error"))["code"] == "forbidden"
+    assert len(await history(public_id)) == 1
+    await student.close()
+    await owner.close()
+
+
+async def test_ownership_follows_the_learner_key_not_the_session_key():
+    session = await new_session()
+    owner, _ = await open_paused(session, "owned-by-key-000000000000")
+    await owner.close()
+    key = await learner_of(session)
+
+    @database_sync_to_async
+    def rotated() -> str:  # what Django's login does: a new session key, same data
+        store = SessionStore(session_key=session)
+        store.cycle_key()
+        return store.session_key
+
+    new_key = await rotated()
+    assert new_key != session and await learner_of(new_key) == key
+    again, _ = await _tab("owned-by-key-000000000000", new_key)
+    await again.send({"type": "command", "command": {"type": "crash_broker", "broker": 2}})
+    frame = await again.receive_type("events")
+    assert any(e["kind"] == "broker_crashed" for e in frame["events"])
+    await again.close()

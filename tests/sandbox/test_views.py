@@ -17,7 +17,7 @@ def test_first_visit_sets_a_session_and_creates_one_sandbox(client):
     assert response.status_code == 200
     assert "sessionid" in response.cookies
     box = Sandbox.objects.get()
-    assert box.owner_session_key == client.session.session_key
+    assert box.owner_key == client.session["learner_key"]
     html = response.content.decode()
     assert f'data-live-sandbox="/ws/sandbox/{box.public_id}/"' in html
     assert 'data-diagram="cluster"' in html
@@ -35,7 +35,7 @@ def test_two_visitors_get_two_sandboxes(client):
     client.get("/playground/")
     Client(HTTP_HOST="127.0.0.1").get("/playground/")
     assert Sandbox.objects.count() == 2
-    assert Sandbox.objects.values("owner_session_key").distinct().count() == 2
+    assert Sandbox.objects.values("owner_key").distinct().count() == 2
 
 
 def test_the_playground_has_no_inline_script(client):

@@ -5,7 +5,7 @@ svg[data-diagram] and any controls), plus the status line, the error region and
 the screen-reader narrator that static/js/live/boot.js fills in, and a
 "Full screen" button (hidden until static/js/live/fullscreen.js, which the
 page loads beside boot.js, shows it). Get the id with
-`learnkafka.sandbox.services.sandbox_for_request(request=..., scenario=...)`.
+`learnkafka.sandbox.services.sandbox_for_learner(learner_key=..., scenario=...)`.
 
     {% component "live_sandbox" sandbox_id=sandbox.public_id label="Cluster" %}
       <svg data-diagram="cluster" ...>...</svg>

@@ -1,0 +1,66 @@
+"""Is this socket still reading? Asked of Daphne's Twisted transport.
+
+Daphne's ASGI `send` never waits: every frame goes straight into the
+connection's Twisted write buffer, which grows without bound when the browser
+stops reading (a background tab, a stalled network), about 1 MB/s at 8x. The
+hub must not feed such a socket. Twisted's own producer API says when: a
+streaming producer registered on the transport is told `pauseProducing()` once
+the buffer holds more than its bufferSize (64 KB) and `resumeProducing()` when
+it drained. We register a `Probe` as that producer and the watcher stops
+sending (and drops to a resync) while it is paused.
+
+Finding the transport means looking through the ASGI `send` callable: Daphne
+passes `partial(server.handle_reply, protocol)`, which Channels' session
+middleware wraps in a bound method. Under another server (or the test
+communicator) there is no transport to ask; `probe_for` returns None and the
+watcher's own outbox bound still applies.
+"""
+from __future__ import annotations
+
+import functools
+
+
+class Probe:
+    """A Twisted IPushProducer that only records whether writing should pause."""
+
+    def __init__(self):
+        self.congested = False
+        self.on_resume = None
+
+    def pauseProducing(self) -> None:  # noqa: N802 (Twisted's names)
+        self.congested = True
+
+    def resumeProducing(self) -> None:  # noqa: N802
+        self.congested = False
+        if self.on_resume is not None:
+            self.on_resume()
+
+    def stopProducing(self) -> None:  # noqa: N802
+        self.congested = False
+
+
+def _daphne_protocol(send):
+    for _ in range(5):  # a few layers of middleware at most
+        if isinstance(send, functools.partial):
+            if send.args and hasattr(send.args[0], "registerProducer"):
+                return send.args[0]
+            send = send.func
+            continue
+        owner = getattr(send, "__self__", None)
+        inner = getattr(owner, "real_send", None) if owner is not None else None
+        if inner is None:
+            return None
+        send = inner
+    return None
+
+
+def probe_for(send) -> Probe | None:
+    protocol = _daphne_protocol(send)
+    if protocol is None or getattr(protocol, "transport", None) is None:
+        return None
+    probe = Probe()
+    try:
+        protocol.registerProducer(probe, True)
+    except Exception:  # a transport that has a producer already, or is closing
+        return None
+    return probe

@@ -1,0 +1,51 @@
+"""What goes into an `events` frame, and when an idle cluster sends one.
+
+A settled playground talks all the time: followers' replication fetches
+(long polls), consumers' fetches and heartbeats, each a `message_sent` then a
+`message_delivered` about 40 ms later. Sent as they happen that was ~12 frames
+and ~19 KB a second per idle socket. Issue 9 item 11: send when something a
+diagram draws changes, plus a slow clock tick. So:
+
+- a tick whose events are all *routine* (a message carrying no records, sent or
+  delivered) is held back, and held events go out at most every ROUTINE_FRAME_S
+  (or at once, first and in order, with the next event that matters);
+- within one frame, a routine message that was both sent and delivered is left
+  out (both events): the folded view after the frame is the same without it
+  (it was in flight and is not any more), and nothing else reads it.
+
+Every other event goes out in simulator order, unchanged.
+"""
+from __future__ import annotations
+
+ROUTINE_FRAME_S = 0.25
+
+
+def _carries_records(summary) -> bool:
+    if not isinstance(summary, dict):
+        return False
+    records = summary.get("records")
+    if isinstance(records, dict):
+        return any(records.values())
+    return bool(records)
+
+
+def is_routine(event: dict) -> bool:
+    kind = event.get("kind")
+    if kind == "message_sent":
+        return not _carries_records(event.get("summary")) and "produce" not in str(
+            event.get("message_kind"))
+    if kind in ("message_delivered", "message_dropped"):
+        return kind == "message_delivered" and "produce" not in str(event.get("message_kind"))
+    return False
+
+
+def compact(events: list[dict]) -> list[dict]:
+    """Leave out routine messages both sent and delivered within this list."""
+    sent = {e["message_id"] for e in events
+            if e.get("kind") == "message_sent" and is_routine(e) and "message_id" in e}
+    done = {e["message_id"] for e in events
+            if e.get("kind") == "message_delivered" and e.get("message_id") in sent}
+    if not done:
+        return events
+    return [e for e in events if not (e.get("kind") in ("message_sent", "message_delivered")
+                                      and e.get("message_id") in done)]

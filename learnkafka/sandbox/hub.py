@@ -1,0 +1,251 @@
+"""The hub: who watches one simulation, and the frames they get.
+
+A frame (an `events`, `status` or `snapshot` message) is serialised once, with
+its frame number (`frame`, +1 per frame of the simulation, restarting at 1 with
+each `epoch`, i.e. each time another process takes the simulation over), and
+the same text goes to every watcher. Each watcher adds only its own
+per-connection `seq` in front of that text (docs/protocol.md), so 200 sockets
+cost one `json.dumps`, not 200.
+
+A watcher never buffers without bound. It has an outbox drained by its own
+task, which stops writing while the socket's transport asks it to pause
+(backpressure.py: Twisted holds at most ~64 KB); when the outbox then passes
+MAX_OUTBOX_BYTES, the queued frames are dropped and the watcher is resynced
+with a fresh snapshot once it reads again.
+
+Late join: a watcher starts from a snapshot taken at frame K, then gets frames
+K+1, K+2, ...; frames that arrived while the snapshot was being fetched wait in
+a short ring. A gap (a frame lost between processes) resyncs every watcher.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+MAX_OUTBOX_BYTES = 512 * 1024  # a watcher this far behind is dropped to a resync
+RING_FRAMES = 64               # recent frames a mirror keeps for watchers joining from a snapshot
+
+SendText = Callable[[str], Awaitable[None]]
+SnapshotSource = Callable[[], Awaitable[tuple[int, int, str]]]  # -> (epoch, frame, body)
+
+
+def encode(message: dict) -> str:
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+
+
+def with_seq(seq: int, body: str) -> str:
+    """`body` (a serialised JSON object) with this connection's seq put first."""
+    return f'{{"seq":{seq},{body[1:]}' if len(body) > 2 else f'{{"seq":{seq}}}'
+
+
+class Watcher:
+    """One socket: its seq counter, its role, an outbox and the task draining it."""
+
+    def __init__(self, send_text: SendText, *, learner_key: str = "", role: str = "",
+                 probe=None, name: str = "socket"):
+        self.send_text = send_text
+        self.learner_key = learner_key
+        self.role = role
+        self.name = name
+        self.seq = 0
+        self.after_frame: int | None = None  # None: not joined to a hub yet
+        self.epoch: int | None = None
+        self.hub: Hub | None = None
+        self.lagging = False
+        self.dropped = 0
+        self._outbox: deque[str] = deque()
+        self._outbox_bytes = 0
+        self._wake = asyncio.Event()
+        self._closed = False
+        self.probe = probe
+        self.kick = lambda: None  # the socket sets this: close me (my role was revoked)
+        if probe is not None:
+            probe.on_resume = self._wake.set
+        self._task = asyncio.get_running_loop().create_task(self._pump())
+
+    # ---- what the hub and the socket call ------------------------------------
+
+    def send(self, body: str, *, always: bool = False) -> None:
+        """Queue one serialised message for this socket (a reply or a frame).
+
+        While the transport is paused (backpressure.py) nothing is written and
+        the outbox grows; past MAX_OUTBOX_BYTES the socket falls behind: its
+        queue is dropped and it is resynced when it reads again. A snapshot
+        (`always`) is queued whatever its size, so a big one cannot loop."""
+        if self._closed:
+            return
+        if not always and self._outbox_bytes + len(body) > MAX_OUTBOX_BYTES:
+            self.fall_behind()
+            return
+        self._outbox.append(body)
+        self._outbox_bytes += len(body)
+        self._wake.set()
+
+    def send_message(self, message: dict) -> None:
+        self.send(encode(message))
+
+    def offer_frame(self, epoch: int, frame: int, body: str) -> None:
+        if self.lagging or self.after_frame is None:
+            return
+        if epoch == self.epoch and frame <= self.after_frame:
+            return  # already in the snapshot this watcher started from
+        if epoch != self.epoch or frame != self.after_frame + 1:
+            self.fall_behind()  # a frame was lost on the way: start again from a snapshot
+            return
+        self.after_frame = frame
+        self.send(body)
+
+    def poke(self) -> None:
+        """Try again now (a lagging watcher whose resync found no holder yet)."""
+        self._wake.set()
+
+    def ask_resync(self) -> None:
+        """The browser asked for a snapshot (`resync`)."""
+        self.lagging = True
+        self._wake.set()
+
+    def fall_behind(self) -> None:
+        """Drop what is queued; the socket gets a snapshot when it reads again."""
+        if not self.lagging:
+            self.dropped += 1
+            log.info("%s fell behind; it will be resynced", self.name)
+        self.lagging = True
+        self._outbox.clear()
+        self._outbox_bytes = 0
+        self._wake.set()
+
+    def start_from(self, epoch: int, frame: int, snapshot_body: str) -> None:
+        """Begin (or begin again) from a snapshot taken at (epoch, frame)."""
+        self.epoch, self.after_frame, self.lagging = epoch, frame, False
+        self._outbox.clear()
+        self._outbox_bytes = 0
+        self.send(snapshot_body, always=True)
+
+    async def drain(self) -> None:
+        """Wait until the outbox is empty (tests; orderly close)."""
+        while self._outbox and not self._closed:
+            await asyncio.sleep(0.005)
+
+    def close(self) -> None:
+        self._closed = True
+        self._wake.set()
+        if self.hub is not None:
+            self.hub.leave(self)
+
+    # ---- the pump ---------------------------------------------------------------
+
+    async def _pump(self) -> None:
+        while not self._closed:
+            await self._wake.wait()
+            self._wake.clear()
+            if self.lagging and self.hub is not None and not self._congested():
+                await self.hub.resync(self)
+            while self._outbox and not self._closed and not self._congested():
+                body = self._outbox.popleft()
+                self._outbox_bytes -= len(body)
+                self.seq += 1
+                try:
+                    await self.send_text(with_seq(self.seq, body))
+                except Exception as err:  # a routine disconnect mid-send: one line
+                    log.info("%s went away while sending (%s)", self.name, type(err).__name__)
+                    self._closed = True
+                    return
+
+    def _congested(self) -> bool:
+        return self.probe is not None and self.probe.congested
+
+
+class Hub:
+    """The watchers of one simulation in this process, and its frame numbering."""
+
+    def __init__(self, public_id: str, snapshot_source: SnapshotSource):
+        self.public_id = public_id
+        self.snapshot_source = snapshot_source
+        self.watchers: set[Watcher] = set()
+        self.epoch = 0
+        self.frame = 0
+        self._ring: deque[tuple[int, int, str]] = deque(maxlen=RING_FRAMES)
+        self._snapshot_in_flight: asyncio.Future | None = None
+
+    def __len__(self) -> int:
+        return len(self.watchers)
+
+    # ---- frames ---------------------------------------------------------------
+
+    def publish(self, message: dict) -> tuple[int, int, str]:
+        """The holder's side: number and serialise one frame, hand it to every
+        local watcher; returns (epoch, frame, body) for the other processes."""
+        self.frame += 1
+        body = encode({**message, "frame": self.frame, "epoch": self.epoch})
+        # No ring here: on the holder a snapshot is taken under the simulation's
+        # mutex, so a joining watcher never misses a frame (and memory stays flat).
+        for w in list(self.watchers):
+            w.offer_frame(self.epoch, self.frame, body)
+        return self.epoch, self.frame, body
+
+    def receive(self, epoch: int, frame: int, body: str, *, snapshot: bool) -> None:
+        """A frame from the holder on another process (each watcher checks it
+        follows on from what it has, and resyncs on a gap)."""
+        if (epoch, frame) > (self.epoch, self.frame):
+            self.epoch, self.frame = epoch, frame
+        self._ring.append((epoch, frame, body))
+        for w in list(self.watchers):
+            if snapshot:  # a rewind, a reset, or a new holder: a fresh start for all
+                w.start_from(epoch, frame, body)
+            else:
+                w.offer_frame(epoch, frame, body)
+
+    def restart(self, epoch: int) -> None:
+        """A new holder (this process, at `epoch`): numbering starts over."""
+        self.epoch, self.frame = epoch, 0
+        self._ring.clear()
+
+    # ---- watchers ----------------------------------------------------------------
+
+    async def snapshot(self) -> tuple[int, int, str]:
+        """A snapshot; sockets asking at the same moment (a room joining at once)
+        share one: it is taken at one frame K, and each gets the frames after K."""
+        if self._snapshot_in_flight is None or self._snapshot_in_flight.done():
+            self._snapshot_in_flight = asyncio.ensure_future(self.snapshot_source())
+        return await asyncio.shield(self._snapshot_in_flight)
+
+    async def join(self, watcher: Watcher) -> None:
+        """Snapshot first (at frame K), then every frame after K. If no snapshot
+        can be had right now (the holder is moving), the watcher waits as a
+        lagging one and is resynced as soon as there is a holder again."""
+        watcher.hub = self
+        try:
+            epoch, frame, body = await self.snapshot()
+        except Exception as err:
+            log.info("no snapshot of %s for a new watcher yet (%s)", self.public_id, err)
+            watcher.lagging = True
+            watcher.after_frame = -1
+            self.watchers.add(watcher)
+            return
+        self._start(watcher, epoch, frame, body)
+        self.watchers.add(watcher)
+
+    async def resync(self, watcher: Watcher) -> None:
+        try:
+            epoch, frame, body = await self.snapshot()
+        except Exception as err:
+            log.info("no snapshot for a resync of %s yet (%s)", self.public_id, err)
+            return
+        self._start(watcher, epoch, frame, body)
+
+    def _start(self, watcher: Watcher, epoch: int, frame: int, body: str) -> None:
+        watcher.start_from(epoch, frame, body)
+        for e, f, b in list(self._ring):
+            watcher.offer_frame(e, f, b)
+
+    def leave(self, watcher: Watcher) -> None:
+        self.watchers.discard(watcher)
+
+    def resync_all(self) -> None:
+        for w in list(self.watchers):
+            w.fall_behind()

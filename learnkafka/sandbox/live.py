@@ -1,0 +1,247 @@
+"""A live simulation, as the one process holding its lease runs it.
+
+It puts the parts together: the clocked session (session.py) moves time, the
+recorder (recorder.py) stores, the hub (hub.py) numbers and fans out frames,
+and `send_out` hands each frame to the other processes (node.py). A mutex
+keeps every change whole and in order: tick or apply, store, then publish.
+So a frame is never shown before what it depends on is stored, and every
+watcher, on any process, sees the frames in the same order.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from . import framing
+from .hub import Hub, encode
+from .policy import Refused
+from .recorder import Recorder
+from .services import LeaseLost
+from .session import ClockedSession
+
+log = logging.getLogger(__name__)
+
+FRAME_MS = 33              # one coalesced frame of events, about 30 per second
+CLOCK_FRAME_S = 1.0        # while playing and nothing happened, a clock tick this often
+SAVE_CLOCK_EVERY_S = 1.0   # persist the clock this often while playing
+IDLE_PAUSE_S = 900         # a playing sandbox whose drivers sent nothing for this long pauses
+
+SendOut = Callable[[int, int, str, bool], None]  # (epoch, frame, body, is_snapshot)
+
+
+class LiveSimulation:
+    def __init__(self, session: ClockedSession, hub: Hub, recorder: Recorder,
+                 send_out: SendOut | None = None):
+        self.session = session
+        self.hub = hub
+        self.recorder = recorder
+        self.send_out = send_out
+        self.mutex = asyncio.Lock()
+        self.lost = False            # a write was refused: this process must let go
+        self.notice: str | None = None
+        self.remote_interest_until = 0.0  # other processes have watchers until then
+        clock = session.clock
+        self.last_active = clock.wall()
+        self._last_sent = clock.wall()
+        self._last_saved = clock.wall()
+        self._ticker: asyncio.Task | None = None
+        self._stopped = False
+        self._held: list[dict] = []  # routine events waiting for a frame (framing.py)
+
+    @property
+    def public_id(self) -> str:
+        return self.session.public_id
+
+    @property
+    def clock(self):
+        return self.session.clock
+
+    # ---- frames -------------------------------------------------------------
+
+    def _publish(self, message: dict, *, snapshot: bool = False) -> None:
+        if snapshot:
+            self._held = []  # the snapshot has their effect
+        elif self._held:
+            if message["type"] == "events":
+                message = {**message, "events": framing.compact(self._held + message["events"])}
+            else:  # held events go first, in order
+                self._publish_events([])
+            self._held = []
+        epoch, frame, body = self.hub.publish(message)
+        if snapshot:  # a fresh start: every watcher begins again from it
+            for w in list(self.hub.watchers):
+                w.start_from(epoch, frame, body)
+        self._last_sent = self.clock.wall()
+        if self.send_out is not None:
+            self.send_out(epoch, frame, body, snapshot)
+
+    async def snapshot(self) -> tuple[int, int, str]:
+        """(epoch, frame, body) of a snapshot consistent with the frame numbering."""
+        async with self.mutex:
+            if self._held:  # the snapshot includes them: they must not come after it
+                self._publish_events([])
+            message = {**self.session.snapshot_message(), "frame": self.hub.frame,
+                       "epoch": self.hub.epoch}
+            return self.hub.epoch, self.hub.frame, encode(message)
+
+    async def publish_fresh_snapshot(self) -> None:
+        """After a takeover or a rebuild: everyone starts from here."""
+        async with self.mutex:
+            self._publish(self.session.snapshot_message(), snapshot=True)
+
+    # ---- pacing ---------------------------------------------------------------
+
+    def wants_ticker(self) -> bool:
+        watched = bool(self.hub.watchers) or self.remote_interest_until > self.clock.wall()
+        return self.session.playing and watched and not self._stopped and not self.lost
+
+    def ensure_ticker(self) -> None:
+        if self.wants_ticker() and (self._ticker is None or self._ticker.done()):
+            self.session.restart_clock()
+            self._ticker = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        # Never cancelled mid-frame: it checks after each sleep whether to go on.
+        while True:
+            await asyncio.sleep(FRAME_MS / 1000)
+            if not self.wants_ticker():
+                return
+            async with self.mutex:
+                if not self.wants_ticker():
+                    return
+                if self.clock.wall() - self.last_active > IDLE_PAUSE_S:
+                    self.session.pause()
+                    self._status_locked("idle")
+                    return
+                self._tick_locked()
+
+    async def tick(self) -> None:
+        async with self.mutex:
+            self._tick_locked()
+
+    def _publish_events(self, events: list) -> None:
+        message = self.session.events_message(events)
+        message["events"] = framing.compact(self._held + message["events"])
+        self._held = []
+        self.hub_publish(message)
+
+    def hub_publish(self, message: dict) -> None:
+        epoch, frame, body = self.hub.publish(message)
+        self._last_sent = self.clock.wall()
+        if self.send_out is not None:
+            self.send_out(epoch, frame, body, False)
+
+    def _tick_locked(self, *, force_frame: bool = False) -> None:
+        tick = self.session.tick()
+        now = self.clock.wall()
+        events = self.session.events_message(tick.events)["events"]
+        since = now - self._last_sent
+        if events and all(framing.is_routine(e) for e in events) and not force_frame:
+            self._held.extend(events)  # nothing a diagram draws changed yet
+            if since >= framing.ROUTINE_FRAME_S:
+                self._publish_events([])
+        elif events or force_frame:
+            self._held.extend(events)
+            self._publish_events([])
+        elif self._held and since >= framing.ROUTINE_FRAME_S:
+            self._publish_events([])
+        elif self.session.playing and since >= CLOCK_FRAME_S:
+            self._publish_events([])  # a clock tick
+        if tick.over_budget:
+            self._status_locked("over_budget", message=(
+                "The simulation paused: the last stretch of simulated time needed more work "
+                f"than one sandbox may use ({tick.over_budget}). Slow it down or undo the "
+                "last change."))
+        elif tick.overloaded:
+            self._status_locked("overloaded")
+        if self.session.playing and now - self._last_saved >= SAVE_CLOCK_EVERY_S:
+            self._save_clock_locked()
+
+    def _status_locked(self, reason: str | None = None, *, message: str | None = None) -> None:
+        status = self.session.status_message(reason)
+        if message:
+            status["message"] = message
+        self._publish(status)
+        self._save_clock_locked()
+
+    def _save_clock_locked(self) -> None:
+        self._last_saved = self.clock.wall()
+        self.recorder.save_clock_later(position=self.session.position,
+                                       speed=self.session.speed, playing=self.session.playing)
+
+    # ---- requests (already allowed by policy) ----------------------------------
+
+    async def handle(self, kind: str, message: dict) -> None:
+        self.last_active = self.clock.wall()
+        if kind == "command":
+            command = message.get("command")
+            if not isinstance(command, dict):
+                raise Refused("bad_command", '"command" must be an object.')
+            await self._apply(command)
+        elif kind in ("play", "pause", "speed", "step"):
+            async with self.mutex:
+                self._tick_locked()  # time so far ran at the old pace
+                if kind == "play":
+                    self.session.play()
+                elif kind == "pause":
+                    self.session.pause()
+                elif kind == "speed":
+                    self.session.set_speed(message.get("speed"))
+                else:
+                    self._publish(self.session.events_message(self.session.step()))
+                if kind != "step":
+                    self._status_locked()
+                else:
+                    self._save_clock_locked()
+            self.ensure_ticker()
+        elif kind in ("rewind", "reset", "load_scenario"):
+            async with self.mutex:
+                if kind == "rewind":
+                    self.session.rewind(message.get("to_ms"))
+                elif kind == "reset":
+                    self.session.reset()
+                else:
+                    self.session.load(message.get("name"))
+                await self._store(self.recorder.replace(
+                    scenario=self.session.scenario, keep=len(self.session.sim.command_log),
+                    position=self.session.position))
+                self._publish(self.session.snapshot_message(), snapshot=True)
+            self.ensure_ticker()
+        else:
+            raise Refused("unknown_type", f"Unknown message type {kind!r}.")
+
+    async def _apply(self, command: dict) -> None:
+        async with self.mutex:
+            if self.session.playing:
+                self._tick_locked()  # bring the clock to this instant first
+            events, entry = self.session.apply(command)
+            position = len(self.session.sim.command_log) - 1
+            # Stored before it is shown: a crash can never take back what a learner saw.
+            await self._store(self.recorder.append(position=position, entry=entry))
+            self._publish(self.session.events_message(events))
+
+    async def _store(self, write) -> None:
+        try:
+            await write
+        except LeaseLost as err:
+            self.lost = True
+            raise Refused("unavailable", "This simulation moved to another server; "
+                                         "your view is being refreshed.") from err
+        except Exception as err:
+            log.exception("could not store sandbox %s", self.public_id)
+            self.lost = True
+            raise Refused("unavailable", "The change could not be stored, so it was not "
+                                         "made; try again in a moment.") from err
+
+    # ---- stopping ----------------------------------------------------------------
+
+    async def stop(self) -> None:
+        """Leave memory: store the clock, wait for every write."""
+        async with self.mutex:
+            self._stopped = True
+            if not self.lost:
+                self._tick_locked()
+                self._save_clock_locked()
+        await self.recorder.flush()
+

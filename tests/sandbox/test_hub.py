@@ -1,0 +1,123 @@
+"""The hub: one serialisation per frame, per-socket seq, late join, gaps, and a
+socket that stops reading is never buffered without bound."""
+import asyncio
+import json
+
+import pytest
+
+from learnkafka.sandbox import hub as hub_module
+from learnkafka.sandbox.backpressure import Probe
+from learnkafka.sandbox.hub import Hub, Watcher
+
+pytestmark = pytest.mark.asyncio
+
+
+class Source:
+    """A snapshot source that says which frame it is at."""
+
+    def __init__(self):
+        self.hub = None
+        self.calls = 0
+
+    async def __call__(self):
+        self.calls += 1
+        await asyncio.sleep(0)
+        return self.hub.epoch, self.hub.frame, hub_module.encode(
+            {"type": "snapshot", "frame": self.hub.frame, "epoch": self.hub.epoch})
+
+
+def make_hub():
+    source = Source()
+    hub = Hub("sim", source)
+    source.hub = hub
+    hub.restart(1)
+    return hub, source
+
+
+def collecting(probe=None):
+    got = []
+
+    async def send_text(text):
+        got.append(json.loads(text))
+
+    return Watcher(send_text, probe=probe), got
+
+
+async def settle(*watchers):
+    for w in watchers:
+        await w.drain()
+    await asyncio.sleep(0)
+
+
+async def test_every_watcher_gets_the_same_text_once_serialised_with_its_own_seq(monkeypatch):
+    hub, _ = make_hub()
+    watchers = [collecting() for _ in range(3)]
+    for w, _ in watchers:
+        await hub.join(w)
+    encodes = []
+    real = hub_module.encode
+    monkeypatch.setattr(hub_module, "encode", lambda m: encodes.append(1) or real(m))
+    for i in range(5):
+        hub.publish({"type": "events", "events": [{"i": i}]})
+    await settle(*(w for w, _ in watchers))
+    assert len(encodes) == 5, "one serialisation per frame, not per socket"
+    bodies = [[{k: v for k, v in m.items() if k != "seq"} for m in got] for _, got in watchers]
+    assert bodies[0] == bodies[1] == bodies[2]
+    for _, got in watchers:
+        assert [m["seq"] for m in got] == [1, 2, 3, 4, 5, 6]
+        assert [m["frame"] for m in got] == [0, 1, 2, 3, 4, 5]
+
+
+async def test_a_mirror_joins_late_from_a_snapshot_and_resyncs_a_watcher_on_a_gap():
+    hub, _ = make_hub()
+    hub.restart(0)
+    w, got = collecting()
+    hub.receive(1, 7, hub_module.encode({"type": "events", "frame": 7}), snapshot=False)
+    await hub.join(w)  # snapshot at frame 7
+    hub.receive(1, 8, hub_module.encode({"type": "events", "frame": 8}), snapshot=False)
+    await settle(w)
+    assert [m["type"] for m in got] == ["snapshot", "events"] and got[-1]["frame"] == 8
+    hub.receive(1, 10, hub_module.encode({"type": "events", "frame": 10}), snapshot=False)
+    await settle(w)
+    await asyncio.sleep(0.01)
+    await settle(w)
+    assert got[-1]["type"] == "snapshot" and got[-1]["frame"] == 10, "frame 9 lost: resync"
+    assert [m["seq"] for m in got] == list(range(1, len(got) + 1))
+
+
+async def test_a_socket_that_stops_reading_is_dropped_to_a_resync_not_buffered():
+    hub, source = make_hub()
+    probe = Probe()
+    w, got = collecting(probe)
+    await hub.join(w)
+    await settle(w)
+    probe.pauseProducing()  # the transport's buffer is full: the browser stopped reading
+    big = "x" * 10_000
+    for i in range(500):  # 5 MB of frames
+        hub.publish({"type": "events", "events": [big], "i": i})
+    assert w._outbox_bytes <= hub_module.MAX_OUTBOX_BYTES and w.lagging
+    assert len(got) == 1, "nothing was written while the transport was paused"
+    calls = source.calls
+    probe.resumeProducing()
+    await asyncio.sleep(0.01)
+    await settle(w)
+    assert source.calls == calls + 1
+    assert got[-1]["type"] == "snapshot" and got[-1]["frame"] == hub.frame
+    assert [m["seq"] for m in got] == list(range(1, len(got) + 1)), "seq stays continuous"
+    hub.publish({"type": "events", "events": []})
+    await settle(w)
+    assert got[-1]["frame"] == hub.frame
+
+
+async def test_a_routine_disconnect_mid_send_is_one_info_line(caplog):
+    hub, _ = make_hub()
+
+    async def gone(text):
+        raise ConnectionResetError("peer went away")
+
+    w = Watcher(gone, name="socket of test")
+    with caplog.at_level("INFO"):
+        await hub.join(w)
+        await asyncio.sleep(0.01)
+    lines = [r for r in caplog.records if "went away" in r.getMessage()]
+    assert len(lines) == 1 and lines[0].levelname == "INFO" and not lines[0].exc_info
