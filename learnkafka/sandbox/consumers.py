@@ -8,24 +8,21 @@ connection's `seq` (+1 each), so the browser can spot a gap and ask `resync`.
 from __future__ import annotations
 
 import json
-import re
 import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from . import services
+from . import services, wire
 from .runtime import DEFAULT_SCENARIO, RuntimeError_, registry
 from .selectors import sandbox_get
 
-MAX_MESSAGE_BYTES = 64 * 1024
 RATE_PER_S = 20          # sustained client messages per second per connection
 BURST = 40               # short bursts above the rate are fine
 FLOOD_WARN_EVERY_S = 2.0
 SANDBOX_RATE_PER_S = 30  # all sockets of one sandbox together
 SANDBOX_BURST = 60
 MAX_SOCKETS_PER_SANDBOX = 8
-PUBLIC_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 CLOSE_NO_SESSION = 4401
 CLOSE_FORBIDDEN = 4403
@@ -82,7 +79,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):
             await self._refuse(CLOSE_NO_SESSION, "no_session",
                                "Open the page first: it gives your browser a session.")
             return
-        if not PUBLIC_ID.match(public_id):
+        if not wire.valid_public_id(public_id):
             await self._refuse(CLOSE_FORBIDDEN, "forbidden", "That sandbox is not yours.")
             return
         try:
@@ -136,7 +133,6 @@ class SandboxConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if self.live is None:
             return
-        raw = text_data if text_data is not None else bytes_data
         if not (self.bucket.take() and self.shared_bucket.take()):
             # At most one error per FLOOD_WARN_EVERY_S, not one per message:
             # answering every message of a flood would turn it around at us.
@@ -145,16 +141,10 @@ class SandboxConsumer(AsyncWebsocketConsumer):
                 self.flood_warned_at = now
                 await self.send_error("rate_limited", "Too many messages; slow down.")
             return
-        if len(raw) > MAX_MESSAGE_BYTES:
-            await self.send_error("too_large", f"Messages are limited to {MAX_MESSAGE_BYTES} B.")
-            return
         try:
-            message = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            await self.send_error("bad_json", "Messages must be JSON objects.")
-            return
-        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-            await self.send_error("bad_message", 'Messages need a "type".')
+            message = wire.parse_frame(text_data, bytes_data)  # size, depth, JSON, text
+        except wire.WireError as err:
+            await self.send_error(err.code, err.message)
             return
         try:
             await self.handle(message)
