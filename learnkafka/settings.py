@@ -153,9 +153,21 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Every line is written once, by the root's handler. Django's own defaults give
+# the "django" and "django.server" loggers handlers of their own, so under
+# `runserver` each line also came out a second time (issue 16): naming those
+# loggers here with no handlers leaves them propagating to the root only.
+# Requests Django refuses as suspicious (bad Host, too many fields, too big a
+# body) are logged as one line, not a traceback each (core/logfilters.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_security": {"()": "learnkafka.core.logfilters.OneLineSecurityErrors"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "filters": ["one_line_security"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+    },
 }
