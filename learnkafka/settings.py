@@ -101,6 +101,17 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Many requests at once (a server's first minute, a class arriving) each
+    # save a session and create a sandbox. By default SQLite answers a second
+    # writer "database is locked" (a 500) once a deferred transaction wants
+    # to write: WAL lets readers and one writer work side by side, IMMEDIATE
+    # takes the write lock up front so a writer waits its turn (up to
+    # `timeout` s) instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
     # Tests use a file-backed SQLite database, one per test process, so a Daphne
     # subprocess started by the browser tests sees the same data and two test runs
     # on one machine never share a file.
