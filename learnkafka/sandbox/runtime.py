@@ -28,7 +28,7 @@ from simulator.commands import command_from_dict, command_to_dict
 from simulator.events import event_to_dict
 from simulator.scenarios import load_scenario, scenario_names
 
-from . import services
+from . import quotas, services
 from .models import Sandbox
 
 log = logging.getLogger(__name__)
@@ -296,6 +296,9 @@ class LiveSandbox:
                 cmd = command_from_dict(command)
             except SimulationError as err:
                 raise RuntimeError_(err.code, err.message) from err
+            meter = self.extras.setdefault("history_meter", quotas.HistoryMeter())
+            if refusal := meter.refusal(cmd, self.sim.command_log):
+                raise RuntimeError_("sandbox_full", refusal)
             if self.playing:
                 await self._tick_locked()  # bring the clock to this instant first
             try:

@@ -1,0 +1,79 @@
+"""How much one sandbox's history may produce: the ceiling on one sandbox's memory.
+
+Why a quota on the history, not only on the log a broker retains: a live
+sandbox keeps everything its history ever produced. Its checkpoints (one per
+simulated minute, for rewind, up to 240) each hold the records their moment
+held, so records that retention or a cap deleted from the live log stay in
+memory all the same; and the history itself is the recipe a restart, an
+eviction or a rewind replays, so it must keep every produce. What a history
+produces is therefore what a sandbox holds, and what a rebuild must redo.
+
+So a `produce` that would take the history past `MAX_HISTORY_RECORDS` records
+or `MAX_HISTORY_BYTES` bytes (Kafka's own record sizes, simulator.log.record_size:
+UTF-8 bytes plus a record's overhead) is refused, saying why and what frees
+room: `rewind` (forgets the commands after the chosen time) or `reset`. A
+refused command is not stored, so a replay is unaffected. Together with the
+process cap on live sandboxes (runtime.MAX_LIVE) this bounds what one process
+holds; `python -m benchmarks memory` measures it.
+"""
+from __future__ import annotations
+
+from simulator.commands import Produce
+from simulator.log import record_size
+
+MAX_HISTORY_RECORDS = 2_500
+MAX_HISTORY_BYTES = 1024 * 1024
+
+
+def produce_cost(command) -> tuple[int, int]:
+    """(records, bytes) a command adds to the logs: only `produce` adds any."""
+    if not isinstance(command, Produce):
+        return 0, 0
+    count = max(command.count, 0)
+    headers = tuple(command.headers.items())
+    size = record_size(command.key, command.value, headers)
+    if count > 1:  # each copy's key and value get a "-<i>" suffix
+        size += sum(len(str(count)) + 1 for v in (command.key, command.value) if v is not None)
+    return count, count * size
+
+
+class HistoryMeter:
+    """Running totals of what a sandbox's command log produced.
+
+    Counts only the entries added since it last looked (a log only grows, and a
+    rewind, reset or scenario load gives the simulation a new list, which it
+    counts afresh), so checking a command costs nothing like re-reading 5,000.
+    """
+
+    def __init__(self):
+        self._log: list | None = None
+        self._counted = 0
+        self.records = 0
+        self.bytes = 0
+
+    def _catch_up(self, command_log: list) -> None:
+        if command_log is not self._log or len(command_log) < self._counted:
+            self._log, self._counted, self.records, self.bytes = command_log, 0, 0, 0
+        for _, command in command_log[self._counted:]:
+            records, size = produce_cost(command)
+            self.records += records
+            self.bytes += size
+        self._counted = len(command_log)
+
+    def refusal(self, command, command_log: list) -> str | None:
+        """Why `command` would take the history over its quota, or None if it fits."""
+        records, size = produce_cost(command)
+        if not records:
+            return None
+        self._catch_up(command_log)
+        if self.records + records > MAX_HISTORY_RECORDS:
+            return (f"This sandbox has produced {self.records:,} records, and a sandbox here "
+                    f"may produce {MAX_HISTORY_RECORDS:,} in all: it keeps every record it "
+                    "ever produced so it can be rebuilt and rewound. Rewind to before some "
+                    "of them, or reset it, to produce more.")
+        if self.bytes + size > MAX_HISTORY_BYTES:
+            return (f"This sandbox has produced {self.bytes / 2**20:.1f} MiB of records, and a "
+                    f"sandbox here may produce {MAX_HISTORY_BYTES / 2**20:.0f} MiB in all: it "
+                    "keeps every record it ever produced so it can be rebuilt and rewound. "
+                    "Rewind to before some of them, or reset it, to produce more.")
+        return None
