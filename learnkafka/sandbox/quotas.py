@@ -12,17 +12,38 @@ So a `produce` that would take the history past `MAX_HISTORY_RECORDS` records
 or `MAX_HISTORY_BYTES` bytes (Kafka's own record sizes, simulator.log.record_size:
 UTF-8 bytes plus a record's overhead) is refused, saying why and what frees
 room: `rewind` (forgets the commands after the chosen time) or `reset`. A
-refused command is not stored, so a replay is unaffected. Together with the
-process cap on live sandboxes (runtime.MAX_LIVE) this bounds what one process
-holds; `python -m benchmarks memory` measures it.
+refused command is not stored, so a replay is unaffected.
+
+What one process holds: at most runtime.MAX_LIVE (100) live sandboxes, and,
+whatever their count, no new one while the process's resident memory is over
+`PROCESS_MEMORY_BYTES` (LEARNKAFKA_PROCESS_MEMORY_MB, default 900): the
+registry then evicts an unwatched sandbox to make room, or answers
+`server_busy`. `python -m benchmarks memory` measures a process at its caps.
 """
 from __future__ import annotations
+
+import os
 
 from simulator.commands import Produce
 from simulator.log import record_size
 
 MAX_HISTORY_RECORDS = 2_500
 MAX_HISTORY_BYTES = 1024 * 1024
+PROCESS_MEMORY_BYTES = int(os.environ.get("LEARNKAFKA_PROCESS_MEMORY_MB", "900")) * 2**20
+
+
+def process_rss_bytes() -> int | None:
+    """This process's resident memory (Linux), or None where /proc is missing."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def process_over_memory_budget() -> bool:
+    rss = process_rss_bytes()
+    return rss is not None and rss > PROCESS_MEMORY_BYTES
 
 
 def produce_cost(command) -> tuple[int, int]:

@@ -460,7 +460,8 @@ class Registry:
         for live in [v for v in self._live.values()
                      if not v.subscribers and now - v.last_active > self.idle_evict_s]:
             await self.evict(live.public_id)
-        if len(self._live) >= self.max_live:
+        if len(self._live) >= self.max_live or (
+                self._live and quotas.process_over_memory_budget()):
             unwatched = sorted((v for v in self._live.values() if not v.subscribers),
                                key=lambda v: v.last_active)
             if not unwatched:

@@ -1,6 +1,7 @@
 """A sandbox's history may produce at most so many records and bytes
 (learnkafka/sandbox/quotas.py): past that, a produce is refused in plain words,
 nothing is stored, and rewind or reset make room again."""
+import asyncio
 import json
 
 import pytest
@@ -100,3 +101,30 @@ async def test_over_the_socket_the_learner_is_told_and_nothing_is_stored():
     row = await database_sync_to_async(Sandbox.objects.get)(public_id=SANDBOX_ID)
     assert len(row.command_log) == 1
     registry.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_process_over_its_memory_budget_takes_no_new_sandbox_without_evicting_one(
+        monkeypatch):
+    from learnkafka.sandbox import quotas, services
+    from learnkafka.sandbox.runtime import Registry, RuntimeError_
+
+    reg = Registry(max_live=10)
+    rows = [await database_sync_to_async(services.sandbox_create)(
+        session_key=f"mem{i}", scenario="playground") for i in range(3)]
+    first = await reg.get(rows[0])
+    first.attach(lambda m: asyncio.sleep(0))
+    monkeypatch.setattr(quotas, "PROCESS_MEMORY_BYTES", 1)  # any process is over it now
+    with pytest.raises(RuntimeError_) as err:
+        await reg.get(rows[1])
+    assert err.value.code == "server_busy"
+    assert len(reg) == 1, "nothing new was built"
+    first.subscribers.clear()  # its learner left: it may make room
+    await reg.get(rows[1])
+    assert rows[0].public_id not in reg and rows[1].public_id in reg
+    monkeypatch.setattr(quotas, "PROCESS_MEMORY_BYTES", 2**62)
+    await reg.get(rows[2])
+    assert len(reg) == 2
+    await first.flush()
+    reg.clear()
