@@ -188,3 +188,24 @@ async def test_a_sandbox_id_with_a_trailing_newline_is_forbidden_and_never_store
     assert closed == {"type": "websocket.close", "code": 4403}
     stored = await database_sync_to_async(list)(Sandbox.objects.values_list("public_id", flat=True))
     assert stored == []
+
+
+@pytest.mark.parametrize("text", [
+    '"' + '\\"' * 30_000,            # one unterminated string of escaped quotes
+    '"' + '\\"' * 30_000 + "\\",     # ... ending in a lone backslash
+    '"' * 60_000 + "[",
+    "]" * 60_000,
+    "[]" * 30_000,
+])
+def test_pathological_text_is_refused_in_one_pass(text):
+    # (A string pattern that could fail was retried from every later quote:
+    # the first case took minutes. Now each is one linear pass.)
+    assert refused(text) in ("bad_json", "bad_message")
+
+
+def test_depth_ignores_brackets_in_strings_with_escaped_quotes():
+    from learnkafka.sandbox.wire import _nesting_depth
+
+    assert _nesting_depth(json.dumps({"a": '[[[\\"{{', "b": [[1]]})) == 3
+    assert _nesting_depth('[["a\\') == 2  # after an unterminated string nothing counts
+    assert _nesting_depth("") == 0
