@@ -36,8 +36,10 @@ def test_learners_arriving_together_on_a_cold_server_each_get_a_live_cluster(
             context.close()
 
 
-def test_a_learner_at_the_history_quota_reads_why_and_what_to_do(live_url, page, screenshot):
-    page.set_viewport_size({"width": 390, "height": 844})
+@pytest.mark.parametrize("width, height", [(390, 844), (1366, 768), (1920, 1080)])
+def test_a_learner_at_the_history_quota_reads_why_and_what_to_do(
+        live_url, page, screenshot, width, height):
+    page.set_viewport_size({"width": width, "height": height})
     page.goto(f"{live_url}/playground/")
     sandbox = page.locator("[data-live-sandbox]")
     expect(sandbox).to_have_attribute("data-live-state", "live")
@@ -53,4 +55,4 @@ def test_a_learner_at_the_history_quota_reads_why_and_what_to_do(live_url, page,
     expect(error).to_contain_text("may produce 2,500 in all", timeout=20_000)
     expect(error).to_contain_text("reset it")
     error.scroll_into_view_if_needed()
-    screenshot(page, "quota-refusal-phone")
+    screenshot(page, f"quota-refusal-{width}x{height}")
