@@ -1,5 +1,4 @@
-"""The simulator's standard benchmark (``python -m benchmarks simulator`` or
-``python -m simulator bench``).
+"""The simulator's standard benchmark (``python -m benchmarks simulator``).
 
 It lives here, not in ``simulator/``, because it reads the wall clock and the
 simulator must not (conventions: the engine knows only simulated time).

@@ -19,7 +19,9 @@ Map of the package:
   topics.py      topic metadata, configs, replica placement
   cluster.py     building a world from a scenario; handlers of core commands
   commands.py / events.py   the closed sets of inputs and outputs
-  simulation.py  the facade; checkpoints, rewind, rebuild
+  simulation.py  the facade; history, exact replay, checkpoints, rewind, atomic apply
+  config_ranges.py  every settable config's range, next to Kafka's ConfigDef
+  limits.py      caps and the work budget
   checks.py      invariants (used by tests, never by the model)
 
 HOW AN ACTOR PLUGS IN (e.g. consumers, group coordinators, a payment gateway)
@@ -29,7 +31,10 @@ HOW AN ACTOR PLUGS IN (e.g. consumers, group coordinators, a payment gateway)
    state under ``world.ext["<yours>"]`` — everything reachable from the world
    is deep-copied for checkpoints, so hold no closures, files or clocks.
 2. Time: ``world.schedule(delay_ms, actor_id, "method_name", *args)`` calls
-   the method later (returns a timer id for ``world.cancel``). Use
+   the method later (returns a timer id for ``world.cancel``); state that is
+   no actor's schedules a function registered with
+   ``@engine.timer_function("name")``: ``world.schedule_function(delay_ms,
+   "name", *args)``. Use
    ``world.rng`` for randomness, ``world.now_ms`` for the time. Never sleep.
 3. Network: ``world.network.send(source_actor_id, target_actor_id, kind, body,
    summary)`` delivers ``Message(kind, body, source, ...)`` to
@@ -57,7 +62,8 @@ HOW AN ACTOR PLUGS IN (e.g. consumers, group coordinators, a payment gateway)
    exists: import your handlers from its ``__init__``.
 """
 
-from simulator.errors import SimulationError
-from simulator.simulation import Simulation
+from simulator.errors import SimulationError, WorkBudgetExceeded
+from simulator.limits import WorkBudget
+from simulator.simulation import HistoryEntry, Simulation
 
-__all__ = ["Simulation", "SimulationError"]
+__all__ = ["HistoryEntry", "Simulation", "SimulationError", "WorkBudget", "WorkBudgetExceeded"]

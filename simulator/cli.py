@@ -1,12 +1,14 @@
-"""Command line: ``python -m simulator run|partition|bench``.
+"""Command line: ``python -m simulator run|partition``.
 
 * ``run SCENARIO_FILE [--seed N] [--until-ms T] [--jsonl]`` runs a scenario
   (its timeline included) and prints the events, one JSON object per line
   with --jsonl, else a short human line each.
 * ``partition --partitions N KEY [KEY ...]`` prints ``KEY<TAB>PARTITION<TAB>MURMUR2``
   per key, as Kafka's default partitioner places it.
-* ``bench`` runs the standard benchmark (benchmarks/bench_simulator.py, kept
-  outside the package because it reads the wall clock).
+
+The benchmarks are not reached from here: the engine never imports
+``benchmarks/`` (they read the wall clock, which the engine never does, and
+sit above it). Their door is ``python -m benchmarks simulator``.
 """
 
 from __future__ import annotations
@@ -53,17 +55,6 @@ def _partition(args) -> int:
     return 0
 
 
-def _bench(args) -> int:
-    try:
-        from benchmarks.bench_simulator import main as bench_main
-    except ImportError:
-        print("the benchmark lives in benchmarks/ at the repository root: run this from there",
-              file=sys.stderr)
-        return 2
-
-    return bench_main(records=args.records)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m simulator",
                                      description="LearnKafka's deterministic Kafka simulator")
@@ -77,11 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     part = sub.add_parser("partition", help="which partition Kafka's partitioner picks per key")
     part.add_argument("--partitions", type=int, required=True)
     part.add_argument("keys", nargs="+", metavar="KEY")
-    bench = sub.add_parser("bench", help="run the standard benchmark")
-    bench.add_argument("--records", type=int, default=200_000)
     args = parser.parse_args(argv)
     try:
-        return {"run": _run, "partition": _partition, "bench": _bench}[args.cmd](args)
+        return {"run": _run, "partition": _partition}[args.cmd](args)
     except SimulationError as exc:
         sys.stderr.write(f"error: {exc.code}: {exc.message}\n")
         return 2

@@ -14,6 +14,7 @@ import re
 from simulator import events as ev
 from simulator import limits
 from simulator.broker import Broker
+from simulator.cluster_configs import CLUSTER_DEFAULTS
 from simulator.commands import (
     HANDLERS,
     AbortTransaction,
@@ -45,24 +46,9 @@ from simulator.engine import World
 from simulator.errors import SimulationError
 from simulator.network import Network
 from simulator.producer import Producer, normalize_configs
+from simulator.scenarios import SCENARIO_SECTIONS
 from simulator.topics import PartitionMeta, TopicMeta, assign_replicas, validate_topic_configs
 
-CLUSTER_DEFAULTS: dict = {
-    "replica.lag.time.max.ms": 30_000,
-    "replica.fetch.wait.max.ms": 500,
-    "replica.fetch.backoff.ms": 1_000,
-    "replica.socket.timeout.ms": 30_000,
-    "broker.heartbeat.interval.ms": 2_000,
-    "broker.session.timeout.ms": 9_000,
-    "log.retention.check.interval.ms": 300_000,
-    "controller.quorum.election.timeout.ms": 1_000,
-    "offsets.topic.num.partitions": 50,
-    "offsets.topic.replication.factor": 3,
-    "offsets.retention.minutes": 10_080,  # simulator/consumers: offsets of empty groups expire
-    "auto.leader.rebalance.enable": True,
-    "leader.imbalance.check.interval.seconds": 300,
-    "leader.imbalance.per.broker.percentage": 10,
-}
 _TOPIC_NAME = re.compile(r"^[a-zA-Z0-9._-]{1,249}$")
 _CLIENT_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,40}$")
 
@@ -97,8 +83,6 @@ class Timeline:
 
 
 def build_world(scenario: dict, seed: int) -> World:
-    from simulator.scenarios import SCENARIO_SECTIONS
-
     world = World(seed)
     cluster = scenario.get("cluster", {})
     world.config = dict(CLUSTER_DEFAULTS)

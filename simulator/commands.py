@@ -11,6 +11,12 @@ Handlers live next to the model they drive and register with `handles`:
     @handles(CrashBroker)
     def _apply_crash_broker(world, cmd): ...   # validate first, then mutate
 
+All text of a command (every string, recursively, also in config dicts) must
+be valid Unicode scalar values without U+0000: a lone surrogate cannot be
+encoded and PostgreSQL cannot store NUL. `command_from_dict` and
+`validate_command` check that, and the config ranges of
+`simulator.config_ranges`, before anything changes.
+
 A handler must raise `SimulationError` before changing anything. The consumers
 package adds its commands in the marked section at the end of this file and
 registers handlers with `handles` from its own modules.
@@ -22,6 +28,7 @@ import typing
 from collections.abc import Callable
 from dataclasses import MISSING, asdict, dataclass, field, fields
 
+from simulator.config_ranges import check_command_configs
 from simulator.errors import SimulationError
 
 COMMAND_CLASSES: dict[str, type] = {}
@@ -92,10 +99,59 @@ def _check_type(type_name: str, name: str, value, hint) -> object:
     return value
 
 
+# Nesting deeper than this in a command is refused (configs are flat; headers
+# are one level): it keeps validation iterative and small.
+MAX_NESTING = 16
+
+
+def check_text(value, where: str = "command", max_depth: int = MAX_NESTING) -> None:
+    """Every string in `value` (keys too, recursively) must be valid Unicode
+    scalar values (no lone surrogates) without U+0000; raises bad_text (and
+    bad_command past `max_depth` levels of nesting)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise SimulationError("bad_text", f"{where}: text must not contain the NUL "
+                                                  "character (U+0000)")
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise SimulationError("bad_text", f"{where}: text must be valid Unicode "
+                                                      "(a lone surrogate such as \\ud800 is "
+                                                      "not)") from None
+            continue
+        if isinstance(item, (dict, list, tuple)):
+            if depth >= max_depth:
+                raise SimulationError("bad_command", f"{where}: nested more than "
+                                                     f"{max_depth} levels deep")
+            if isinstance(item, dict):
+                for key, sub in item.items():
+                    stack.append((key, depth + 1))
+                    stack.append((sub, depth + 1))
+            else:
+                stack.extend((sub, depth + 1) for sub in item)
+
+
+def validate_command(cmd: Command) -> Command:
+    """Check a built command's text and configs (for commands made in code;
+    `command_from_dict` already does this). Raises SimulationError."""
+    type_name = getattr(cmd, "type", type(cmd).__name__)
+    for f in fields(cmd):
+        check_text(getattr(cmd, f.name), f"{type_name}.{f.name}")
+    check_command_configs(cmd)
+    return cmd
+
+
 def command_from_dict(data: dict) -> Command:
-    """Build a command from its JSON shape; ``SimulationError("bad_command")`` if malformed."""
+    """Build a command from its JSON shape; ``SimulationError("bad_command")`` if
+    malformed, ``bad_text`` for text that cannot be stored, ``bad_config`` for a
+    config out of range."""
     if not isinstance(data, dict):
         raise SimulationError("bad_command", "a command must be a JSON object")
+    check_text(data)
     type_name = data.get("type")
     if not isinstance(type_name, str) or type_name not in COMMAND_CLASSES:
         known = ", ".join(sorted(COMMAND_CLASSES))
@@ -112,7 +168,9 @@ def command_from_dict(data: dict) -> Command:
             kwargs[f.name] = _check_type(type_name, f.name, data[f.name], hints[f.name])
         elif f.default is MISSING and f.default_factory is MISSING:
             raise SimulationError("bad_command", f"{type_name}: missing field '{f.name}'")
-    return cls(**kwargs)
+    cmd = cls(**kwargs)
+    check_command_configs(cmd)
+    return cmd
 
 
 # ---- cluster ------------------------------------------------------------------

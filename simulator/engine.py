@@ -11,6 +11,14 @@ be deep-copied (checkpoints) without pickling closures:
 
     world.schedule(500, "broker:1", "on_fetch_timeout", fetch_id)
 
+State that belongs to no actor (a module's own state in ``world.ext``) names a
+*registered function* instead, for the same reason:
+
+    @timer_function("consumers.expire_session")
+    def expire_session(world, group_id, member_id): ...
+
+    world.schedule_function(45_000, "consumers.expire_session", group_id, member_id)
+
 Network messages arrive through ``actor.on_message(message)`` (see
 `simulator.network`). Extension points live here as small registries filled
 at import time by the modules that extend the engine:
@@ -20,6 +28,16 @@ at import time by the modules that extend the engine:
 * `snapshot_section(name)` — add ``snapshot()[name] = fn(world)``.
 * `broker_lifecycle_hook` — ``fn(world, broker_id, what)`` with what in
   ``crashed``/``restarted`` (a broker losing its memory).
+* `timer_function(name)` — ``fn(world, *args)``, which timers may name.
+
+Two counters make replays exact and work bounded: `timers_fired` counts every
+timer that ran, so ``(now_ms, timers_fired)`` names a point *inside* a
+millisecond (a command applied between two timers of the same ms replays
+there, not after all of them); and, with a `per_ms_work` limit set, the work
+done at one simulated millisecond (timers run + events they emit) is capped:
+past it `run_until` stops before the next timer and raises `WorkBudgetExceeded`
+(a zero-delay loop can never freeze the clock). Both counters live in the
+world, so a deep copy (checkpoint) and a replay agree with the original.
 """
 
 from __future__ import annotations
@@ -29,11 +47,15 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from simulator.errors import WorkBudgetExceeded
+
 # ---- extension registries (code, not state: filled at import time) ----------
 
 _EVENT_LISTENERS: dict[type, list[Callable]] = {}
 SNAPSHOT_SECTIONS: dict[str, Callable] = {}
 BROKER_LIFECYCLE_HOOKS: list[Callable] = []
+TIMER_FUNCTIONS: dict[str, Callable] = {}
+_FUNCTION = object()  # run_until's marker for a timer that names a timer function
 
 
 def on_event(event_cls: type) -> Callable:
@@ -60,6 +82,16 @@ def broker_lifecycle_hook(fn: Callable) -> Callable:
     """Decorator: ``fn(world, broker_id, what)`` when a broker crashes or restarts."""
     BROKER_LIFECYCLE_HOOKS.append(fn)
     return fn
+
+
+def timer_function(name: str) -> Callable:
+    """Decorator: ``fn(world, *args)`` is what `World.schedule_function(.., name, ..)` calls."""
+
+    def register(fn: Callable) -> Callable:
+        TIMER_FUNCTIONS[name] = fn
+        return fn
+
+    return register
 
 
 class Actor:
@@ -100,6 +132,13 @@ class World:
         self._cancelled: set[int] = set()
         self.actors: dict[str, Any] = {}
         self.out: list = []  # events since the last take_events()
+        self.timers_fired = 0  # timers run so far (with now_ms: an exact position)
+        # Work budget of one simulated ms (None: unlimited); see run_until.
+        self.per_ms_work: int | None = None
+        self._work_ms = -1     # the ms `_work_done` counts for
+        self._work_done = 0    # timers run + events they emitted at `_work_ms`
+        # emit() refuses to hand out a seq past this (a command's work budget).
+        self.seq_ceiling: float = float("inf")
         # Domain state (filled by simulator.cluster.build_world):
         self.config: dict = {}
         self.network = None
@@ -121,6 +160,10 @@ class World:
     # ---- events ------------------------------------------------------------
     def emit(self, event_cls: type, **fields: Any):
         """Create an event stamped with the next seq and the current time."""
+        if self.last_seq >= self.seq_ceiling:
+            raise WorkBudgetExceeded("per_command", self.now_ms, [],
+                                     f"one command may emit at most "
+                                     f"{self.seq_ceiling - self._ceiling_base:.0f} events")
         self.last_seq += 1
         event = event_cls(self.last_seq, self.now_ms, **fields)
         self.out.append(event)
@@ -145,6 +188,15 @@ class World:
         heapq.heappush(self._queue, entry)
         return self._timer_seq
 
+    def schedule_function(self, delay_ms: int, name: str, *args: Any) -> int:
+        """Call the `timer_function` registered as `name` with ``(world, *args)`` after
+        `delay_ms`; returns a timer id. The timer holds the name, so the world stays
+        deep-copyable."""
+        if name not in TIMER_FUNCTIONS:
+            raise KeyError(f"no timer function registered as {name!r}")
+        # An actor id of None marks a timer function (actor ids are non-empty strings).
+        return self.schedule_at(self.now_ms + max(0, int(delay_ms)), None, name, *args)
+
     def cancel(self, timer_id: int | None) -> None:
         if timer_id is not None:
             self._cancelled.add(timer_id)
@@ -154,22 +206,70 @@ class World:
             self._cancelled.discard(heapq.heappop(self._queue)[1])
         return self._queue[0][0] if self._queue else None
 
-    def run_until(self, until_ms: int) -> None:
-        """Run every timer due at or before `until_ms`, then set the clock to it."""
+    _ceiling_base = 0  # last_seq when seq_ceiling was set (for the message)
+
+    def limit_events(self, count: int | None) -> None:
+        """Let emit() hand out at most `count` more seqs (None: no limit)."""
+        self._ceiling_base = self.last_seq
+        self.seq_ceiling = float("inf") if count is None else self.last_seq + count
+
+    def run_until(self, until_ms: int, until_fired: int | None = None,
+                  max_work: int | None = None) -> bool:
+        """Run every timer due at or before `until_ms`, then set the clock to it.
+
+        With `until_fired`, stop once `timers_fired` reaches it (a position
+        inside `until_ms`, for exact replays); the clock is still set to
+        `until_ms`. With `max_work`, stop before the next timer once this call
+        has done that much work (timers + events) and return False, the clock
+        at the last timer run. True when the target was reached.
+        Over `per_ms_work` at one ms: raises `WorkBudgetExceeded` before the
+        next timer (the state is consistent; nothing is half-run).
+        """
         queue = self._queue
         cancelled = self._cancelled
         actors = self.actors
+        per_ms = self.per_ms_work
+        fired_limit = until_fired if until_fired is not None else -1
+        work = 0
         while queue and queue[0][0] <= until_ms:
-            at_ms, timer_id, actor_id, method, args = heapq.heappop(queue)
-            if timer_id in cancelled:
-                cancelled.discard(timer_id)
+            if self.timers_fired == fired_limit:
+                break
+            head = queue[0]
+            if head[1] in cancelled:
+                heapq.heappop(queue)
+                cancelled.discard(head[1])
                 continue
+            at_ms = head[0]
+            # An actor id of None marks a timer function (see schedule_function).
+            actor = _FUNCTION if head[2] is None else actors.get(head[2])
+            if per_ms is not None and actor is not None:
+                if at_ms != self._work_ms:
+                    self._work_ms, self._work_done = at_ms, 0
+                elif self._work_done >= per_ms:
+                    self.now_ms = at_ms
+                    raise WorkBudgetExceeded(
+                        "per_ms", at_ms, [],
+                        f"more than {per_ms} timers and events at simulated time {at_ms} ms")
+            if max_work is not None and work >= max_work:
+                return False
+            heapq.heappop(queue)
             self.now_ms = at_ms
-            actor = actors.get(actor_id)
-            if actor is not None:  # an actor removed meanwhile leaves stale timers behind
-                getattr(actor, method)(*args)
+            self.timers_fired += 1
+            if actor is None:  # an actor removed meanwhile leaves stale timers behind
+                work += 1
+                continue
+            seq = self.last_seq
+            if actor is _FUNCTION:  # World.schedule_function
+                TIMER_FUNCTIONS[head[3]](self, *head[4])
+            else:
+                getattr(actor, head[3])(*head[4])
+            done = 1 + self.last_seq - seq
+            work += done
+            if per_ms is not None:
+                self._work_done += done
         if until_ms > self.now_ms:
             self.now_ms = until_ms
+        return True
 
     def pending_timers(self) -> int:
         return len(self._queue) - len(self._cancelled)

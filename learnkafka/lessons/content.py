@@ -2,9 +2,10 @@
 
 An instructor edits these files, never Python or templates. This module reads
 them into frozen dataclasses, checks their shape (a clear `ContentError` names
-the file and field at fault) and renders each step's Markdown once. The cache
-is keyed on the files' modification times, so an edited lesson shows up on the
-next request without a restart.
+the file and field at fault) and renders each step's Markdown once. What it
+parsed is kept in a `ContentCache` (learnkafka/core/content_files.py, shared
+with the quiz banks) keyed on the files' modification times, so an edited
+lesson shows up on the next request without a restart.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import markdown
-import yaml
+
+from learnkafka.core.content_files import (
+    ContentCache,
+    ContentError,
+    read_yaml,
+    require_list,
+    require_str,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -27,10 +35,6 @@ _MARKDOWN_EXTENSIONS = [
     "def_list",
     "admonition",
 ]
-
-
-class ContentError(ValueError):
-    """Lesson files that cannot be taught from: says which file and which field."""
 
 
 def _json(value) -> str:
@@ -125,13 +129,6 @@ class Lesson:
         return previous, following
 
 
-def _require(mapping: dict, key: str, where: str, kind: type = str):
-    value = mapping.get(key)
-    if not isinstance(value, kind) or (kind is str and not value.strip()):
-        raise ContentError(f"{where}: '{key}' must be a non-empty {kind.__name__}")
-    return value
-
-
 def _parse_command(raw, where: str) -> dict:
     if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
         raise ContentError(f"{where}: 'command' must be a mapping with a 'type'")
@@ -155,7 +152,7 @@ def _parse_try_this(raw, where: str) -> tuple[TryThis, ...]:
             commands = (_parse_command(item.get("command"), spot),)
         prompts.append(
             TryThis(
-                label=_require(item, "label", spot),
+                label=require_str(item, "label", spot),
                 commands=commands,
                 hint=str(item.get("hint", "")),
             )
@@ -176,14 +173,14 @@ def _parse_controls(raw, where: str) -> tuple[ConfigControl, ...]:
             raise ContentError(f"{spot}: 'options' must be a non-empty list")
         rows.append(
             ConfigControl(
-                name=_require(item, "name", spot),
-                controls=_require(item, "controls", spot),
-                tradeoff=_require(item, "tradeoff", spot),
+                name=require_str(item, "name", spot),
+                controls=require_str(item, "controls", spot),
+                tradeoff=require_str(item, "tradeoff", spot),
                 default=str(item.get("default", "")),
-                watch=_require(item, "watch", spot),
+                watch=require_str(item, "watch", spot),
                 options=tuple(
                     ControlOption(
-                        label=_require(option, "label", f"{spot} option"),
+                        label=require_str(option, "label", f"{spot} option"),
                         command=_parse_command(option.get("command"), f"{spot} option"),
                     )
                     for option in options
@@ -199,26 +196,23 @@ def _render_markdown(text: str) -> str:
 
 def _parse_lesson(folder: Path) -> Lesson:
     source = folder / "lesson.yaml"
-    try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ContentError(f"{source}: not valid YAML ({error})") from error
+    data = read_yaml(source)
     if not isinstance(data, dict):
         raise ContentError(f"{source}: must be a mapping")
-    slug = _require(data, "slug", str(source))
+    slug = require_str(data, "slug", str(source))
     if slug != folder.name:
         raise ContentError(f"{source}: slug '{slug}' must match its folder '{folder.name}'")
-    raw_steps = _require(data, "steps", str(source), list)
+    raw_steps = require_list(data, "steps", str(source))
     steps, seen = [], set()
     for number, raw in enumerate(raw_steps, start=1):
         where = f"{source} step {number}"
         if not isinstance(raw, dict):
             raise ContentError(f"{where}: must be a mapping")
-        step_slug = _require(raw, "slug", where)
+        step_slug = require_str(raw, "slug", where)
         if step_slug in seen:
             raise ContentError(f"{where}: duplicate slug '{step_slug}'")
         seen.add(step_slug)
-        text_file = folder / _require(raw, "text", where)
+        text_file = folder / require_str(raw, "text", where)
         if not text_file.is_file():
             raise ContentError(f"{where}: text file {text_file.name} is missing")
         text = text_file.read_text(encoding="utf-8")
@@ -226,9 +220,9 @@ def _parse_lesson(folder: Path) -> Lesson:
         steps.append(
             Step(
                 slug=step_slug,
-                title=_require(raw, "title", where),
-                diagram=_require(raw, "diagram", where),
-                scenario=_require(raw, "scenario", where),
+                title=require_str(raw, "title", where),
+                diagram=require_str(raw, "diagram", where),
+                scenario=require_str(raw, "scenario", where),
                 markdown_text=text,
                 html=_render_markdown(text),
                 try_this=_parse_try_this(raw.get("try", []), where),
@@ -240,17 +234,24 @@ def _parse_lesson(folder: Path) -> Lesson:
         )
     return Lesson(
         slug=slug,
-        title=_require(data, "title", str(source)),
-        summary=_require(data, "summary", str(source)),
+        title=require_str(data, "title", str(source)),
+        summary=require_str(data, "summary", str(source)),
         steps=tuple(steps),
     )
 
 
-_cache: dict[str, tuple[tuple, Lesson]] = {}
+_cache: ContentCache[Lesson] = ContentCache()
 
 
-def _fingerprint(folder: Path) -> tuple:
-    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
+def lesson_scenario_dirs() -> list[Path]:
+    """Each lesson's own simulator scenarios (`content/<slug>/scenarios/`, e.g. lesson-isr.yaml).
+
+    A lesson's scenarios are lesson content, so they live with the lesson; the
+    app registers these folders with the engine at start-up (apps.py), so a
+    step names its scenario as `scenario: lesson-isr`, as sandboxes store it.
+    """
+    folders = (CONTENT_DIR / slug / "scenarios" for slug in lesson_slugs())
+    return [folder for folder in folders if folder.is_dir()]
 
 
 def lesson_slugs() -> list[str]:
@@ -263,9 +264,5 @@ def load_lesson(slug: str) -> Lesson | None:
     if slug not in lesson_slugs():
         return None
     folder = CONTENT_DIR / slug
-    fingerprint = _fingerprint(folder)
-    cached = _cache.get(slug)
-    if cached is None or cached[0] != fingerprint:
-        cached = (fingerprint, _parse_lesson(folder))
-        _cache[slug] = cached
-    return cached[1]
+    files = (p for p in folder.iterdir() if p.is_file())
+    return _cache.get(slug, files, lambda: _parse_lesson(folder))

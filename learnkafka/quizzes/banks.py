@@ -4,7 +4,9 @@ One bank per lesson (`content/<slug>.yaml`). A bank has a title, a summary,
 ordered sections (the interview answer structure) and questions; every
 question names its type (see `questiontypes`) and the lesson step that
 teaches it. Loading is strict: a malformed bank raises `ContentError` naming
-the file and question, and the content test loads every bank.
+the file and question, and the content test loads every bank. Parsed banks
+are kept in a `ContentCache` (learnkafka/core/content_files.py, shared with
+the lessons) until a file changes.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from learnkafka.core.content_files import ContentCache, ContentError, read_yaml
 
-from .questiontypes import TYPES, ContentError, Question
+from .questiontypes import TYPES, Question
 from .questiontypes.base import require_str
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -151,15 +153,14 @@ def parse_bank(data: dict, *, where: str) -> Bank:
 
 
 def load_bank_file(path: Path) -> Bank:
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = read_yaml(path)
     bank = parse_bank(data, where=path.name)
     if bank.slug != path.stem:
         raise ContentError(f"{path.name}: slug '{bank.slug}' must match the file name")
     return bank
 
 
-_cache: tuple[tuple, tuple[Bank, ...]] | None = None
+_cache: ContentCache[tuple[Bank, ...]] = ContentCache()
 
 
 def all_banks() -> tuple[Bank, ...]:
@@ -169,12 +170,8 @@ def all_banks() -> tuple[Bank, ...]:
     an instructor's edit shows on the next request, as lesson content does,
     without a server restart.
     """
-    global _cache
     paths = sorted(CONTENT_DIR.glob("*.yaml"))
-    fingerprint = tuple((p.name, p.stat().st_mtime_ns) for p in paths)
-    if _cache is None or _cache[0] != fingerprint:
-        _cache = (fingerprint, tuple(load_bank_file(p) for p in paths))
-    return _cache[1]
+    return _cache.get("banks", paths, lambda: tuple(load_bank_file(p) for p in paths))
 
 
 def get_bank(slug: str) -> Bank | None:

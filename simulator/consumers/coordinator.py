@@ -31,8 +31,8 @@ from simulator import events as ev
 from simulator.broker import on_broker_message
 from simulator.consumers.acls import denied_log, group_authorization_message
 from simulator.consumers.assignors import choose_assignor, rebalance_protocol
-from simulator.consumers.system import SYSTEM_ACTOR, Group, Member, system
-from simulator.engine import broker_lifecycle_hook
+from simulator.consumers.system import Group, Member, system
+from simulator.engine import broker_lifecycle_hook, timer_function
 
 INITIAL_REBALANCE_DELAY_MS = 3_000
 OFFSETS_RETENTION_MINUTES = 10_080  # 7 days, Kafka's default since 2.0
@@ -58,12 +58,8 @@ def _emit_state(world, group: Group, log: str | None = None) -> None:
 
 def _reset_session(world, group: Group, member: Member) -> None:
     world.cancel(member.session_timer)
-    member.session_timer = world.schedule(
-        member.session_timeout_ms,
-        SYSTEM_ACTOR,
-        "expire_session",
-        group.group_id,
-        member.member_id,
+    member.session_timer = world.schedule_function(
+        member.session_timeout_ms, "consumers.expire_session", group.group_id, member.member_id
     )
 
 
@@ -94,13 +90,13 @@ def _prepare_rebalance(world, group: Group, reason: str) -> None:
     world.cancel(group.join_timer)
     if initial:
         group.initial_deadline_ms = world.now_ms + _rebalance_timeout(group)
-        group.join_timer = world.schedule(
-            INITIAL_REBALANCE_DELAY_MS, SYSTEM_ACTOR, "complete_join", group.group_id
+        group.join_timer = world.schedule_function(
+            INITIAL_REBALANCE_DELAY_MS, "consumers.complete_join", group.group_id
         )
     else:
         group.initial_deadline_ms = None
-        group.join_timer = world.schedule(
-            _rebalance_timeout(group), SYSTEM_ACTOR, "complete_join", group.group_id
+        group.join_timer = world.schedule_function(
+            _rebalance_timeout(group), "consumers.complete_join", group.group_id
         )
         _maybe_complete_join(world, group)
 
@@ -116,6 +112,7 @@ def _maybe_complete_join(world, group: Group) -> None:
         _complete_join(world, group)
 
 
+@timer_function("consumers.complete_join")
 def join_phase_timer(world, group_id: str) -> None:
     """The initial delay or the rebalance timeout ran out: finish the join phase."""
     group = system(world).groups.get(group_id)
@@ -231,9 +228,12 @@ def _schedule_offsets_expiry(world, group: Group) -> None:
     (counted from when it became empty, since Kafka 2.1)."""
     minutes = world.config.get("offsets.retention.minutes", OFFSETS_RETENTION_MINUTES)
     group.empty_since_ms = world.now_ms
-    world.schedule(minutes * 60_000, SYSTEM_ACTOR, "expire_offsets", group.group_id, world.now_ms)
+    world.schedule_function(
+        minutes * 60_000, "consumers.expire_offsets", group.group_id, world.now_ms
+    )
 
 
+@timer_function("consumers.expire_offsets")
 def expire_offsets(world, group_id: str, empty_since_ms: int) -> None:
     sys_ = system(world)
     group = sys_.groups.get(group_id)
@@ -254,6 +254,7 @@ def expire_offsets(world, group_id: str, empty_since_ms: int) -> None:
     del sys_.groups[group_id]
 
 
+@timer_function("consumers.expire_pending")
 def expire_pending(world, group_id: str, member_id: str) -> None:
     """A member id handed out by MEMBER_ID_REQUIRED that never came back to join."""
     group = system(world).groups.get(group_id)
@@ -261,6 +262,7 @@ def expire_pending(world, group_id: str, member_id: str) -> None:
         group.pending.pop(member_id, None)
 
 
+@timer_function("consumers.expire_session")
 def expire_session(world, group_id: str, member_id: str) -> None:
     group = system(world).groups.get(group_id)
     member = group.members.get(member_id) if group else None
@@ -395,8 +397,8 @@ def _on_join_group(broker, message) -> None:
         # KIP-394: a new member first gets its id, then joins again with it, so a
         # retried JoinGroup can never leave a ghost member behind.
         member_id = f"{b['client_id']}-{_uuid(world)}"
-        group.pending[member_id] = world.schedule(
-            b["session_timeout_ms"], SYSTEM_ACTOR, "expire_pending", group.group_id, member_id
+        group.pending[member_id] = world.schedule_function(
+            b["session_timeout_ms"], "consumers.expire_pending", group.group_id, member_id
         )
         _answer(
             broker,
@@ -465,7 +467,9 @@ def _on_join_group(broker, message) -> None:
         # Another member during the initial delay: wait a little longer for more.
         world.cancel(group.join_timer)
         delay = min(INITIAL_REBALANCE_DELAY_MS, max(0, group.initial_deadline_ms - world.now_ms))
-        group.join_timer = world.schedule(delay, SYSTEM_ACTOR, "complete_join", group.group_id)
+        group.join_timer = world.schedule_function(
+            delay, "consumers.complete_join", group.group_id
+        )
     else:
         _maybe_complete_join(world, group)
 

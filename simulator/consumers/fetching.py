@@ -13,8 +13,8 @@ from __future__ import annotations
 from simulator import events as ev
 from simulator.broker import on_broker_message
 from simulator.consumers.acls import denied_log
-from simulator.consumers.system import SYSTEM_ACTOR, system
-from simulator.engine import broker_lifecycle_hook, on_event
+from simulator.consumers.system import system
+from simulator.engine import broker_lifecycle_hook, on_event, timer_function
 
 MAX_PARTITION_FETCH_BYTES = 1_048_576
 MAX_FETCH_RECORDS = 2_000
@@ -82,7 +82,7 @@ def _answer_fetch(broker, message, may_park: bool) -> bool:
         parts.append(part)
     if not any_data and may_park:
         key = (broker.broker_id, message.source, b["fetch_id"])
-        timer = world.schedule(b["max_wait_ms"], SYSTEM_ACTOR, "answer_parked_fetch", key)
+        timer = world.schedule_function(b["max_wait_ms"], "consumers.answer_parked_fetch", key)
         sys_.parked[key] = (message, timer)
         return False
     count = sum(len(p["records"]) for p in parts)
@@ -98,6 +98,7 @@ def _answer_fetch(broker, message, may_park: bool) -> bool:
     return True
 
 
+@timer_function("consumers.answer_parked_fetch")
 def answer_parked_fetch(world, key: tuple) -> None:
     sys_ = system(world)
     parked = sys_.parked.pop(key, None)

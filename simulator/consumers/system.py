@@ -1,11 +1,13 @@
 """The consumers package's state on a `World`, and its hooks into the engine.
 
 Everything consumer-related lives in one `ConsumerSystem` kept at
-``world.ext["consumers"]`` and registered as the actor ``group-coordinator``
-(it owns the coordinator's timers: session expiry, the join phase, parked
-consumer fetches). The consumers themselves are actors ``consumer:<name>``.
-Being plain attributes of the world, all of it is deep-copied with it, so
-rewind and fork just work.
+``world.ext["consumers"]`` and registered as the actor ``group-coordinator``.
+The coordinator's timers (session expiry, the join phase, offsets expiry) and
+the parked consumer fetches name functions of coordinator.py and fetching.py
+registered with `simulator.engine.timer_function`, so this module needs
+neither: they import it, never the other way round. The consumers themselves
+are actors ``consumer:<name>``. Being plain attributes of the world, all of
+it is deep-copied with it, so rewind and fork just work.
 """
 
 from __future__ import annotations
@@ -60,7 +62,11 @@ class Group:
 
 
 class ConsumerSystem(Actor):
-    """All consumer-group state of one world (and the timers of its coordinators)."""
+    """All consumer-group state of one world.
+
+    Still registered as the actor ``group-coordinator`` (its id since the timers
+    named its methods), so a drop rule naming it keeps being accepted as before.
+    """
 
     actor_id = SYSTEM_ACTOR
 
@@ -79,34 +85,8 @@ class ConsumerSystem(Actor):
         self.hosts_given = 0
         self.clients_per_group: dict[str, int] = {}
 
-    # Timer callbacks are dispatched to the coordinator module (kept apart for reading).
     def on_message(self, message) -> None:  # pragma: no cover - nothing is sent here
         pass
-
-    def expire_session(self, group_id: str, member_id: str) -> None:
-        from simulator.consumers import coordinator
-
-        coordinator.expire_session(self.world, group_id, member_id)
-
-    def expire_pending(self, group_id: str, member_id: str) -> None:
-        from simulator.consumers import coordinator
-
-        coordinator.expire_pending(self.world, group_id, member_id)
-
-    def expire_offsets(self, group_id: str, empty_since_ms: int) -> None:
-        from simulator.consumers import coordinator
-
-        coordinator.expire_offsets(self.world, group_id, empty_since_ms)
-
-    def complete_join(self, group_id: str) -> None:
-        from simulator.consumers import coordinator
-
-        coordinator.join_phase_timer(self.world, group_id)
-
-    def answer_parked_fetch(self, key: tuple) -> None:
-        from simulator.consumers import fetching
-
-        fetching.answer_parked_fetch(self.world, key)
 
     # ---- helpers --------------------------------------------------------------------
     def group(self, group_id: str) -> Group:

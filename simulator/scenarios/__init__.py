@@ -1,10 +1,16 @@
 """Scenario files: the starting shape of a simulation plus a timeline.
 
 A scenario is a plain dict (loaded from YAML or JSON; documented in
-docs/scenarios.md). Named scenarios are the ``*.yaml``/``*.json`` files in this
-folder. `load_scenario(name_or_path)` returns a validated dict;
-`scenario_names()` lists the named ones. Extensions add top-level sections
-with `scenario_section` (e.g. ``consumer_groups`` by simulator.consumers).
+docs/scenarios.md). `load_scenario(name_or_path)` returns a validated dict
+from wherever it is given: a path to a file, or the name of a
+``<name>.yaml``/``.yml``/``.json`` file in a scenario directory. The engine's
+own scenarios (the playground and the engine's demonstrations) are in this
+folder; content elsewhere registers its own folder with
+`register_scenario_dir` (the lessons app registers each lesson's
+``scenarios/``, since a lesson's scenarios are lesson content), and
+`scenario_names()` lists the names of every registered folder. Extensions
+add top-level sections with `scenario_section` (e.g. ``consumer_groups`` by
+simulator.consumers).
 """
 
 from __future__ import annotations
@@ -16,9 +22,15 @@ from pathlib import Path
 import yaml
 
 from simulator import limits
+from simulator.cluster_configs import CLUSTER_DEFAULTS
+from simulator.commands import check_text, command_from_dict
+from simulator.config_ranges import check_configs
 from simulator.errors import SimulationError
 
 HERE = Path(__file__).parent
+SUFFIXES = (".yaml", ".yml", ".json")
+# Where named scenarios are looked up (code, not state: filled at start-up).
+SCENARIO_DIRS: list[Path] = [HERE]
 SCENARIO_SECTIONS: dict[str, Callable] = {}
 CORE_KEYS = {"name", "description", "cluster", "topics", "producers", "timeline"}
 # Sections an extension honours; accepted (and ignored) while it is not loaded.
@@ -35,9 +47,44 @@ def scenario_section(name: str) -> Callable:
     return register
 
 
+def register_scenario_dir(path: Path | str) -> None:
+    """Let `load_scenario(name)` find the scenario files in `path` by name too."""
+    folder = Path(path).resolve()
+    if not folder.is_dir():
+        raise SimulationError("unknown_scenario", f"no scenario folder {path}")
+    if folder not in SCENARIO_DIRS:
+        SCENARIO_DIRS.append(folder)
+
+
+def _named_files() -> dict[str, list[Path]]:
+    """name -> its file in each folder that has one (in a folder: .yaml, then .yml, .json)."""
+    found: dict[str, list[Path]] = {}
+    for folder in SCENARIO_DIRS:
+        mine: dict[str, Path] = {}
+        for suffix in SUFFIXES:
+            for p in sorted(folder.glob(f"*{suffix}")):
+                if p.is_file():
+                    mine.setdefault(p.stem, p)
+        for name, p in mine.items():
+            found.setdefault(name, []).append(p)
+    return found
+
+
 def scenario_names() -> list[str]:
-    names = {p.stem for p in HERE.iterdir() if p.suffix in (".yaml", ".yml", ".json")}
-    return sorted(names)
+    """The names `load_scenario` knows, from every registered scenario folder."""
+    return sorted(_named_files())
+
+
+def _find(name: str) -> Path:
+    paths = _named_files().get(name, [])
+    if not paths:
+        raise SimulationError("unknown_scenario", f"no scenario named {name!r}; "
+                                                  f"known: {', '.join(scenario_names())}")
+    if len(paths) > 1:
+        # Two folders must not silently shadow each other's scenario.
+        raise SimulationError("ambiguous_scenario", f"scenario {name!r} is in more than one "
+                                                    f"folder: {', '.join(map(str, paths))}")
+    return paths[0]
 
 
 def _read(path: Path) -> dict:
@@ -53,14 +100,7 @@ def load_scenario(name_or_path: str) -> dict:
     """A named scenario (``playground``) or a path to a YAML/JSON file, validated."""
     path = Path(name_or_path)
     if not path.suffix:
-        for suffix in (".yaml", ".yml", ".json"):
-            candidate = HERE / f"{name_or_path}{suffix}"
-            if candidate.exists():
-                path = candidate
-                break
-        else:
-            raise SimulationError("unknown_scenario", f"no scenario named {name_or_path!r}; "
-                                                      f"known: {', '.join(scenario_names())}")
+        path = _find(name_or_path)
     elif not path.exists():
         raise SimulationError("unknown_scenario", f"no scenario file {name_or_path}")
     return validate_scenario(_read(path))
@@ -72,10 +112,23 @@ def _int(value, what: str, low: int, high: int) -> int:
     return value
 
 
+def _configs(scope: str, configs, where: str) -> None:
+    """A scenario's config dict against Kafka's ranges (simulator.config_ranges)."""
+    try:
+        check_configs(scope, configs, where)
+    except SimulationError as exc:
+        raise SimulationError("bad_scenario", f"{where}: {exc.message}") from None
+
+
 def validate_scenario(data: dict) -> dict:
-    """Check the shape (deep checks happen when the world is built); returns `data`."""
+    """Check the shape, all text, and every config against its range (deeper
+    checks happen when the world is built); returns `data`."""
     if not isinstance(data, dict):
         raise SimulationError("bad_scenario", "a scenario is a mapping")
+    try:
+        check_text(data, "scenario", max_depth=64)
+    except SimulationError as exc:
+        raise SimulationError("bad_scenario", exc.message) from None
     unknown = set(data) - CORE_KEYS - RESERVED_KEYS - set(SCENARIO_SECTIONS)
     if unknown:
         raise SimulationError("bad_scenario", f"unknown scenario section(s): "
@@ -95,22 +148,18 @@ def validate_scenario(data: dict) -> dict:
     network = cluster.get("network", {})
     if not isinstance(network, dict):
         raise SimulationError("bad_scenario", "cluster.network must be a mapping")
-    _int(network.get("latency_ms", 2), "network.latency_ms", 0, 10_000)
+    # At least 1 ms: with 0, a request answered and retried without backoff
+    # would go round at the same simulated millisecond forever.
+    _int(network.get("latency_ms", 2), "network.latency_ms", 1, 10_000)
     _int(network.get("jitter_ms", 0), "network.jitter_ms", 0, 10_000)
-    from simulator.cluster import CLUSTER_DEFAULTS
-
     configs = cluster.get("configs", {})
     if not isinstance(configs, dict):
         raise SimulationError("bad_scenario", "cluster.configs must be a mapping")
-    for key, value in configs.items():
+    for key in configs:
         if key not in CLUSTER_DEFAULTS:
             raise SimulationError("bad_scenario", f"unknown cluster config {key!r}; known: "
                                                   f"{', '.join(sorted(CLUSTER_DEFAULTS))}")
-        if isinstance(CLUSTER_DEFAULTS[key], bool):
-            if not isinstance(value, bool):
-                raise SimulationError("bad_scenario", f"{key} must be true or false")
-        else:
-            _int(value, key, 1, limits.MAX_SCENARIO_MS)
+    _configs("broker", configs, "cluster.configs")
     for section in ("topics", "producers", "timeline"):
         value = data.get(section, [])
         if not isinstance(value, list):
@@ -121,11 +170,19 @@ def validate_scenario(data: dict) -> dict:
     for topic in data.get("topics", []):
         if "name" not in topic:
             raise SimulationError("bad_scenario", "every topic needs a name")
+        _configs("topic", topic.get("configs", {}), f"topic {topic['name']!r}")
     for producer in data.get("producers", []):
         if "name" not in producer:
             raise SimulationError("bad_scenario", "every producer needs a name")
-    from simulator.commands import command_from_dict
-
+        _configs("producer", producer.get("configs", {}), f"producer {producer['name']!r}")
+    groups = data.get("consumer_groups", [])
+    for group in groups if isinstance(groups, list) else []:
+        if isinstance(group, dict):
+            _configs("consumer", group.get("configs", {}), "consumer_groups configs")
+            consumers = group.get("consumers", [])
+            for consumer in consumers if isinstance(consumers, list) else []:
+                if isinstance(consumer, dict):
+                    _configs("consumer", consumer.get("configs", {}), "consumer configs")
     for entry in data.get("timeline", []):
         _int(entry.get("at_ms"), "timeline at_ms", 0, limits.MAX_SCENARIO_MS)
         command_from_dict(entry.get("command"))

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from learnkafka.sandbox.selectors import static_snapshot
+from learnkafka.sandbox.static_mode import static_snapshot_compute
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +65,7 @@ def test_a_dropped_socket_reconnects_and_starts_from_a_snapshot(live_url, page):
 
 
 def test_static_mode_draws_a_snapshot_without_any_socket(live_url, page):
-    snapshot = static_snapshot(scenario="playground", commands=[
+    snapshot = static_snapshot_compute(scenario="playground", commands=[
         {"at_ms": 100, "command": {"type": "crash_broker", "broker": 2}}], until_ms=20_000)
     page.add_init_script(RECORD_SENT)
     html = page.request.get(f"{live_url}/playground/").text()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from learnkafka.core.content_files import ContentCache
 from learnkafka.quizzes import banks, scenarios
 from learnkafka.quizzes.questiontypes import TYPES, ContentError, diagram_click
 from learnkafka.quizzes.questiontypes.base import Question
@@ -188,7 +189,7 @@ def test_an_edited_bank_is_read_again_without_a_restart(tmp_path, monkeypatch):
     copy = tmp_path / "kafka-basics.yaml"
     copy.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(banks, "CONTENT_DIR", tmp_path)
-    monkeypatch.setattr(banks, "_cache", None)
+    monkeypatch.setattr(banks, "_cache", ContentCache())
     first = banks.get_bank("kafka-basics")
     assert banks.get_bank("kafka-basics") is first  # unchanged file: parsed once
 

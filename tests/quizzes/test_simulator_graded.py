@@ -14,7 +14,13 @@ from django.http import QueryDict
 
 from learnkafka.quizzes.banks import get_bank
 from learnkafka.quizzes.questiontypes import TYPES, InvalidResponse, diagram_click, predict
-from learnkafka.quizzes.scenarios import simrun
+from learnkafka.quizzes.scenarios import (
+    acks_outcome,
+    idle_consumers,
+    leader_crash,
+    retention_reset,
+    simrun,
+)
 from simulator import Simulation
 from simulator.commands import command_from_dict
 from simulator.events import event_to_dict
@@ -81,7 +87,9 @@ def test_predict_acks_grade_follows_an_independent_simulator_run(seed):
 
 def test_the_draws_cover_every_outcome_kafka_has():
     outcomes = {
-        simrun.produce_with_brokers_down(**predict.params_for(ACKS_Q, seed=s), seed=s)["answer"]
+        acks_outcome.produce_with_brokers_down(
+            **predict.params_for(ACKS_Q, seed=s), seed=s
+        )["answer"]
         for s in range(60)
     }
     assert {"acknowledged", "no-response", "not-enough-replicas"} <= outcomes
@@ -102,17 +110,19 @@ def test_the_simulator_agrees_with_kafkas_acks_rules(seed):
         if isr_size >= p["min_insync_replicas"]
         else "not-enough-replicas"
     )
-    assert simrun.produce_with_brokers_down(**p, seed=seed)["answer"] == rule, p
+    assert acks_outcome.produce_with_brokers_down(**p, seed=seed)["answer"] == rule, p
 
 
 def test_grading_changes_when_the_simulator_says_otherwise(monkeypatch):
     seed = 3
     params = predict.params_for(ACKS_Q, seed=seed)
-    real = simrun.produce_with_brokers_down(**params, seed=seed)["answer"]
+    real = acks_outcome.produce_with_brokers_down(**params, seed=seed)["answer"]
     assert choose(ACKS_Q, real, seed).correct
     other = next(c["id"] for c in predict.present(ACKS_Q, seed=seed)["choices"] if c["id"] != real)
     monkeypatch.setattr(
-        simrun, "produce_with_brokers_down", lambda **kw: {"answer": other, "observed": "patched"}
+        acks_outcome,
+        "produce_with_brokers_down",
+        lambda **kw: {"answer": other, "observed": "patched"},
     )
     assert not choose(ACKS_Q, real, seed).correct
     assert choose(ACKS_Q, other, seed).correct
@@ -179,7 +189,7 @@ def test_idle_consumers_grade_follows_the_simulators_rebalance(seed):
     """The right count is the number of members the simulator's rebalance left
     without partitions, which is Kafka's max(0, consumers - partitions)."""
     params = predict.params_for(IDLE_Q, seed=seed)
-    outcome = simrun.idle_members_after_rebalance(**params, seed=seed)
+    outcome = idle_consumers.idle_members_after_rebalance(**params, seed=seed)
     assert outcome["answer"] == str(max(0, params["consumers"] - params["partitions"]))
     for choice in predict.present(IDLE_Q, seed=seed)["choices"]:
         assert choose(IDLE_Q, choice["id"], seed).correct == (choice["id"] == outcome["answer"])
@@ -187,7 +197,9 @@ def test_idle_consumers_grade_follows_the_simulators_rebalance(seed):
 
 def test_idle_consumer_grading_follows_a_patched_simulator(monkeypatch):
     monkeypatch.setattr(
-        simrun, "idle_members_after_rebalance", lambda **kw: {"answer": "0", "observed": "patched"}
+        idle_consumers,
+        "idle_members_after_rebalance",
+        lambda **kw: {"answer": "0", "observed": "patched"},
     )
     assert choose(IDLE_Q, "0", 5).correct
 
@@ -200,7 +212,7 @@ def test_leader_crash_grade_follows_the_simulator_and_kafkas_acks_guarantee(seed
     """acks=1: acknowledged, then lost with the leader; acks=all: never acknowledged
     before the crash, retried, and kept exactly once (idempotence)."""
     params = predict.params_for(CRASH_Q, seed=seed)
-    outcome = simrun.leader_crash_after_write(**params, seed=seed)
+    outcome = leader_crash.leader_crash_after_write(**params, seed=seed)
     assert outcome["answer"] == ("lost" if params["acks"] == "1" else "kept-after-retry")
     for choice in predict.present(CRASH_Q, seed=seed)["choices"]:
         assert choose(CRASH_Q, choice["id"], seed).correct == (choice["id"] == outcome["answer"])
@@ -212,7 +224,7 @@ def test_leader_crash_draws_cover_both_acks_settings():
 
 def test_leader_crash_grading_follows_a_patched_simulator(monkeypatch):
     monkeypatch.setattr(
-        simrun,
+        leader_crash,
         "leader_crash_after_write",
         lambda **kw: {"answer": "duplicated", "observed": "patched"},
     )
@@ -227,7 +239,7 @@ RETENTION_Q = BANK.question("predict-retention-reset")
 def test_retention_reset_grade_follows_the_simulator_and_kafkas_reset_rules(seed):
     """Still in the log: resume. Deleted: auto.offset.reset earliest / latest / none."""
     params = predict.params_for(RETENTION_Q, seed=seed)
-    outcome = simrun.consumer_back_after_retention(
+    outcome = retention_reset.consumer_back_after_retention(
         offline_ms={"30 seconds": 30_000, "10 minutes": 600_000}[params["offline"]],
         auto_offset_reset=params["auto_offset_reset"],
         seed=seed,
@@ -248,7 +260,7 @@ def test_retention_reset_grade_follows_the_simulator_and_kafkas_reset_rules(seed
 
 def test_retention_reset_grading_follows_a_patched_simulator(monkeypatch):
     monkeypatch.setattr(
-        simrun,
+        retention_reset,
         "consumer_back_after_retention",
         lambda **kw: {"answer": "error", "observed": "patched"},
     )

@@ -13,9 +13,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-
-class ContentError(ValueError):
-    """The quiz content in the repository is malformed (a bug in the YAML)."""
+# One error and one field check for content at fault, shared with the lessons
+# (re-exported here for the question types).
+from learnkafka.core.content_files import ContentError, require_str
 
 
 class InvalidResponse(ValueError):
@@ -68,13 +68,6 @@ def rng_for(seed: int, question_id: str) -> random.Random:
     A string seed goes through SHA-512, stable across processes.
     """
     return random.Random(f"{seed}:{question_id}")
-
-
-def require_str(raw: dict, key: str, where: str) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(f"{where}: '{key}' must be a non-empty string")
-    return value
 
 
 def require_ids(items: Any, where: str, what: str) -> list[dict[str, str]]:

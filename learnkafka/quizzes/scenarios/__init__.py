@@ -2,9 +2,10 @@
 
 A generator is a module with `NAME`, `KIND` ("predict" or "diagram") and
 `draw(rng) -> params` (JSON-able, drawn from the learner's seeded stream).
-It builds its own small cluster as a scenario dict (`simrun.py`), so a
-question never breaks when a lesson's scenario changes; the content test
-runs every generator through the simulator for several draws. Then:
+Its module also holds its simulation: it builds its own small cluster as a
+scenario dict (with the shared tools in `simrun.py`), so a question never
+breaks when a lesson's scenario changes; the content test runs every
+generator through the simulator for several draws. Then:
 
 - predict: `setup_text(params)` (Markdown), `choices(params)` ([{id, text}])
   and `run(params, *, seed) -> {"answer": choice id, "observed": text}`, which

@@ -7,6 +7,7 @@ counts the members whose assignment is empty.
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 
 from . import simrun
 
@@ -39,6 +40,37 @@ def choices(params: dict) -> list[dict]:
 
 
 def run(params: dict, *, seed: int) -> dict:
-    return simrun.idle_members_after_rebalance(
+    return idle_members_after_rebalance(
         partitions=params["partitions"], consumers=params["consumers"], seed=seed
     )
+
+
+@lru_cache(maxsize=256)
+def idle_members_after_rebalance(*, partitions: int, consumers: int, seed: int) -> dict:
+    """Start `consumers` members of one group on a topic, settle, count the idle ones."""
+    sim = simrun.simulation(
+        simrun.cluster(3, [simrun.topic("orders", partitions=partitions)]), seed
+    )
+    names = [f"C{i + 1}" for i in range(consumers)]
+    for name in names:
+        simrun.apply(
+            sim,
+            {
+                "type": "add_consumer",
+                "consumer": name,
+                "group": "payment-service",
+                "topics": ["orders"],
+            },
+        )
+    sim.advance(simrun.SETTLE_MS)
+    snapshot = sim.snapshot()
+    if simrun.group_state(snapshot, "payment-service") != "Stable":
+        raise RuntimeError("the group did not settle; the quiz cannot read an assignment")
+    members = simrun.group_members(snapshot, "payment-service")
+    idle = sorted(m for m, assignment in members.items() if not assignment)
+    busy = {m: a for m, a in members.items() if a}
+    detail = "; ".join(f"{m} reads {', '.join(a)}" for m, a in sorted(busy.items()))
+    return {
+        "answer": str(len(idle)),
+        "observed": f"After the rebalance: {detail}. Idle: {', '.join(idle) or 'none'}.",
+    }

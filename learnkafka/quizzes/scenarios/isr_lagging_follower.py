@@ -11,6 +11,7 @@ answer is the replica the simulator removed from the ISR. The diagram's own
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 
 from . import simrun
 
@@ -23,7 +24,7 @@ def draw(rng: random.Random) -> dict:
 
 
 def build(params: dict, *, seed: int) -> dict:
-    state = simrun.lagging_follower_snapshot(
+    state = lagging_follower_snapshot(
         slow_follower_index=params["slow_follower_index"], records=params["records"], seed=seed
     )
     partition = state["partition"]
@@ -50,4 +51,34 @@ def build(params: dict, *, seed: int) -> dict:
         "targets": targets,
         "answer": {f"orders/0/{b}" for b in out},
         "conceal": ["isr"],
+    }
+
+
+@lru_cache(maxsize=64)
+def lagging_follower_snapshot(*, slow_follower_index: int, records: int, seed: int) -> dict:
+    """orders-0 on three brokers; one follower slowed while records arrive, out of the ISR."""
+    sim = simrun.simulation(
+        simrun.cluster(
+            3,
+            [simrun.topic("orders")],
+            [{"name": "A", "configs": {"acks": "1", "linger.ms": 0}}],
+        ),
+        seed,
+    )
+    followers = simrun.followers(sim.snapshot(), "orders", 0)
+    slow = followers[slow_follower_index % len(followers)]
+    for i in range(3):
+        simrun.produce(sim, topic="orders", partition=0, key=f"order-{i}", value="paid")
+    sim.advance(2_000)
+    simrun.apply(sim, {"type": "slow_broker", "broker": slow, "slow_ms": 120_000})
+    # Keep writing so the slow follower really falls behind, past replica.lag.time.max.ms.
+    for i in range(records):
+        simrun.produce(sim, topic="orders", partition=0, key=f"order-{i + 3}", value="paid")
+        sim.advance(simrun.SETTLE_MS // records)
+    snapshot = sim.snapshot()
+    return {
+        "snapshot": snapshot,
+        "partition": simrun.partition_state(snapshot, "orders", 0),
+        "leo_by_broker": simrun.log_end_offsets(snapshot, "orders", 0),
+        "now_ms": sim.now_ms,
     }

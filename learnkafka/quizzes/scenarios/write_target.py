@@ -9,6 +9,7 @@ snapshot (the replica producers send to; followers fetch from it).
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 
 from . import simrun
 
@@ -21,7 +22,7 @@ def draw(rng: random.Random) -> dict:
 
 
 def build(params: dict, *, seed: int) -> dict:
-    state = simrun.three_partition_snapshot(seed=seed)
+    state = three_partition_snapshot(seed=seed)
     number = params["partition"]
     targets = []
     answer = set()
@@ -49,4 +50,25 @@ def build(params: dict, *, seed: int) -> dict:
         "targets": targets,
         "answer": answer,
         "conceal": [],
+    }
+
+
+@lru_cache(maxsize=64)
+def three_partition_snapshot(*, seed: int) -> dict:
+    """orders with 3 partitions, RF 3, on 3 brokers, settled, a few records written."""
+    sim = simrun.simulation(
+        simrun.cluster(
+            3,
+            [simrun.topic("orders", partitions=3)],
+            [{"name": "A", "configs": {"linger.ms": 0}}],
+        ),
+        seed,
+    )
+    for i in range(3):
+        simrun.produce(sim, topic="orders", partition=i, key=f"order-{i}", value="paid")
+    sim.advance(2_000)
+    snapshot = sim.snapshot()
+    return {
+        "snapshot": snapshot,
+        "partitions": [simrun.partition_state(snapshot, "orders", p) for p in range(3)],
     }

@@ -1,4 +1,4 @@
-// Pure parts of the lesson diagrams, run with `node --test` (tests/lessons/test_lesson_diagram_js.py).
+// Pure parts of the lesson diagrams, run with `node --test` (tests/lessons/test_diagram_js.py).
 // Every event fed here is shaped like the simulator's own (docs/events.md).
 import test from "node:test";
 import assert from "node:assert/strict";

@@ -1,8 +1,8 @@
 """The in-browser command line runs Kafka's tools against the simulated cluster."""
 
-from consumer_helpers import group, produce, sim_with
-
 from simulator.consumers.cli import run_cli
+
+from .consumer_helpers import group, produce, sim_with
 
 B = "--bootstrap-server broker-1:9092"
 

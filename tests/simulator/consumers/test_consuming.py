@@ -1,9 +1,9 @@
 """The poll loop: fetch, process, commit, reset; and the endless rebalance loop."""
 
-from consumer_helpers import consumer, group, group_snapshot, kinds, produce, sim_with
-
 from simulator.consumers.cli_output import consumer_groups_describe
 from simulator.consumers.snapshot import describe_group
+
+from .consumer_helpers import consumer, group, group_snapshot, kinds, produce, sim_with
 
 
 def test_consumer_reads_what_was_produced_and_auto_commits_it():

@@ -1,10 +1,11 @@
 """Every failure of the guide's consumer-not-consuming checklist can be staged."""
 
 import pytest
-from consumer_helpers import consumer, group, group_snapshot, kinds, produce, sim_with
 
 from simulator import SimulationError
 from simulator.consumers.cli_output import AclEntry, acls_list
+
+from .consumer_helpers import consumer, group, group_snapshot, kinds, produce, sim_with
 
 
 def test_deserialization_mismatch_sticks_the_consumer_on_one_record_until_it_seeks():

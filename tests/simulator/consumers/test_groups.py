@@ -1,8 +1,8 @@
 """Group membership: coordinator placement, joins, generations, rebalances, failures."""
 
-from consumer_helpers import consumer, group, group_snapshot, kinds, produce, sim_with
-
 from simulator.consumers.assignors import java_string_hash
+
+from .consumer_helpers import consumer, group, group_snapshot, kinds, produce, sim_with
 
 
 def test_coordinator_is_the_leader_of_the_groups_consumer_offsets_partition():

@@ -3,7 +3,6 @@ consumers never read past the HW (or LSO), and everything replays byte for byte.
 
 import json
 
-from consumer_helpers import scenario
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +10,8 @@ import simulator.consumers.checks  # noqa: F401  (registers the consumer invaria
 from simulator import Simulation
 from simulator.checks import check_invariants
 from simulator.events import event_to_dict
+
+from .consumer_helpers import scenario
 
 NAMES = ["A", "B", "C", "D"]
 STRATEGIES = [

@@ -1,8 +1,9 @@
 """`manage.py sandbox_cleanup [--days 90]`: forget sandboxes nobody touched for a while.
 
 Every visitor gets a sandbox row; run this from cron so the table stays small.
+Bad input raises CommandError, so the process exits non-zero and cron reports it.
 """
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from learnkafka.sandbox.services import sandbox_delete_stale
 
@@ -15,7 +16,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, days: int, **options):
         if days < 1:
-            self.stderr.write("--days must be at least 1")
-            return
+            raise CommandError(f"--days must be at least 1 (got {days}); nothing was deleted")
         deleted = sandbox_delete_stale(older_than_days=days)
         self.stdout.write(f"Deleted {deleted} sandbox(es) untouched for {days} days.")

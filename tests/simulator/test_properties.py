@@ -4,10 +4,11 @@ partition and epoch, ISR members agree below the HW)."""
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from simhelpers import scenario
 
 from simulator import Simulation, SimulationError
 from simulator.checks import check_invariants
+
+from .simhelpers import scenario
 
 BROKERS = st.integers(1, 3)
 COMMANDS = st.one_of(

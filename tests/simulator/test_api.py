@@ -3,11 +3,11 @@ JSON shapes, and the smaller commands."""
 
 import json
 
-from simhelpers import of_kind, partition, produce, sim_with
-
 from simulator import Simulation, SimulationError
 from simulator.events import EVENT_CLASSES, event_to_dict
 from simulator.scenarios import load_scenario
+
+from .simhelpers import of_kind, partition, produce, sim_with
 
 
 def test_snapshot_and_events_are_plain_json():

@@ -2,11 +2,12 @@
 changes nothing. Caps keep a cluster small and say so."""
 
 import pytest
-from simhelpers import produce, scenario, sim_with
 
 from simulator import Simulation, SimulationError
 from simulator.commands import CrashBroker, command_from_dict, command_to_dict
 from simulator.scenarios import load_scenario, scenario_names
+
+from .simhelpers import produce, scenario, sim_with
 
 
 def _rejects(sim, command, code):

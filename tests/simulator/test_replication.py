@@ -1,7 +1,7 @@
 """Replication: followers fetch, the ISR shrinks and grows, the HW follows the ISR,
 leaders are elected from the ISR and returning leaders truncate their divergent tail."""
 
-from simhelpers import advance_checked, of_kind, partition, produce, sim_with
+from .simhelpers import advance_checked, of_kind, partition, produce, sim_with
 
 
 def test_an_acks_all_record_is_appended_by_the_leader_copied_by_followers_then_acknowledged():

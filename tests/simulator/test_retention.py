@@ -1,6 +1,6 @@
 """Segments roll by size and age; retention deletes whole old segments below the HW."""
 
-from simhelpers import of_kind, partition, produce, sim_with
+from .simhelpers import of_kind, partition, produce, sim_with
 
 FAST_CHECKS = {"log.retention.check.interval.ms": 1_000}
 

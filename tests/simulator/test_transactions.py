@@ -1,9 +1,10 @@
 """Transactions: markers, the last stable offset, read_committed vs read_uncommitted."""
 
 import pytest
-from simhelpers import of_kind, partition, produce, sim_with
 
 from simulator import SimulationError
+
+from .simhelpers import of_kind, partition, produce, sim_with
 
 
 def _txn_sim():

@@ -8,7 +8,8 @@
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from simhelpers import advance_checked, of_kind, partition, produce, sim_with
+
+from .simhelpers import advance_checked, of_kind, partition, produce, sim_with
 
 
 def _all_values(sim) -> list:

@@ -4,9 +4,10 @@ idempotence and the errors Kafka answers with."""
 from collections import Counter
 
 import pytest
-from simhelpers import of_kind, partition, produce, scenario, sim_with
 
 from simulator import Simulation, SimulationError
+
+from .simhelpers import of_kind, partition, produce, scenario, sim_with
 
 
 def _queued(events):

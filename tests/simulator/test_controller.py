@@ -1,6 +1,6 @@
 """The KRaft controller quorum: a visible active controller that fails over."""
 
-from simhelpers import of_kind, sim_with
+from .simhelpers import of_kind, sim_with
 
 
 def test_one_controller_is_active_from_the_start():

@@ -2,11 +2,11 @@
 
 import json
 
-from simhelpers import scenario
-
 from simulator import Simulation
 from simulator.commands import command_to_dict
 from simulator.events import event_to_dict
+
+from .simhelpers import scenario
 
 COMMANDS = [
     (0, {"type": "produce", "producer": "P", "topic": "t", "value": "a", "count": 20}),

@@ -1,0 +1,1 @@
+"""Tests of the benchmarks (benchmarks/, reached with `python -m benchmarks`)."""

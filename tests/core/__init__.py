@@ -1,0 +1,1 @@
+"""Tests of learnkafka.core: pages, settings, the shared content files."""

@@ -1,0 +1,1 @@
+"""Tests of the lessons app: content, facts, scenarios, services, views."""

@@ -1,0 +1,1 @@
+"""Tests of the sandbox app: stored sandboxes, the live runtime, its socket."""

@@ -1,0 +1,1 @@
+"""Tests of the simulator (the engine); a package, so module names need no prefixes."""

@@ -1,0 +1,1 @@
+"""Tests of the simulated consumers and groups."""
