@@ -59,7 +59,7 @@ def fill_to_caps(sim, index: int) -> tuple[int, str]:
         except RuntimeError_ as err:
             return accepted, err.message
         command = command_from_dict(wire)
-        refusal = meter.refusal(command, sim.command_log)
+        refusal = meter.refusal(command, sim.history)
         if refusal:
             return accepted, refusal
         sim.advance(COMMAND_GAP_MS)

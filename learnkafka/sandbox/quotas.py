@@ -58,12 +58,20 @@ def produce_cost(command) -> tuple[int, int]:
     return count, count * size
 
 
+def _command_of(entry):
+    """A history entry's command: `Simulation.history` holds HistoryEntry objects,
+    a command log (at_ms, command) pairs."""
+    return entry.command if hasattr(entry, "command") else entry[1]
+
+
 class HistoryMeter:
     """Running totals of what a sandbox's command log produced.
 
-    Counts only the entries added since it last looked (a log only grows, and a
-    rewind, reset or scenario load gives the simulation a new list, which it
-    counts afresh), so checking a command costs nothing like re-reading 5,000.
+    Counts only the entries added since it last looked, so checking a command
+    costs nothing like re-reading 5,000. Give it the simulation's own history
+    list (`Simulation.history`): that list only grows, or is cut back by a
+    refused command's undo, and a rewind, reset or scenario load gives the
+    simulation a new one, which it counts afresh.
     """
 
     def __init__(self):
@@ -75,8 +83,8 @@ class HistoryMeter:
     def _catch_up(self, command_log: list) -> None:
         if command_log is not self._log or len(command_log) < self._counted:
             self._log, self._counted, self.records, self.bytes = command_log, 0, 0, 0
-        for _, command in command_log[self._counted:]:
-            records, size = produce_cost(command)
+        for entry in command_log[self._counted:]:
+            records, size = produce_cost(_command_of(entry))
             self.records += records
             self.bytes += size
         self._counted = len(command_log)

@@ -297,7 +297,7 @@ class LiveSandbox:
             except SimulationError as err:
                 raise RuntimeError_(err.code, err.message) from err
             meter = self.extras.setdefault("history_meter", quotas.HistoryMeter())
-            if refusal := meter.refusal(cmd, self.sim.command_log):
+            if refusal := meter.refusal(cmd, self.sim.history):
                 raise RuntimeError_("sandbox_full", refusal)
             if self.playing:
                 await self._tick_locked()  # bring the clock to this instant first
