@@ -30,6 +30,7 @@ from simulator.engine import BROKER_LIFECYCLE_HOOKS, Actor
 from simulator.limits import MAX_RECORDS_PER_PARTITION
 from simulator.log import PartitionLog, Record, record_size
 from simulator.produce_handling import ProducerEntry
+from simulator.topics import effective_min_isr
 
 BROKER_MESSAGE_HANDLERS: dict[str, Callable] = {}
 MAX_FETCH_RECORDS = 2000
@@ -363,6 +364,18 @@ class Broker(Actor):
                                     "fetch_timed_out", leader, message.body["fetch_id"],
                                     self.incarnation)
 
+    def on_connection_broken(self, peer: str) -> None:
+        """A reset connection to a leader fails the fetch outstanding on it at
+        once: back off replica.fetch.backoff.ms and fetch again, as Kafka's
+        replica fetcher does on a disconnect (see simulator.network)."""
+        if self.crashed or not peer.startswith("broker:"):
+            return
+        leader = int(peer.split(":")[1])
+        fetch_id = self.fetchers.get(leader)
+        if fetch_id is not None:
+            self.world.schedule(self.cfg("replica.fetch.backoff.ms"), self.actor_id,
+                                "fetch_timed_out", leader, fetch_id, self.incarnation)
+
     def _on_fetch_response(self, message) -> None:
         world = self.world
         body = message.body
@@ -413,9 +426,11 @@ class Broker(Actor):
                            partition=partition, role="follower", base_offset=base,
                            last_offset=records[-1].offset, leo=log.leo, records=())
                 self._enforce_cap(r)
-            if state is not None:
-                r.producers = {pid: ProducerEntry(epoch, last_seq, [list(b) for b in batches])
-                               for pid, (epoch, last_seq, batches) in state.items()}
+            if state:
+                for pid, (epoch, batches) in state.items():
+                    for first, last, base_offset, last_offset in batches:
+                        produce_handling.remember_batch(r, pid, epoch, first, last - first + 1,
+                                                        base_offset, last_offset)
             new_hw = min(hw, log.leo)
             if new_hw != r.hw:
                 r.hw = new_hw
@@ -505,12 +520,17 @@ class Broker(Actor):
             else:
                 has_data = True  # the follower must move to our log start
             # Followers keep the idempotent producers' state too (Kafka rebuilds it
-            # from the replicated log), so a new leader still recognises a retry.
-            # Shipped only when the response reaches our LEO, i.e. matches the log.
+            # from the batches it replicates, ProducerStateManager), so a new
+            # leader still recognises a retry: each batch's metadata travels in
+            # the response that carries the batch's last record.
             state = None
-            if r.producers and (not records or records[-1].offset == leo - 1):
-                state = {pid: (e.producer_epoch, e.last_sequence, tuple(e.batches))
-                         for pid, e in r.producers.items()}
+            if r.producers and records:
+                end = records[-1].offset + 1
+                state = {}
+                for pid, e in r.producers.items():
+                    copied = tuple(b for b in e.batches if offset <= b[3] < end)
+                    if copied:
+                        state[pid] = (e.producer_epoch, copied)
             out.append((topic, partition, None, records, r.hw, log.start_offset, None, state))
         if not has_data and may_wait:
             timer = world.schedule(self.cfg("replica.fetch.wait.max.ms"), self.actor_id,
@@ -555,7 +575,8 @@ class Broker(Actor):
             {"broker": self.broker_id, "topic": r.topic, "partition": r.partition,
              "leader_epoch": r.leader_epoch, "partition_epoch": r.partition_epoch,
              "isr": list(new_isr), "high_watermark": r.hw, "leo": r.log.leo,
-             "follower_leos": {b: p.leo for b, p in r.followers.items()}},
+             "follower_leos": {b: p.leo for b, p in r.followers.items()},
+             "follower_caught_up_ms": {b: p.last_caught_up_ms for b, p in r.followers.items()}},
             {"partition": r.name, "isr": list(new_isr)})
 
     def _on_alter_partition_response(self, message) -> None:
@@ -595,7 +616,8 @@ class Broker(Actor):
         """HW = lowest LEO over the ISR and the caught-up eligible followers;
         it does not move while the ISR is below min.insync.replicas (3.7+)."""
         topic = self.world.topics.get(r.topic)
-        if topic is None or len(r.isr) < topic.config("min.insync.replicas"):
+        if topic is None or len(r.isr) < effective_min_isr(topic.config("min.insync.replicas"),
+                                                           len(r.replicas)):
             return  # since 3.7 the HW does not advance while the ISR is too small
         hw = r.log.leo
         now = self.world.now_ms

@@ -23,20 +23,35 @@ from __future__ import annotations
 
 from simulator import events as ev
 from simulator.engine import Actor
-from simulator.topics import PartitionMeta
+from simulator.topics import PartitionMeta, effective_min_isr
 
 
 def _ids(brokers) -> str:
     return ",".join(str(b) for b in brokers)
 
 
-def _isr_log_line(pm: PartitionMeta, old_isr: list, reason: str, body: dict) -> str:
-    """The broker's log line, as Kafka words it."""
+def _isr_log_line(pm: PartitionMeta, old_isr: list, reason: str, body: dict,
+                  min_isr: int) -> str:
+    """The leader's log line, worded as Kafka 4.x's Partition.scala words it.
+
+    A shrink is logged when the leader proposes it ("Shrinking ISR from ...",
+    one "(brokerId: .., endOffset: .., lastCaughtUpTimeMs: ..)" per replica
+    dropped, space-separated, since 3.6); an expansion has had no line of its
+    own since 2.8, only the one every accepted change gets: "ISR updated to
+    1,2,3 <(under-min-isr)> and version updated to N" (Partition.handleAlterPartitionUpdate;
+    without the flag Kafka's template leaves two spaces before "and").
+    """
     prefix = f"[Partition {pm.topic}-{pm.partition} broker={pm.leader}] "
     if reason == "expand":
-        return f"{prefix}Expanding ISR from {_ids(old_isr)} to {_ids(pm.isr)}"
-    out = ", ".join(f"(brokerId: {b}, endOffset: {body.get('follower_leos', {}).get(b, '?')})"
-                    for b in old_isr if b not in pm.isr)
+        under = len(pm.isr) < effective_min_isr(min_isr, len(pm.replicas))
+        flag = "(under-min-isr)" if under else ""
+        return (f"{prefix}ISR updated to {_ids(pm.isr)} {flag} "
+                f"and version updated to {pm.partition_epoch}")
+    leos = body.get("follower_leos", {})
+    caught_up = body.get("follower_caught_up_ms", {})
+    out = " ".join(f"(brokerId: {b}, endOffset: {leos.get(b, 'unknown')}, "
+                   f"lastCaughtUpTimeMs: {caught_up.get(b, 'unknown')})"
+                   for b in old_isr if b not in pm.isr)
     return (f"{prefix}Shrinking ISR from {_ids(old_isr)} to {_ids(pm.isr)}. Leader: "
             f"(highWatermark: {body.get('high_watermark')}, endOffset: {body.get('leo')}). "
             f"Out of sync replicas: {out}.")
@@ -221,7 +236,9 @@ class ControllerQuorum(Actor):
             pm.partition_epoch += 1
             self.world.emit(ev.IsrChanged, topic=pm.topic, partition=pm.partition,
                             isr=list(pm.isr), leader=pm.leader, leader_epoch=pm.leader_epoch,
-                            reason=reason, log_line=_isr_log_line(pm, old_isr, reason, body))
+                            reason=reason,
+                            log_line=_isr_log_line(pm, old_isr, reason, body,
+                                                   topic.config("min.insync.replicas")))
             self.publish([pm])
         reply = {"topic": body["topic"], "partition": body["partition"], "error": error,
                  "state": pm.state() if pm is not None else None}

@@ -7,6 +7,25 @@ the message in flight from the clock alone) and, on arrival,
 ``message_dropped`` with a reason when the target is down, either end is cut
 off, or a drop rule (command ``drop_messages``) matches.
 
+Kafka talks over TCP, and a TCP connection delivers in order or breaks; it
+never loses one message and then delivers the next. So the two actors of a
+message share one connection (both directions), and a lost message breaks it:
+
+* a drop rule is a *reset* (an RST): the message and everything else in
+  flight between the two is lost (reason ``connection_broken`` for the
+  others), both ends are told at once through ``on_connection_broken(peer)``
+  when they define it (as Kafka's NetworkClient sees a disconnect), and the
+  next message opens a new connection;
+* a cut (``isolate_broker``) is a *black hole*: what crosses it is lost and
+  the connections across it are dead, but nobody is told. A message still on a
+  dead connection after the cut has healed finds it broken: it is lost, with
+  everything in flight on that connection, and both ends are told then (the
+  client meanwhile notices through its own timeouts).
+
+The one single loss kept is the message to a crashed or missing actor
+(``target_down``): its process and its sockets are gone, so the sender's
+connection is refused and it is told through ``on_message_dropped(message)``.
+
 Latency is ``network.latency_ms`` (default 2) plus a deterministic jitter in
 ``[0, network.jitter_ms]`` from the simulation's rng, plus, for the replica
 ``fetch`` requests of a slow broker, its ``slow_ms`` (a slow follower: its
@@ -72,6 +91,7 @@ class Network:
         self.slow_ms: dict[str, int] = {}  # extra delay on the actor's fetch requests
         self.rules: list[DropRule] = []
         self._last_arrival: dict[tuple[str, str], int] = {}
+        self.dead: set[tuple[str, str]] = set()  # connections a cut broke unnoticed
         world.add_actor(self)
 
     def send(self, source: str, target: str, kind: str, body: Any = None,
@@ -108,13 +128,23 @@ class Network:
         if message is None:
             return
         reason = self._drop_reason(message)
+        pair = _pair(message.source, message.target)
+        if reason is None and pair in self.dead:
+            reason = "connection_broken"  # the cut healed; this connection did not
         if reason is not None:
             world.emit(ev.MessageDropped, message_id=message_id, message_kind=message.kind,
                        source=message.source, target=message.target, reason=reason)
             if reason == "target_down":
+                self.dead.discard(pair)  # its connections died with the process
                 sender = world.actors.get(message.source)
                 if sender is not None:
                     sender.on_message_dropped(message)
+            elif reason in ("drop_rule", "connection_broken"):
+                self.dead.discard(pair)
+                self._break_connection(message.source, message.target, notify=True)
+            else:  # a cut: lost silently, and the connection is dead
+                self.dead.add(pair)
+                self._break_connection(message.source, message.target, notify=False)
             return
         world.emit(ev.MessageDelivered, message_id=message_id, message_kind=message.kind,
                    source=message.source, target=message.target)
@@ -139,12 +169,46 @@ class Network:
                 return "drop_rule"
         return None
 
+    def _break_connection(self, a: str, b: str, notify: bool) -> None:
+        """A lost message breaks its TCP connection: everything else in flight
+        between `a` and `b` (either way) is lost with it, so nothing sent after
+        a lost message arrives on the connection that lost it. With `notify`
+        both ends learn of it now (a reset)."""
+        world = self.world
+        pair = {a, b}
+        lost = [m for m in self.in_flight.values() if m.source in pair and m.target in pair]
+        for m in sorted(lost, key=lambda m: m.message_id):
+            del self.in_flight[m.message_id]
+            world.emit(ev.MessageDropped, message_id=m.message_id, message_kind=m.kind,
+                       source=m.source, target=m.target, reason="connection_broken")
+        if not notify:
+            return
+        for end, peer in ((a, b), (b, a)):
+            hook = getattr(world.actors.get(end), "on_connection_broken", None)
+            if hook is not None:
+                hook(peer)
+
+    def close_connection(self, closer: str, peer: str) -> None:
+        """`closer` closes its connection to `peer` (a client giving up on a
+        request): whatever is still in flight on it is lost, the next message
+        opens a new connection, and `peer` is told."""
+        self.dead.discard(_pair(closer, peer))
+        self._break_connection(closer, peer, notify=False)
+        hook = getattr(self.world.actors.get(peer), "on_connection_broken", None)
+        if hook is not None:
+            hook(closer)
+
     def add_rule(self, source: str | None, target: str | None, kind: str | None,
                  count: int) -> None:
         self.rules.append(DropRule(source, target, kind, count))
 
     def reachable(self, a: str, b: str) -> bool:
         return not ({a, b} & self.isolated) and b not in self.down and a not in self.down
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    """One TCP connection joins two actors, whichever of them sends."""
+    return (a, b) if a < b else (b, a)
 
 
 def _is_server(actor_id: str) -> bool:

@@ -1,10 +1,12 @@
 """The leader's side of a produce request.
 
 Checks in Kafka's order: leadership (NOT_LEADER_OR_FOLLOWER), ``acks=all``
-with an ISR below ``min.insync.replicas`` (NOT_ENOUGH_REPLICAS, nothing
+with an ISR below ``min.insync.replicas`` (capped at the replication factor,
+3.7+; NOT_ENOUGH_REPLICAS, nothing
 written), the idempotent producer's epoch and sequence (an exact repeat of one
 of the last 5 batches is answered with its original offsets; a gap is
-OUT_OF_ORDER_SEQUENCE; an old epoch INVALID_PRODUCER_EPOCH). Then the batch is
+OUT_OF_ORDER_SEQUENCE; an old epoch INVALID_PRODUCER_EPOCH; a producer the
+partition holds no state for may start at any sequence). Then the batch is
 appended and answered: ``acks=0`` never, ``acks=1`` at once, ``acks=all`` when
 the HW passes the batch (NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR has
 meanwhile shrunk below the minimum, REQUEST_TIMED_OUT after the request
@@ -16,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from simulator import events as ev
+from simulator.topics import effective_min_isr
 
 IDEMPOTENT_BATCHES_KEPT = 5
 
@@ -67,6 +70,33 @@ ERROR_MESSAGES = {
 }
 
 
+def check_sequence(entry: ProducerEntry | None, epoch: int, first_seq: int,
+                   last_seq: int) -> tuple[str | None, tuple[int, int] | None]:
+    """Validate an idempotent batch against the partition's producer state.
+
+    Returns (error, None), (None, (base_offset, last_offset)) for an exact
+    repeat of one of the last 5 batches, or (None, None) to append. As Kafka:
+    the duplicate check looks only at batches of the same epoch
+    (ProducerStateEntry.findDuplicateBatch); an older epoch is fenced; with no
+    state for the producer any first sequence is taken, since its earlier
+    batches may have been removed by retention or never reached this replica;
+    a newer epoch must start at 0; the same epoch must continue at last + 1
+    (ProducerAppendInfo.checkProducerEpoch / checkSequence).
+    """
+    if entry is None:
+        return None, None
+    if epoch < entry.producer_epoch:
+        return "INVALID_PRODUCER_EPOCH", None
+    if epoch > entry.producer_epoch:
+        return (None if first_seq == 0 else "OUT_OF_ORDER_SEQUENCE_NUMBER"), None
+    for first, last, base_offset, last_offset in entry.batches:
+        if first == first_seq and last == last_seq:
+            return None, (base_offset, last_offset)
+    if first_seq != entry.last_sequence + 1:
+        return "OUT_OF_ORDER_SEQUENCE_NUMBER", None
+    return None, None
+
+
 def _respond(broker, message, body: dict, error: str | None, base: int | None = None,
              last: int | None = None) -> None:
     b = message.body
@@ -95,34 +125,27 @@ def handle_produce(broker, message) -> None:
     if r is None or r.role != "leader":
         return _respond(broker, message, b, "NOT_LEADER_OR_FOLLOWER")
     records = b["records"]
-    min_isr = topic.config("min.insync.replicas")
+    min_isr = effective_min_isr(topic.config("min.insync.replicas"), len(r.replicas))
     if b["acks"] == "all" and len(r.isr) < min_isr:
         return _respond(broker, message, b, "NOT_ENOUGH_REPLICAS")
     if b["size_bytes"] > topic.config("max.message.bytes"):
         return _respond(broker, message, b, "MESSAGE_TOO_LARGE")
     pid = b["producer_id"]
     base_seq = b["base_sequence"]
-    entry = None
     if pid >= 0 and base_seq >= 0:
-        last_seq = base_seq + len(records) - 1
-        entry = r.producers.get(pid)
-        epoch = b["producer_epoch"]
-        if entry is not None and epoch < entry.producer_epoch:
-            return _respond(broker, message, b, "INVALID_PRODUCER_EPOCH")
-        if entry is not None and epoch == entry.producer_epoch:
-            for first, last, base_offset, last_offset in entry.batches:
-                if first == base_seq and last == last_seq:
-                    world.emit(ev.DuplicateDiscarded, broker=broker.broker_id,
-                               producer=b["producer"], topic=r.topic, partition=r.partition,
-                               producer_id=pid, base_sequence=base_seq,
-                               base_offset=base_offset, last_offset=last_offset)
-                    # The original offsets; acks=all still waits for them to be
-                    # replicated, exactly as for a first write.
-                    return _complete(broker, message, r, base_offset, last_offset)
-            if base_seq != entry.last_sequence + 1:
-                return _respond(broker, message, b, "OUT_OF_ORDER_SEQUENCE_NUMBER")
-        elif base_seq != 0:
-            return _respond(broker, message, b, "OUT_OF_ORDER_SEQUENCE_NUMBER")
+        error, duplicate = check_sequence(r.producers.get(pid), b["producer_epoch"], base_seq,
+                                          base_seq + len(records) - 1)
+        if error is not None:
+            return _respond(broker, message, b, error)
+        if duplicate is not None:
+            base_offset, last_offset = duplicate
+            world.emit(ev.DuplicateDiscarded, broker=broker.broker_id,
+                       producer=b["producer"], topic=r.topic, partition=r.partition,
+                       producer_id=pid, base_sequence=base_seq,
+                       base_offset=base_offset, last_offset=last_offset)
+            # The original offsets; acks=all still waits for them to be
+            # replicated, exactly as for a first write.
+            return _complete(broker, message, r, base_offset, last_offset)
     base, last = broker._append(r, records, pid, b["producer_epoch"], base_seq,
                                 b["transactional"])
     return _complete(broker, message, r, base, last)
@@ -154,7 +177,8 @@ def finish_produce(broker, message_id: int, source: str, state: dict, error: str
     if error is None:
         topic = broker.world.topics.get(b["topic"])
         r = broker.replicas.get((b["topic"], b["partition"]))
-        if topic is not None and r is not None and len(r.isr) < topic.config("min.insync.replicas"):
+        if topic is not None and r is not None and len(r.isr) < effective_min_isr(
+                topic.config("min.insync.replicas"), len(r.replicas)):
             error = "NOT_ENOUGH_REPLICAS_AFTER_APPEND"
     if error is None:
         _respond(broker, message, b, None, state["base"], state["last"])

@@ -9,7 +9,28 @@ The producer learns leaders from a metadata request and refreshes it on
 NOT_LEADER_OR_FOLLOWER, timeouts and refused connections. Retriable errors
 are retried after ``retry.backoff.ms`` until ``delivery.timeout.ms`` since the
 batch was created. With idempotence each batch carries the producer id, epoch
-and a per-partition base sequence that stays the same across retries.
+and a per-partition base sequence that stays the same across retries, as in
+Kafka's TransactionManager / RecordAccumulator:
+
+* a retry goes out only when it is the partition's first unfinished batch
+  (``RecordAccumulator.shouldStopDrainBatchesForPartition``), so retries keep
+  their order;
+* OUT_OF_ORDER_SEQUENCE_NUMBER is retried; when the batch is the next one the
+  broker should take (a real gap) the producer bumps its epoch
+  (``TransactionManager.canRetry``);
+* a batch given up after it was sent leaves its sequences *unresolved*: no new
+  batch goes to that partition until the unfinished ones are done, and if a
+  gap is left the epoch is bumped (``maybeResolveSequences``);
+* an epoch bump is local for an idempotent producer
+  (``bumpIdempotentProducerEpoch``; a transactional one asks its coordinator);
+  the partition that needed it renumbers its unfinished batches from 0
+  (``TxnPartitionEntry.startSequencesAtBeginning``), and no new-epoch batch
+  goes to a partition while stale-epoch ones are unfinished there.
+
+A lost connection (see `simulator.network`) fails every request in flight to
+that broker with NETWORK_EXCEPTION, as Kafka's NetworkClient does on a
+disconnect; they are retried in order. A request that times out closes the
+connection to its broker the same way (NetworkClient.handleTimedOutRequests).
 """
 
 from __future__ import annotations
@@ -30,6 +51,7 @@ from simulator.partitioners import (
     partition_for_key,
 )
 from simulator.produce_handling import ERROR_MESSAGES
+from simulator.producer_sequences import PartitionSequences
 from simulator.transactions import coordinator_for
 
 PRODUCER_DEFAULTS: dict = {
@@ -129,6 +151,9 @@ class Batch:
     leader: int | None = None
     transactional: bool = False
     retry_at_ms: int = 0
+    producer_id: int = -1  # the id and epoch stamped with the sequence
+    producer_epoch: int = -1
+    sequence_reset: bool = False  # renumbered by an epoch bump
 
 
 def compressed_size(batch: Batch, codec: str) -> int:
@@ -155,7 +180,10 @@ class Producer(Actor):
         self.producer_id = -1
         self.producer_epoch = -1
         self.pid_in_flight = False
-        self.next_sequence: dict[tuple[str, int], int] = {}
+        self.pid_target: str | None = None
+        self.metadata_target: str | None = None
+        self.end_txn_body: dict | None = None
+        self.sequences: dict[tuple[str, int], PartitionSequences] = {}
         self.queues: dict[tuple[str, int], list[Batch]] = {}
         self.in_flight: dict[int, Batch] = {}
         self.in_flight_by_broker: dict[int, int] = {}
@@ -198,6 +226,7 @@ class Producer(Actor):
             return
         self.metadata_in_flight = True
         broker = self._bootstrap()
+        self.metadata_target = f"broker:{broker}"
         message = self.world.network.send(self.actor_id, f"broker:{broker}", "metadata_request",
                                           {"producer": self.name}, {"producer": self.name})
         if message is not None:
@@ -223,9 +252,15 @@ class Producer(Actor):
             broker = coordinator_for(self.world, txn)
         else:
             broker = self._bootstrap()
-        self.world.network.send(self.actor_id, f"broker:{broker}", "init_producer_id",
-                                {"producer": self.name, "transactional_id": txn},
-                                {"producer": self.name})
+        self.pid_target = f"broker:{broker}"
+        body = {"producer": self.name, "transactional_id": txn}
+        summary = {"producer": self.name}
+        if self.producer_id >= 0:
+            # A transactional producer's epoch bump goes through its coordinator.
+            body.update(producer_id=self.producer_id, producer_epoch=self.producer_epoch)
+            summary["bump_epoch"] = True
+        self.world.network.send(self.actor_id, self.pid_target, "init_producer_id", body,
+                                summary)
         self.world.schedule(self.configs["request.timeout.ms"], self.actor_id,
                             "producer_id_timed_out")
 
@@ -256,6 +291,41 @@ class Producer(Actor):
             self._failed(body["batch_id"], body["attempt"], "NETWORK_EXCEPTION",
                          f"Connection to node {message.target} refused")
 
+    def on_connection_broken(self, peer: str) -> None:
+        """The connection to a broker broke: as Kafka's NetworkClient on a
+        disconnect, every request in flight on it fails (NETWORK_EXCEPTION, a
+        retriable error) and the client reconnects for the next one."""
+        if peer.startswith("broker:"):
+            self._disconnected(peer)
+
+    def _disconnected(self, peer: str, timed_out: int | None = None) -> None:
+        broker = int(peer.split(":")[1])
+        batches = [(batch_id, batch) for batch_id, batch in sorted(self.in_flight.items())
+                   if batch.leader == broker]
+        backoff = self.configs["retry.backoff.ms"]
+        if self.metadata_in_flight and self.metadata_target == peer:
+            self.metadata_in_flight = False
+            self.bootstrap_index += 1
+            self.world.schedule(backoff, self.actor_id, "request_metadata")
+        if self.pid_in_flight and self.pid_target == peer:
+            self.pid_in_flight = False
+            self.bootstrap_index += 1
+            self.world.schedule(backoff, self.actor_id, "request_producer_id")
+        if self.txn_state == "ending" and self.end_txn_body is not None:
+            txn_id = self.configs["transactional.id"]
+            if peer == f"broker:{coordinator_for(self.world, txn_id)}":
+                self.world.schedule(backoff, self.actor_id, "resend_end_txn", self.end_txn_body)
+        # Last: failing a batch asks for metadata again, on a new connection
+        # (so only the batches that were in flight on the old one fail).
+        for batch_id, batch in batches:
+            if batch_id == timed_out:
+                self._failed(batch_id, batch.attempt, "REQUEST_TIMED_OUT",
+                             f"Expiring request after {self.configs['request.timeout.ms']} ms "
+                             "(request.timeout.ms) without a response")
+            else:
+                self._failed(batch_id, batch.attempt, "NETWORK_EXCEPTION",
+                             f"Disconnected from node {broker}", refused=False)
+
     # ---- messages ----------------------------------------------------------------
     def on_message(self, message) -> None:
         kind = message.kind
@@ -264,18 +334,25 @@ class Producer(Actor):
         elif kind == "metadata_response":
             self._on_metadata(message.body)
         elif kind == "init_producer_id_response":
+            if not self.pid_in_flight:
+                return  # an answer to a request given up on (a newer one is out)
             self.pid_in_flight = False
-            self.producer_id = message.body["producer_id"]
-            self.producer_epoch = message.body["producer_epoch"]
-            self.next_sequence = {}
-            for queue in self.queues.values():
-                for batch in queue:  # not sent yet under the new epoch: renumber
-                    batch.base_sequence = -1
-            self.world.emit(ev.ProducerIdAssigned, producer=self.name,
-                            producer_id=self.producer_id, producer_epoch=self.producer_epoch)
-            self.drain()
+            self._set_producer_id(message.body["producer_id"], message.body["producer_epoch"])
         elif kind == "end_txn_response":
             self._on_end_txn_response(message.body)
+
+    def _set_producer_id(self, producer_id: int, producer_epoch: int) -> None:
+        """A new producer id or epoch. Batches that already have sequences keep
+        them until their partition is rewritten or drained: a partition whose
+        sequences are stale starts again at 0 with its next new batch
+        (TransactionManager.maybeUpdateProducerIdAndEpoch)."""
+        self.producer_id = producer_id
+        self.producer_epoch = producer_epoch
+        self.world.emit(ev.ProducerIdAssigned, producer=self.name,
+                        producer_id=producer_id, producer_epoch=producer_epoch)
+        for key in sorted(self.sequences):
+            self._maybe_bump(key)
+        self.drain()
 
     def _on_metadata(self, body: dict) -> None:
         self.metadata_in_flight = False
@@ -430,17 +507,46 @@ class Producer(Actor):
                     break
                 if self.in_flight_by_broker.get(leader, 0) >= limit:
                     break
+                if self.idempotent and not self._may_send(key, queue[0]):
+                    break
                 self._send(queue.pop(0), leader)
             if not queue:
                 del self.queues[key]
+
+    def _may_send(self, key: tuple, batch: Batch) -> bool:
+        """RecordAccumulator.shouldStopDrainBatchesForPartition, inverted."""
+        seqs = self.sequences.get(key)
+        if seqs is None:
+            return True
+        if batch.base_sequence < 0:
+            # A new batch waits while the partition's earlier sequences are in
+            # doubt, an epoch bump is pending, or stale-epoch batches are
+            # unfinished (else a new-epoch batch with sequence 0 could be
+            # written before them).
+            if seqs.unresolved_next is not None or seqs.bump_from_sequence is not None:
+                return False
+            return not (seqs.unfinished and seqs.is_stale(self.producer_id, self.producer_epoch))
+        if seqs.bump_from_sequence is not None and batch.base_sequence >= seqs.bump_from_sequence:
+            return False  # will be renumbered under the new epoch first
+        # A retry goes out only as the first unfinished batch: retries one at a time.
+        return bool(seqs.unfinished) and seqs.unfinished[0] is batch
 
     def _send(self, batch: Batch, leader: int) -> None:
         world = self.world
         configs = self.configs
         if self.idempotent and batch.base_sequence < 0:
             key = (batch.topic, batch.partition)
-            batch.base_sequence = self.next_sequence.get(key, 0)
-            self.next_sequence[key] = batch.base_sequence + len(batch.records)
+            seqs = self.sequences.get(key)
+            if seqs is None:
+                seqs = self.sequences[key] = PartitionSequences()
+            if seqs.is_stale(self.producer_id, self.producer_epoch):
+                # Nothing unfinished here (see _may_send): start again at 0.
+                seqs.start_at_beginning(self.producer_id, self.producer_epoch)
+            batch.base_sequence = seqs.next_sequence
+            batch.producer_id = seqs.producer_id
+            batch.producer_epoch = seqs.producer_epoch
+            seqs.next_sequence += len(batch.records)
+            seqs.add(batch)
         batch.attempt += 1
         batch.in_flight = True
         batch.leader = leader
@@ -452,8 +558,8 @@ class Producer(Actor):
                    compression=codec, base_sequence=batch.base_sequence, attempt=batch.attempt)
         body = {"producer": self.name, "batch_id": batch.batch_id, "attempt": batch.attempt,
                 "topic": batch.topic, "partition": batch.partition, "acks": configs["acks"],
-                "producer_id": self.producer_id if self.idempotent else -1,
-                "producer_epoch": self.producer_epoch if self.idempotent else -1,
+                "producer_id": batch.producer_id if self.idempotent else -1,
+                "producer_epoch": batch.producer_epoch if self.idempotent else -1,
                 "base_sequence": batch.base_sequence, "transactional": batch.transactional,
                 "records": batch.records, "size_bytes": wire_size,
                 "timeout_ms": configs["request.timeout.ms"]}
@@ -494,29 +600,47 @@ class Producer(Actor):
         if batch is None:
             return
         self.refused.pop(batch.leader, None)
+        key = (batch.topic, batch.partition)
+        if self.idempotent and key in self.sequences:
+            self.sequences[key].acknowledged(batch)
         self.world.emit(ev.ProduceAcknowledged, producer=self.name, batch_id=batch.batch_id,
                         topic=batch.topic, partition=batch.partition,
                         base_offset=body["base_offset"], last_offset=body["last_offset"],
                         record_count=len(batch.records), acks=self.configs["acks"],
                         attempt=batch.attempt)
+        if self.idempotent:
+            self._after_batch_done(key)
         self.drain()
         self._maybe_end_txn()
 
     def request_timed_out(self, batch_id: int, attempt: int) -> None:
+        """A request got no answer in request.timeout.ms. Kafka's NetworkClient
+        then closes the connection to that broker (handleTimedOutRequests), so
+        the other requests in flight on it fail too, as on any disconnect."""
         batch = self.in_flight.get(batch_id)
-        if batch is not None and batch.attempt == attempt:
-            self._failed(batch_id, attempt, "REQUEST_TIMED_OUT",
-                         f"Expiring request after {self.configs['request.timeout.ms']} ms "
-                         "(request.timeout.ms) without a response")
+        if batch is None or batch.attempt != attempt:
+            return
+        peer = f"broker:{batch.leader}"
+        self.world.network.close_connection(self.actor_id, peer)
+        self._disconnected(peer, timed_out=batch_id)
 
-    def _failed(self, batch_id: int, attempt: int, error: str, message: str) -> None:
+    def _failed(self, batch_id: int, attempt: int, error: str, message: str,
+                refused: bool = True) -> None:
         batch = self._take_in_flight(batch_id, attempt)
         if batch is None:
             return
         world = self.world
         configs = self.configs
+        key = (batch.topic, batch.partition)
+        retriable = error in RETRIABLE
+        if (error == "OUT_OF_ORDER_SEQUENCE_NUMBER" and self.idempotent
+                and configs["transactional.id"] is None):
+            # The idempotent producer retries every OUT_OF_ORDER_SEQUENCE_NUMBER
+            # (TransactionManager.canRetry); a transactional one fails the batch.
+            retriable = True
+            self._out_of_order(key, batch)
         deadline = batch.created_ms + configs["delivery.timeout.ms"]
-        retry = (error in RETRIABLE and batch.attempt <= configs["retries"]
+        retry = (retriable and batch.attempt <= configs["retries"]
                  and world.now_ms + configs["retry.backoff.ms"] < deadline)
         world.emit(ev.ProduceFailed, producer=self.name, batch_id=batch_id, topic=batch.topic,
                    partition=batch.partition, error=error,
@@ -526,7 +650,7 @@ class Producer(Actor):
                      "UNKNOWN_TOPIC_OR_PARTITION"):
             self.request_metadata()
         backoff = configs["retry.backoff.ms"]
-        if error == "NETWORK_EXCEPTION":
+        if error == "NETWORK_EXCEPTION" and refused:
             # Refused connections back off exponentially (reconnect.backoff.*).
             failures = self.refused.get(batch.leader, 0)
             self.refused[batch.leader] = failures + 1
@@ -534,34 +658,87 @@ class Producer(Actor):
                           configs["reconnect.backoff.ms"] * 2 ** failures)
         if retry:
             batch.retry_at_ms = world.now_ms + backoff
-            queue = self.queues.setdefault((batch.topic, batch.partition), [])
+            queue = self.queues.setdefault(key, [])
             # Back in creation (= sequence) order, ahead of newer batches.
             at = next((i for i, b in enumerate(queue) if b.batch_id > batch.batch_id), len(queue))
             queue.insert(at, batch)
             world.schedule(backoff, self.actor_id, "drain")
         else:
-            self._given_up(batch)
+            self._give_up(key, batch)
             self._maybe_end_txn()
+        if self.idempotent:
+            self._after_batch_done(key)
         self.drain()
 
-    def _given_up(self, batch: Batch) -> None:
-        """A batch that will never be written leaves a hole in the partition's
-        sequence numbers: like Kafka since 2.5 (KIP-360), bump the producer epoch
-        so sequences start again from 0 instead of failing forever."""
-        if not self.idempotent or batch.base_sequence < 0 or self.pid_in_flight:
+    # ---- sequences and epoch bumps (TransactionManager) ---------------------------
+    def _out_of_order(self, key: tuple, batch: Batch) -> None:
+        """TransactionManager.canRetry for OUT_OF_ORDER_SEQUENCE_NUMBER: a batch
+        that is not the next one expected may just be waiting for an earlier one
+        (retry as is); the next one, or the one right after an unresolved
+        sequence, means a real gap in the broker's log: bump the epoch."""
+        seqs = self.sequences.get(key)
+        if seqs is None:
             return
-        self.pid_in_flight = True
-        broker = self._bootstrap()
-        self.world.network.send(
-            self.actor_id, f"broker:{broker}", "init_producer_id",
-            {"producer": self.name, "transactional_id": self.configs["transactional.id"],
-             "producer_id": self.producer_id, "producer_epoch": self.producer_epoch},
-            {"producer": self.name, "bump_epoch": True})
-        self.world.schedule(self.configs["request.timeout.ms"], self.actor_id,
-                            "producer_id_timed_out")
+        is_next = batch.base_sequence == seqs.last_acked_sequence + 1
+        if seqs.unresolved_next is None and (batch.sequence_reset or not is_next):
+            return
+        if seqs.unresolved_next is None or batch.base_sequence == seqs.unresolved_next:
+            self._request_bump(key, batch.base_sequence)
+
+    def _request_bump(self, key: tuple, from_sequence: int) -> None:
+        """TransactionManager.requestEpochBumpForPartition."""
+        seqs = self.sequences[key]
+        if seqs.bump_from_sequence is None or from_sequence < seqs.bump_from_sequence:
+            seqs.bump_from_sequence = from_sequence
+
+    def _give_up(self, key: tuple, batch: Batch) -> None:
+        """A batch that was sent and is now given up may or may not be in the
+        log: its partition's sequences are unresolved until every other
+        unfinished batch there is done (Sender.sendProducerData ->
+        TransactionManager.markSequenceUnresolved)."""
+        seqs = self.sequences.get(key)
+        if not self.idempotent or batch.base_sequence < 0 or seqs is None:
+            return
+        seqs.finish(batch)
+        seqs.mark_unresolved(batch)
+
+    def _after_batch_done(self, key: tuple) -> None:
+        """TransactionManager.maybeResolveSequences, then a pending bump."""
+        seqs = self.sequences.get(key)
+        if seqs is None:
+            return
+        if seqs.unresolved_next is not None and not seqs.unfinished:
+            if seqs.next_sequence == seqs.last_acked_sequence + 1:
+                seqs.unresolved_next = None  # the given-up batch was written after all
+            else:
+                self._request_bump(key, seqs.next_sequence)  # a hole: start again at 0
+        self._maybe_bump(key)
+
+    def _maybe_bump(self, key: tuple) -> None:
+        """Carry out a partition's pending epoch bump once it is safe: none of
+        its batches is on the wire, and every batch before the gap is done (so
+        nothing that might already be in the log is renumbered and written
+        again). The bump itself is local for an idempotent producer
+        (TransactionManager.bumpIdempotentProducerEpoch) and asked of the
+        coordinator for a transactional one; the partition's unfinished batches
+        are then renumbered from 0 (TxnPartitionEntry.startSequencesAtBeginning)."""
+        seqs = self.sequences.get(key)
+        if seqs is None or seqs.bump_from_sequence is None:
+            return
+        if any(b.in_flight or b.base_sequence < seqs.bump_from_sequence
+               for b in seqs.unfinished):
+            return
+        if not seqs.is_stale(self.producer_id, self.producer_epoch):
+            if self.configs["transactional.id"] is not None:
+                self.request_producer_id()  # the answer calls back here
+            else:
+                self._set_producer_id(self.producer_id, self.producer_epoch + 1)
+            return
+        seqs.start_at_beginning(self.producer_id, self.producer_epoch)
 
     def expire_batch(self, batch_id: int, topic: str, partition: int) -> None:
-        queue = self.queues.get((topic, partition))
+        key = (topic, partition)
+        queue = self.queues.get(key)
         if not queue:
             return
         for batch in queue:
@@ -573,7 +750,11 @@ class Producer(Actor):
                     message=f"Expiring {len(batch.records)} record(s) for {topic}-{partition}: "
                             f"{self.configs['delivery.timeout.ms']} ms has passed since batch "
                             "creation", will_retry=False, attempt=batch.attempt)
-                self._given_up(batch)
+                self._give_up(key, batch)
+                if self.idempotent:
+                    self._after_batch_done(key)
+                self._maybe_end_txn()
+                self.drain()
                 return
 
     # ---- transactions ----------------------------------------------------------------
@@ -591,9 +772,14 @@ class Producer(Actor):
         else:
             # Abort drops what was not sent yet; what was sent gets an abort marker.
             for key in list(self.queues):
+                dropped = [b for b in self.queues[key] if b.transactional]
                 self.queues[key] = [b for b in self.queues[key] if not b.transactional]
                 if not self.queues[key]:
                     del self.queues[key]
+                for batch in dropped:  # a retry waiting here had a sequence
+                    self._give_up(key, batch)
+                if dropped and self.idempotent:
+                    self._after_batch_done(key)
         self._maybe_end_txn()
 
     def _maybe_end_txn(self) -> None:
@@ -604,11 +790,13 @@ class Producer(Actor):
         txn_id = self.configs["transactional.id"]
         commit = self.txn_state == "committing"
         self.txn_state = "ending"
+        self.end_txn_body = {
+            "producer": self.name, "transactional_id": txn_id, "producer_id": self.producer_id,
+            "producer_epoch": self.producer_epoch, "commit": commit,
+            "partitions": sorted(self.txn_partitions)}
         self.world.network.send(
             self.actor_id, f"broker:{coordinator_for(self.world, txn_id)}", "end_txn",
-            {"producer": self.name, "transactional_id": txn_id, "producer_id": self.producer_id,
-             "producer_epoch": self.producer_epoch, "commit": commit,
-             "partitions": sorted(self.txn_partitions)},
+            self.end_txn_body,
             {"commit": commit, "partitions": [f"{t}-{p}" for t, p in sorted(self.txn_partitions)]})
 
     def resend_end_txn(self, body: dict) -> None:
@@ -626,7 +814,8 @@ class Producer(Actor):
             "name": self.name, "actor_id": self.actor_id, "configs": dict(self.configs),
             "idempotent": self.idempotent, "producer_id": self.producer_id,
             "producer_epoch": self.producer_epoch,
-            "next_sequences": {f"{t}-{p}": s for (t, p), s in sorted(self.next_sequence.items())},
+            "next_sequences": {f"{t}-{p}": s.next_sequence
+                               for (t, p), s in sorted(self.sequences.items())},
             "queued_batches": [
                 {"batch_id": b.batch_id, "partition": f"{b.topic}-{b.partition}",
                  "records": len(b.records), "size_bytes": b.size_bytes, "closed": b.closed,

@@ -99,7 +99,13 @@ class HistoryEntry:
 def _entries(history) -> list[HistoryEntry]:
     if not isinstance(history, (list, tuple)):
         raise _bad_history("a history is a list of entries")
-    return [HistoryEntry.from_dict(e) for e in history]
+    entries = []
+    for index, item in enumerate(history):
+        try:
+            entries.append(HistoryEntry.from_dict(item))
+        except SimulationError as exc:
+            raise SimulationError(exc.code, f"history entry {index}: {exc.message}") from None
+    return entries
 
 
 def _fingerprint(world) -> tuple:
@@ -182,6 +188,7 @@ class Simulation:
     def apply(self, command: Command | dict) -> list:
         """Apply one command now; returns its events. Refused: raises
         `SimulationError` and changes nothing (see the module docstring)."""
+        self._check_usable()
         if isinstance(command, dict):
             command = command_from_dict(command)
         elif isinstance(command, Command):
@@ -227,6 +234,7 @@ class Simulation:
         Over the work budget it stops at a timer boundary and raises
         `WorkBudgetExceeded` carrying the events emitted before the stop.
         """
+        self._check_usable()
         if isinstance(ms, bool) or not isinstance(ms, int) or ms < 0:
             raise SimulationError("bad_command", "advance takes a non-negative integer of ms")
         if ms > limits.MAX_ADVANCE_MS:
@@ -323,7 +331,13 @@ class Simulation:
     def _restore(self, position: tuple[int, int], history_len: int, pending: list) -> None:
         """Put this simulation back exactly at `position` with its first
         `history_len` commands (the failure path of apply/advance)."""
-        fork = self._fork(position, history_len)
+        try:
+            fork = self._fork(position, history_len)
+        except Exception as exc:  # a replay that does not reproduce its run: a bug
+            self._broken = True
+            raise SimulationError("internal_error", "the simulation failed and could not "
+                                                    "be restored; rebuild it from its "
+                                                    "history") from exc
         self.world = fork.world
         self.world.per_ms_work = self._budget.per_ms
         self.history = fork.history
@@ -379,12 +393,24 @@ class Simulation:
             if key is not None and entry.position > key:
                 break
             self._fast_forward(entry.at_ms, entry.fired)
-            self.apply(entry.command)
+            try:
+                self.apply(entry.command)
+            except WorkBudgetExceeded:
+                raise
+            except SimulationError as exc:
+                raise _bad_history(f"the {entry.command.type} command at {entry.at_ms} ms was "
+                                   f"refused on replay ({exc.code}: {exc.message})") from exc
         if key is not None:
             self._fast_forward(key[0], None if key[1] == math.inf else key[1])
         self.world.take_events()
 
     _replay_left: int | None = None  # timers_fired + last_seq a replay may reach
+    _broken = False  # set when a failure could not be undone (see _restore)
+
+    def _check_usable(self) -> None:
+        if self._broken:
+            raise SimulationError("internal_error", "this simulation failed and could not be "
+                                                    "restored; rebuild it from its history")
 
     @classmethod
     def replay(cls, scenario: dict, seed: int, history: list, until=None, *,

@@ -32,7 +32,11 @@ _INT_CONFIGS = {"retention.ms", "retention.bytes", "segment.bytes", "segment.ms"
 
 
 def validate_topic_configs(configs: dict, replication_factor: int | None = None) -> dict:
-    """Return the configs with types checked; raise on unknown keys or bad values."""
+    """Return the configs with types checked; raise on unknown keys or bad values.
+
+    `replication_factor` is accepted for callers that know it; no config
+    depends on it (min.insync.replicas may exceed it, see effective_min_isr).
+    """
     if not isinstance(configs, dict):
         raise SimulationError("bad_config", "topic configs must be an object")
     out = {}
@@ -53,15 +57,17 @@ def validate_topic_configs(configs: dict, replication_factor: int | None = None)
         elif key == "cleanup.policy" and value != "delete":
             raise SimulationError("bad_config", "only cleanup.policy=delete is simulated")
         out[key] = value
-    if (replication_factor is not None and "min.insync.replicas" in out
-            and out["min.insync.replicas"] > replication_factor):
-        # Kafka accepts this but acks=all writes can then never succeed; say so early.
-        raise SimulationError(
-            "bad_config",
-            f"min.insync.replicas={out['min.insync.replicas']} is above the replication "
-            f"factor {replication_factor}: acks=all writes could never succeed",
-        )
+    # min.insync.replicas above the replication factor is accepted, as Kafka
+    # does: the broker caps it (effective_min_isr), so writes still succeed.
     return out
+
+
+def effective_min_isr(min_insync_replicas: int, replica_count: int) -> int:
+    """The min ISR a leader enforces: min(min.insync.replicas, replication
+    factor). Since Kafka 3.7 (KAFKA-15583, Partition.effectiveMinIsr) a
+    min.insync.replicas above the replication factor no longer makes every
+    acks=all write fail with NOT_ENOUGH_REPLICAS."""
+    return min(min_insync_replicas, replica_count)
 
 
 @dataclass(slots=True)

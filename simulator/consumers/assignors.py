@@ -15,9 +15,10 @@ Where Kafka's Java code iterates a ``HashMap`` (whose order depends on Java
 string hashes), we iterate members in the order above, so results are
 deterministic and readable. ``docs/events.md`` ("Consumers and groups") notes the
 one visible consequence: the StickyAssignor javadoc's first example, after C1
-leaves, was written for the pre-2.8 algorithm; today's algorithm keeps the same
-five partitions in place and balances 4/4 but hands the three freed partitions
-out round-robin, which is what we do.
+leaves, shows the general algorithm, the only one up to 2.5; since 2.6
+(KAFKA-9987) members with identical subscriptions take a faster path that keeps
+the same five partitions in place and balances 4/4 but hands the three freed
+partitions out round-robin, which is what we do.
 """
 
 from __future__ import annotations

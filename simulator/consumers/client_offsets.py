@@ -159,10 +159,13 @@ class Offsets:
                     tp[1],
                 )
             else:
+                # Since 3.0 the fetcher raises the error with its own message
+                # (FetchCollector.handleInitializeErrors; before: Fetcher's
+                # "Offsets out of range with no configured reset policy ...").
                 self._error(
                     "OffsetOutOfRangeException",
-                    f"Offsets out of range with no configured reset policy for "
-                    f"partitions: {{{tp_name(tp)}={out_of_range_offset}}}",
+                    f"Fetch position {self._fetch_position(tp, out_of_range_offset)} "
+                    f"is out of range for partition {tp_name(tp)}",
                     tp[0],
                     tp[1],
                     out_of_range_offset,

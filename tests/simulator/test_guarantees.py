@@ -4,6 +4,12 @@
   is lost under any schedule with at most one broker down at a time.
 * acks=1: a schedule that loses an acknowledged record exists (shown here).
 * Idempotence on: no duplicates under lost responses and retries; off: duplicates.
+* acks=all + idempotence on + RF=3 + min.insync.replicas=2 + clean election,
+  at most one broker down at a time, and messages lost in the network (a lost
+  message breaks its connection): after healing, no acknowledged record is
+  lost, none is written twice, and every acknowledgement names the offset
+  that holds that very record. With idempotence off, the same schedules lose
+  no acknowledged record either (retries may duplicate).
 """
 
 from hypothesis import HealthCheck, given, settings
@@ -17,15 +23,24 @@ def _all_values(sim) -> list:
     return [r["value"] for r in p["records"] if r["offset"] < p["high_watermark"]]
 
 
+LOSABLE_KINDS = ("produce", "produce_response", "fetch", "fetch_response", "metadata_request",
+                 "metadata_response", "alter_partition", "alter_partition_response",
+                 "metadata_update", "broker_heartbeat", None)
+
+
 def _run_schedule(sim, schedule):
     """Run random steps (op, broker, wait_ms), keeping at most one broker down
-    (crashed or cut off) at a time; slow brokers are not down. Every step also
+    (crashed or cut off) at a time; slow brokers are not down; "lose" loses the
+    next messages of one kind (which breaks their connections). Every step also
     produces one record, then the cluster heals and settles."""
     events = []
     down = {}  # broker -> "crash" | "isolate"
     memory = {}
     for op, broker, wait_ms in schedule:
-        if op in ("crash", "isolate") and not down:
+        if isinstance(op, tuple):  # ("lose", message kind, count)
+            _, kind, count = op
+            events += sim.apply({"type": "drop_messages", "message_kind": kind, "count": count})
+        elif op in ("crash", "isolate") and not down:
             events += sim.apply({"type": f"{op}_broker", "broker": broker})
             down[broker] = op
         elif op == "heal" and down:
@@ -43,6 +58,8 @@ def _run_schedule(sim, schedule):
                              "broker": b})
     for b in (1, 2, 3):
         events += sim.apply({"type": "slow_broker", "broker": b, "slow_ms": 0})
+    # Messages still to be lost would never be healed: forget them.
+    sim.world.network.rules.clear()
     events += advance_checked(sim, 60_000, memory, step_ms=2_000)
     # A healed cluster takes writes again (and this keeps the property from
     # being vacuous when every write of the schedule itself failed).
@@ -69,11 +86,17 @@ def _acked_record_values(sim, events) -> list:
     return values
 
 
+WAITS = st.one_of(st.integers(0, 20), st.integers(100, 3_000), st.integers(5_000, 20_000))
 schedules = st.lists(
     st.tuples(st.sampled_from(["produce", "crash", "isolate", "heal", "slow"]),
-              st.integers(1, 3),
-              st.one_of(st.integers(0, 20), st.integers(100, 3_000), st.integers(5_000, 20_000))),
+              st.integers(1, 3), WAITS),
     min_size=1, max_size=12)
+LOSSES = st.tuples(st.just("lose"), st.sampled_from(LOSABLE_KINDS), st.integers(1, 3))
+lossy_schedules = st.lists(
+    st.tuples(st.one_of(st.sampled_from(["produce", "produce", "crash", "isolate", "heal",
+                                         "slow"]), LOSSES),
+              st.integers(1, 3), WAITS),
+    min_size=1, max_size=14)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -136,3 +159,53 @@ def test_without_idempotence_lost_responses_and_retries_duplicate():
     sim.advance(20_000)
     values = _all_values(sim)
     assert len(values) > len(set(values)) == 3
+
+
+def _idempotent_sim(seed: int):
+    # batch.size=1 puts every record in a batch of its own, so the k-th record
+    # queued is batch k and an acknowledgement names exactly one value.
+    return sim_with(seed=seed, topic_configs={"min.insync.replicas": 2},
+                    producer_configs={"acks": "all", "enable.idempotence": True,
+                                      "batch.size": 1, "request.timeout.ms": 5_000,
+                                      "delivery.timeout.ms": 20_000})
+
+
+def _check_idempotent_outcome(sim, events) -> None:
+    p = partition(sim)
+    log = {r["offset"]: r["value"] for r in p["records"] if r["offset"] < p["high_watermark"]}
+    values = list(log.values())
+    assert len(values) == len(set(values)), f"written twice: {sorted(values)}"
+    queued = [r["value"] for e in of_kind(events, "records_queued") for r in e.records]
+    acks = of_kind(events, "produce_acknowledged")
+    assert acks, "the schedule acknowledged nothing: the property would be vacuous"
+    for ack in acks:
+        assert ack.base_offset == ack.last_offset
+        want = queued[ack.batch_id - 1]
+        got = log.get(ack.base_offset)
+        assert got == want, (f"{want!r} acknowledged at offset {ack.base_offset}, "
+                             f"which holds {got!r}")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schedule=lossy_schedules, seed=st.integers(0, 1000))
+def test_idempotent_acks_all_min_isr_2_loses_nothing_writes_nothing_twice_under_message_loss(
+        schedule, seed):
+    sim = _idempotent_sim(seed)
+    events = _run_schedule(sim, schedule)
+    _check_idempotent_outcome(sim, events)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schedule=lossy_schedules, seed=st.integers(0, 1000))
+def test_acks_all_min_isr_2_without_idempotence_loses_nothing_under_message_loss(schedule, seed):
+    """Replication itself is sound under message loss: with idempotence off
+    retries may duplicate, but no acknowledged record is lost."""
+    sim = sim_with(seed=seed, topic_configs={"min.insync.replicas": 2},
+                   producer_configs={"acks": "all", "enable.idempotence": False,
+                                     "request.timeout.ms": 5_000,
+                                     "delivery.timeout.ms": 20_000})
+    events = _run_schedule(sim, schedule)
+    acked = set(_acked_record_values(sim, events))
+    assert acked, "the schedule acknowledged nothing: the property would be vacuous"
+    lost = sorted(acked - set(_all_values(sim)))
+    assert not lost, f"acknowledged but lost: {lost}"

@@ -200,8 +200,11 @@ def test_history_entries_round_trip_and_old_entries_without_fired_still_replay()
     [{"at_ms": 5, "fired": 10_000, "command": {"type": "flush", "producer": "P"}}],
     [{"at_ms": 9, "command": {"type": "flush", "producer": "P"}},
      {"at_ms": 3, "command": {"type": "flush", "producer": "P"}}],
+    [{"at_ms": 9, "command": {"type": "crash_broker", "broker": 7}}],
+    [{"at_ms": 9, "command": {"type": "add_producer", "producer": "Z",
+                              "configs": {"metadata.max.age.ms": 0}}}],
 ])
 def test_a_history_that_does_not_fit_is_refused_plainly(bad):
     with pytest.raises(SimulationError) as err:
         Simulation.replay(_scenario(), 1, bad)
-    assert err.value.code in ("bad_history", "bad_command")
+    assert err.value.code in ("bad_history", "bad_command", "bad_config")

@@ -170,3 +170,21 @@ def test_a_failing_timer_puts_the_simulation_back_where_the_advance_began(monkey
     assert _state(sim) == state
     monkeypatch.setattr(Broker, "heartbeat", real)
     assert _future(sim) == _future(twin)
+
+
+def test_a_failure_that_cannot_be_undone_is_said_and_the_simulation_refuses_more(monkeypatch):
+    sim = _sim(checkpoint_interval_ms=None)
+    sim.advance(100)
+
+    def always_fails(world, cmd):
+        raise KeyError("a bug")
+
+    # The restore replays the history; make that replay fail too.
+    sim.apply({"type": "produce", "producer": "P", "topic": "t", "value": "v"})
+    monkeypatch.setitem(cmds.HANDLERS, cmds.Produce, always_fails)
+    with pytest.raises(SimulationError) as err:
+        sim.apply({"type": "produce", "producer": "P", "topic": "t", "value": "w"})
+    assert err.value.code == "internal_error" and "could not be restored" in err.value.message
+    with pytest.raises(SimulationError) as err:
+        sim.advance(10)
+    assert err.value.code == "internal_error"

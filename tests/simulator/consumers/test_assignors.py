@@ -88,9 +88,10 @@ def test_sticky_javadoc_example_1_after_c1_leaves_preserves_every_previous_assig
     """Round robin reshuffles; sticky keeps all five partitions where they were.
 
     The javadoc lists C0 [t0p0, t1p1, t3p0, t2p0] / C2 [t1p0, t2p1, t0p1, t3p1],
-    written for the pre-2.8 algorithm. Today's constrained algorithm (all members
-    subscribe alike) keeps the same five partitions and balances 4/4, handing the
-    freed t0p1, t2p0, t3p1 out round-robin to C0, C2, C2.
+    the general algorithm's result (the only path up to 2.5). Since 2.6
+    (KAFKA-9987) members that subscribe alike take the constrained path, which
+    keeps the same five partitions and balances 4/4, handing the freed t0p1,
+    t2p0, t3p1 out round-robin to C0, C2, C2.
     """
     survivors = [
         member("C0", EXAMPLE_1_TOPICS, tps("t0p0", "t1p1", "t3p0"), generation=1),

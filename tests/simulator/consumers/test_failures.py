@@ -209,9 +209,10 @@ def test_auto_offset_reset_none_raises_offset_out_of_range_after_retention():
     events = sim.advance(10_000)
     error = kinds(events, "consumer_error")[0]
     assert error.error == "OffsetOutOfRangeException"
-    assert error.message == (
-        "Offsets out of range with no configured reset policy for partitions: {orders-0=5}"
-    )
+    # Kafka 3.0+ wording (FetchCollector), FetchPosition as SubscriptionState prints it.
+    assert error.message.startswith("Fetch position FetchPosition{offset=5, offsetEpoch=")
+    assert error.message.endswith("} is out of range for partition orders-0")
+    assert "currentLeader=LeaderAndEpoch{leader=Optional[broker-" in error.message
 
 
 @pytest.mark.parametrize(
