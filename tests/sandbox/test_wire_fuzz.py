@@ -19,6 +19,7 @@ import dataclasses
 import json
 import logging
 import typing
+import uuid
 
 import pytest
 from channels.db import database_sync_to_async
@@ -253,7 +254,7 @@ async def _send_valid(comm, key: int, last_ms: int) -> int:
 
 async def _run(messages) -> None:
     registry.clear()
-    public_id = f"fuzz{len(messages):04d}{id(messages):020d}"[:24]
+    public_id = f"fuzz{uuid.uuid4().hex}"[:24]  # a fresh sandbox per example
     comm = WebsocketCommunicator(application, f"/ws/sandbox/{public_id}/", headers=[
         ORIGIN, (b"cookie", f"sessionid={await _new_session()}".encode())])
     connected, _ = await comm.connect()
