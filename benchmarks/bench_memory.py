@@ -13,6 +13,9 @@ SIM_MINUTES, with the runtime's checkpoint interval, so rewind checkpoints
 hold those records too. RSS is read from /proc/self/statm after a collection.
 
 Target: N = 100 (runtime.MAX_LIVE, the process cap) at their caps under 1 GiB.
+Simulated time costs memory too, apart from any cap: each simulated minute adds
+a checkpoint (a copy of the world, ~0.65 MB, up to 240 of them), so run with
+BENCH_MEMORY_SIM_MINUTES=60 to see an older sandbox's cost.
 Environment: BENCH_MEMORY_SANDBOXES (default 100), BENCH_MEMORY_SIM_MINUTES
 (default 10).
 """
