@@ -101,6 +101,17 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Many requests at once (a server's first minute, a class arriving) each
+    # save a session and create a sandbox. By default SQLite answers a second
+    # writer "database is locked" (a 500) once a deferred transaction wants
+    # to write: WAL lets readers and one writer work side by side, IMMEDIATE
+    # takes the write lock up front so a writer waits its turn (up to
+    # `timeout` s) instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
     # Tests use a file-backed SQLite database, one per test process, so a Daphne
     # subprocess started by the browser tests sees the same data and two test runs
     # on one machine never share a file.
@@ -161,9 +172,21 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Every line is written once, by the root's handler. Django's own defaults give
+# the "django" and "django.server" loggers handlers of their own, so under
+# `runserver` each line also came out a second time (issue 16): naming those
+# loggers here with no handlers leaves them propagating to the root only.
+# Requests Django refuses as suspicious (bad Host, too many fields, too big a
+# body) are logged as one line, not a traceback each (core/logfilters.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_security": {"()": "learnkafka.core.logfilters.OneLineSecurityErrors"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "filters": ["one_line_security"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+    },
 }

@@ -11,8 +11,6 @@ a gap and ask `resync`.
 """
 from __future__ import annotations
 
-import json
-import re
 import secrets
 
 from channels.db import database_sync_to_async
@@ -20,7 +18,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from learnkafka.core.learners import SESSION_FIELD
 
-from . import policy, services
+from . import policy, services, wire
 from .backpressure import probe_for
 from .hub import Watcher
 from .node import node
@@ -28,13 +26,11 @@ from .policy import Refused
 from .selectors import member_role, sandbox_get
 
 DEFAULT_SCENARIO = "playground"
-MAX_MESSAGE_BYTES = 64 * 1024
 RATE_PER_S = 20          # sustained client messages per second per connection
 BURST = 40               # short bursts above the rate are fine
 FLOOD_WARN_EVERY_S = 2.0
 SANDBOX_RATE_PER_S = 30  # all sockets of one sandbox (on this process) together
 SANDBOX_BURST = 60
-PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 CLOSE_NO_SESSION = 4401
 CLOSE_FORBIDDEN = 4403
@@ -113,7 +109,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):
             await self._refuse(CLOSE_NO_SESSION, "no_session",
                                "Open the page first: it gives your browser a session.")
             return
-        if not PUBLIC_ID.fullmatch(public_id):
+        if not wire.valid_public_id(public_id):
             await self._refuse(CLOSE_FORBIDDEN, "forbidden", "That sandbox is not yours.")
             return
         try:
@@ -171,7 +167,6 @@ class SandboxConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if not self.joined:
             return
-        raw = text_data if text_data is not None else bytes_data
         if not (self.bucket.take() and self.shared_bucket.take()):
             # At most one error per FLOOD_WARN_EVERY_S, not one per message:
             # answering every message of a flood would turn it around at us.
@@ -180,16 +175,10 @@ class SandboxConsumer(AsyncWebsocketConsumer):
                 self.flood_warned_at = now
                 self.send_error("rate_limited", "Too many messages; slow down.")
             return
-        if len(raw) > MAX_MESSAGE_BYTES:
-            self.send_error("too_large", f"Messages are limited to {MAX_MESSAGE_BYTES} B.")
-            return
         try:
-            message = json.loads(raw)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            self.send_error("bad_json", "Messages must be JSON objects.")
-            return
-        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-            self.send_error("bad_message", 'Messages need a "type".')
+            message = wire.parse_frame(text_data, bytes_data)  # size, depth, JSON, text
+        except wire.WireError as err:
+            self.send_error(err.code, err.message)
             return
         try:
             await self.handle(message)

@@ -30,7 +30,7 @@ from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import close_old_connections
 
-from . import policy, selectors, services
+from . import policy, quotas, selectors, services
 from .clock import SYSTEM, Clock
 from .hub import Hub, Watcher, encode
 from .live import LiveSimulation
@@ -296,7 +296,7 @@ class Node:
             if (not live.hub.watchers and live.remote_interest_until < now
                     and now - live.last_active > self.idle_evict_s):
                 await self._let_go(public_id, resync=False)
-        if len(self.live) >= self.max_live:
+        if len(self.live) >= self.max_live or (self.live and quotas.process_over_memory_budget()):
             idle = sorted((v for v in self.live.values()
                            if not v.hub.watchers and v.remote_interest_until < now),
                           key=lambda v: v.last_active)

@@ -20,7 +20,7 @@ from simulator.commands import command_from_dict, command_to_dict
 from simulator.events import event_to_dict
 from simulator.scenarios import load_scenario, scenario_names
 
-from . import policy
+from . import policy, quotas
 from .clock import SYSTEM, Clock
 from .policy import Refused
 
@@ -92,6 +92,7 @@ class ClockedSession:
         self.speed = speed if speed in policy.SPEEDS else 1.0
         self.playing = playing
         self.clock = clock
+        self._history_meter = quotas.HistoryMeter()
         self._carry_ms = 0.0
         self._last_wall = clock.wall()
 
@@ -156,6 +157,9 @@ class ClockedSession:
             cmd = command_from_dict(command)
         except SimulationError as err:
             raise Refused(err.code, err.message) from err
+        # What the history may still produce (quotas.py: a sandbox's memory ceiling).
+        if refusal := self._history_meter.refusal(cmd, self.sim.history):
+            raise Refused("sandbox_full", refusal)
         at_ms, fired = self.position
         try:
             events = self.sim.apply(cmd)

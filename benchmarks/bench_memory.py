@@ -1,0 +1,116 @@
+"""Memory benchmark: the process's RSS with N live sandboxes at their caps.
+
+    .venv/bin/python -m benchmarks memory        (`make bench` runs every bench_*.py)
+
+Baseline, same run, same process: the RSS with N idle default sandboxes (the
+playground scenario at time 0, as a first visit makes them). Then every one of
+those sandboxes is filled to its caps the way the web lets a learner fill it:
+the largest produce commands the socket accepts (runtime's web caps, then the
+history quota of learnkafka/sandbox/quotas.py), as many records as the quota
+allows and as many bytes, each record distinct, one command every 100 ms of
+simulated time, until the quota refuses; then simulated time runs on to
+SIM_MINUTES, with the runtime's checkpoint interval, so rewind checkpoints
+hold those records too. RSS is read from /proc/self/statm after a collection.
+
+Target: N = 100 (runtime.MAX_LIVE, the process cap) at their caps under 1 GiB.
+Simulated time costs memory too, apart from any cap: each simulated minute adds
+a checkpoint (a copy of the world, ~0.65 MB, up to 240 of them), so run with
+BENCH_MEMORY_SIM_MINUTES=60 to see an older sandbox's cost.
+Environment: BENCH_MEMORY_SANDBOXES (default 100), BENCH_MEMORY_SIM_MINUTES
+(default 10).
+"""
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import time
+
+TARGET_BYTES = 1024**3
+VALUE_CHARS = 390       # 100 of these per produce: 5,000 records fill both quotas at once
+COMMAND_GAP_MS = 100
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learnkafka.settings")
+    import django
+
+    django.setup()
+
+
+def fill_to_caps(sim, index: int) -> tuple[int, str]:
+    """Produce through the web's checks until the history quota refuses; returns
+    (commands accepted, the refusal the learner would read)."""
+    from learnkafka.sandbox.quotas import HistoryMeter
+    from learnkafka.sandbox.runtime import MAX_PRODUCE_COUNT, RuntimeError_, _check_web_caps
+    from simulator.commands import command_from_dict
+
+    meter = HistoryMeter()
+    accepted = 0
+    while True:
+        wire = {"type": "produce", "producer": "AB"[accepted % 2], "topic": "orders",
+                "key": f"s{index}-c{accepted}",
+                "value": f"{index}:{accepted}:".ljust(VALUE_CHARS, "v"),
+                "count": MAX_PRODUCE_COUNT}
+        try:
+            _check_web_caps(wire, sim.command_log)
+        except RuntimeError_ as err:
+            return accepted, err.message
+        command = command_from_dict(wire)
+        refusal = meter.refusal(command, sim.history)
+        if refusal:
+            return accepted, refusal
+        sim.advance(COMMAND_GAP_MS)
+        sim.apply(command)
+        sim.world.take_events()
+        accepted += 1
+
+
+def main() -> int:
+    _setup_django()
+    from learnkafka.sandbox.quotas import MAX_HISTORY_BYTES, MAX_HISTORY_RECORDS
+    from learnkafka.sandbox.runtime import DEFAULT_SCENARIO, MAX_LIVE, build_simulation
+
+    count = int(os.environ.get("BENCH_MEMORY_SANDBOXES", MAX_LIVE))
+    sim_minutes = int(os.environ.get("BENCH_MEMORY_SIM_MINUTES", 10))
+    print(f"memory benchmark: {count} live sandboxes ({DEFAULT_SCENARIO}), caps "
+          f"{MAX_HISTORY_RECORDS:,} records / {MAX_HISTORY_BYTES / 2**20:.0f} MiB of history "
+          f"each, {sim_minutes} simulated minutes")
+    gc.collect()
+    empty = rss_bytes()
+    sims = [build_simulation(DEFAULT_SCENARIO, seed, [], 0) for seed in range(count)]
+    gc.collect()
+    idle = rss_bytes()
+    print(f"  process before any sandbox:        {empty / 2**20:8.1f} MiB")
+    print(f"  baseline, {count} idle sandboxes:   {idle / 2**20:8.1f} MiB")
+    started = time.monotonic()
+    refusal = ""
+    records = 0
+    for index, sim in enumerate(sims):
+        accepted, refusal = fill_to_caps(sim, index)
+        records += sum(c.count for _, c in sim.command_log)
+        sim.advance(sim_minutes * 60_000 - sim.now_ms)
+        sim.world.take_events()
+        print(f"\r  filling: {index + 1}/{count}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    gc.collect()
+    full = rss_bytes()
+    per = (full - idle) / max(count, 1)
+    print(f"  {count} sandboxes at their caps:      {full / 2**20:8.1f} MiB "
+          f"({records / count:,.0f} records each; filled in {time.monotonic() - started:.0f} s)")
+    print(f"  ratio at caps / idle baseline:     {full / idle:8.2f}")
+    print(f"  per sandbox at its caps:           {per / 2**20:8.2f} MiB above idle")
+    print(f"  the learner at the cap reads: {refusal}")
+    met = full < TARGET_BYTES
+    print(f"  target: {count} at caps under 1 GiB: {'met' if met else 'NOT met'} "
+          f"({full / TARGET_BYTES:.0%} of 1 GiB)")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
