@@ -200,6 +200,11 @@ class World:
     def cancel(self, timer_id: int | None) -> None:
         if timer_id is not None:
             self._cancelled.add(timer_id)
+            if len(self._cancelled) > 2 * len(self._queue) + 64:
+                # Most ids here belong to timers that already fired (actors
+                # cancel defensively); forget those, or the set grows forever.
+                # Amortised O(1): after this the set holds at most the queue.
+                self._cancelled.intersection_update(entry[1] for entry in self._queue)
 
     def next_timer_ms(self) -> int | None:
         while self._queue and self._queue[0][1] in self._cancelled:
@@ -272,4 +277,5 @@ class World:
         return True
 
     def pending_timers(self) -> int:
-        return len(self._queue) - len(self._cancelled)
+        queued = {entry[1] for entry in self._queue}
+        return len(queued) - len(self._cancelled & queued)

@@ -132,7 +132,8 @@ def _target_key(until) -> tuple[int, float]:
 class Simulation:
     def __init__(self, scenario: dict | None = None, seed: int = 0, *,
                  checkpoint_interval_ms: int | None = 5_000,
-                 budget: limits.WorkBudget | None = limits.DEFAULT_BUDGET):
+                 budget: limits.WorkBudget | None = limits.DEFAULT_BUDGET,
+                 max_checkpoints: int = MAX_CHECKPOINTS):
         if scenario is None:
             scenario = load_scenario("playground")
         if isinstance(seed, bool) or not isinstance(seed, int):
@@ -142,6 +143,11 @@ class Simulation:
         self.scenario = validate_scenario(copy.deepcopy(scenario))
         self.seed = seed
         self.checkpoint_interval_ms = checkpoint_interval_ms
+        if not _is_int(max_checkpoints) or max_checkpoints < 4:
+            raise SimulationError("bad_checkpoints", "max_checkpoints is an integer of 4 or more")
+        # Each checkpoint is a copy of the world: a web sandbox keeps fewer, so
+        # its memory stops growing with simulated time (rewinds replay further).
+        self.max_checkpoints = max_checkpoints
         self.world = cluster.build_world(self.scenario, seed)
         self.budget = budget
         self.setup_events = self.world.take_events()
@@ -300,10 +306,11 @@ class Simulation:
         finally:
             world.out = pending
         self._checkpoints.append((world.now_ms, world.timers_fired, len(self.history), frozen))
-        if len(self._checkpoints) > MAX_CHECKPOINTS:
+        most = self.max_checkpoints
+        while len(self._checkpoints) > most:
             # Thin out the older half so memory stays bounded on long sessions.
-            keep = self._checkpoints[: MAX_CHECKPOINTS // 2 : 2]
-            self._checkpoints = keep + self._checkpoints[MAX_CHECKPOINTS // 2:]
+            keep = self._checkpoints[: most // 2 : 2]
+            self._checkpoints = keep + self._checkpoints[most // 2:]
 
     def _fork(self, until, history_len: int | None = None) -> Simulation:
         """A new simulation in this one's state at `until` (a position or a ms),
@@ -311,7 +318,8 @@ class Simulation:
         entries = self.history if history_len is None else self.history[:history_len]
         if not self._checkpoints:
             return Simulation.replay(self.scenario, self.seed, entries, until,
-                                     checkpoint_interval_ms=None, budget=self.budget)
+                                     checkpoint_interval_ms=None, budget=self.budget,
+                                     max_checkpoints=self.max_checkpoints)
         key = _target_key(until)
         base = max((c for c in self._checkpoints if (c[0], c[1]) <= key),
                    key=lambda c: (c[0], c[1]))
@@ -320,6 +328,7 @@ class Simulation:
         fork.scenario = self.scenario
         fork.seed = self.seed
         fork.checkpoint_interval_ms = self.checkpoint_interval_ms
+        fork.max_checkpoints = self.max_checkpoints
         fork.world = copy.deepcopy(frozen)
         fork.budget = self.budget
         fork.setup_events = self.setup_events
@@ -416,7 +425,8 @@ class Simulation:
     def replay(cls, scenario: dict, seed: int, history: list, until=None, *,
                checkpoint_interval_ms: int | None = 5_000,
                budget: limits.WorkBudget | None = limits.DEFAULT_BUDGET,
-               max_work: int | None = None) -> Simulation:
+               max_work: int | None = None,
+               max_checkpoints: int = MAX_CHECKPOINTS) -> Simulation:
         """Rebuild a simulation from its `history` (HistoryEntry objects or
         their dicts): timers run exactly up to each entry's position, its
         command is applied, and the replay ends exactly at `until` (a position
@@ -429,7 +439,8 @@ class Simulation:
         entries = _entries(history)
         if max_work is not None and (not _is_int(max_work) or max_work < 1):
             raise SimulationError("bad_budget", "max_work is a positive integer or None")
-        sim = cls(scenario, seed, checkpoint_interval_ms=checkpoint_interval_ms, budget=budget)
+        sim = cls(scenario, seed, checkpoint_interval_ms=checkpoint_interval_ms, budget=budget,
+                  max_checkpoints=max_checkpoints)
         if max_work is not None:
             sim._replay_left = sim.world.timers_fired + sim.world.last_seq + max_work
         try:
