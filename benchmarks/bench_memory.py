@@ -5,14 +5,14 @@
 Baseline, same run, same process: the RSS with N idle default sandboxes (the
 playground scenario at time 0, as a first visit makes them). Then every one of
 those sandboxes is filled to its caps the way the web lets a learner fill it:
-the largest produce commands the socket accepts (runtime's web caps, then the
+the largest produce commands the socket accepts (the live layer's web caps, then the
 history quota of learnkafka/sandbox/quotas.py), as many records as the quota
 allows and as many bytes, each record distinct, one command every 100 ms of
 simulated time, until the quota refuses; then simulated time runs on to
-SIM_MINUTES, with the runtime's checkpoint interval, so rewind checkpoints
+SIM_MINUTES, with the live layer's checkpoint interval and cap, so rewind checkpoints
 hold those records too. RSS is read from /proc/self/statm after a collection.
 
-Target: N = 100 (runtime.MAX_LIVE, the process cap) at their caps under 1 GiB.
+Target: N = 100 (node.MAX_LIVE, the process cap) at their caps under 1 GiB.
 Simulated time costs memory too, apart from any cap: each simulated minute adds
 a checkpoint (a copy of the world, ~0.65 MB, up to 240 of them), so run with
 BENCH_MEMORY_SIM_MINUTES=60 to see an older sandbox's cost.
@@ -46,8 +46,8 @@ def _setup_django() -> None:
 def fill_to_caps(sim, index: int) -> tuple[int, str]:
     """Produce through the web's checks until the history quota refuses; returns
     (commands accepted, the refusal the learner would read)."""
+    from learnkafka.sandbox.policy import MAX_PRODUCE_COUNT, Refused, check_web_caps
     from learnkafka.sandbox.quotas import HistoryMeter
-    from learnkafka.sandbox.runtime import MAX_PRODUCE_COUNT, RuntimeError_, _check_web_caps
     from simulator.commands import command_from_dict
 
     meter = HistoryMeter()
@@ -58,8 +58,8 @@ def fill_to_caps(sim, index: int) -> tuple[int, str]:
                 "value": f"{index}:{accepted}:".ljust(VALUE_CHARS, "v"),
                 "count": MAX_PRODUCE_COUNT}
         try:
-            _check_web_caps(wire, sim.command_log)
-        except RuntimeError_ as err:
+            check_web_caps(wire, sim.command_log)
+        except Refused as err:
             return accepted, err.message
         command = command_from_dict(wire)
         refusal = meter.refusal(command, sim.history)
@@ -73,8 +73,10 @@ def fill_to_caps(sim, index: int) -> tuple[int, str]:
 
 def main() -> int:
     _setup_django()
+    from learnkafka.sandbox.consumers import DEFAULT_SCENARIO
+    from learnkafka.sandbox.node import MAX_LIVE
     from learnkafka.sandbox.quotas import MAX_HISTORY_BYTES, MAX_HISTORY_RECORDS
-    from learnkafka.sandbox.runtime import DEFAULT_SCENARIO, MAX_LIVE, build_simulation
+    from learnkafka.sandbox.session import build_simulation
 
     count = int(os.environ.get("BENCH_MEMORY_SANDBOXES", MAX_LIVE))
     sim_minutes = int(os.environ.get("BENCH_MEMORY_SIM_MINUTES", 10))
@@ -83,7 +85,7 @@ def main() -> int:
           f"each, {sim_minutes} simulated minutes")
     gc.collect()
     empty = rss_bytes()
-    sims = [build_simulation(DEFAULT_SCENARIO, seed, [], 0) for seed in range(count)]
+    sims = [build_simulation(DEFAULT_SCENARIO, seed, [], (0, None)) for seed in range(count)]
     gc.collect()
     idle = rss_bytes()
     print(f"  process before any sandbox:        {empty / 2**20:8.1f} MiB")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from simulator import Simulation, SimulationError
+from simulator import HistoryEntry, Simulation, SimulationError
 from simulator.commands import command_from_dict, command_to_dict
 from simulator.events import event_to_dict
 from simulator.scenarios import load_scenario, scenario_names
@@ -25,6 +25,9 @@ from .clock import SYSTEM, Clock
 from .policy import Refused
 
 CHECKPOINT_INTERVAL_MS = 60_000  # rewind granularity vs memory: each checkpoint copies the world
+# At most this many copies (thinned as time goes on), so a sandbox's memory stops
+# growing with simulated time; a rewind far back replays a little further.
+MAX_CHECKPOINTS = 30
 MAX_TICK_S = 1.0                 # at most this much wall time is simulated in one tick
 # A rebuild runs under the simulator's default work budget (per millisecond,
 # per command) and at most this many timers and events in all: a history that
@@ -32,13 +35,9 @@ MAX_TICK_S = 1.0                 # at most this much wall time is simulated in o
 REBUILD_MAX_WORK = 20_000_000
 
 
-def position_of(sim: Simulation) -> tuple[int, int | None]:
-    """(now_ms, timers fired in that millisecond): where the simulation stands,
-    exactly; `fired` is None on a simulator without exact positions."""
-    position = getattr(sim, "position", None)
-    if position is None:
-        return sim.now_ms, None
-    now_ms, fired = position
+def position_of(sim: Simulation) -> tuple[int, int]:
+    """(now_ms, timers fired so far): where the simulation stands, exactly."""
+    now_ms, fired = sim.position
     return int(now_ms), int(fired)
 
 
@@ -50,27 +49,12 @@ def build_simulation(scenario_name: str, seed: int, history: list[dict],
     shared a millisecond interleave with that millisecond's timers exactly as
     they did live. Raises SimulationError when the history does not replay.
     """
-    scenario = load_scenario(scenario_name)
-    replay = getattr(Simulation, "replay", None)
-    if replay is not None:
-        from simulator import HistoryEntry  # added with exact replay
-
-        entries = [HistoryEntry.from_dict(e) for e in history]
-        now_ms, fired = until
-        kwargs = {"checkpoint_interval_ms": CHECKPOINT_INTERVAL_MS,
-                  "max_work": REBUILD_MAX_WORK}
-        return replay(scenario, seed, entries, until=now_ms if fired is None else (now_ms, fired),
-                      **kwargs)
-    sim = Simulation(scenario, seed=seed, checkpoint_interval_ms=CHECKPOINT_INTERVAL_MS)
-    for entry in history:
-        at_ms = int(entry["at_ms"])
-        if at_ms < sim.now_ms:
-            raise SimulationError("bad_command_log", "command times must not go back")
-        sim.advance(at_ms - sim.now_ms)
-        sim.apply(command_from_dict(entry["command"]))
-    if until[0] > sim.now_ms:
-        sim.advance(until[0] - sim.now_ms)
-    return sim
+    entries = [HistoryEntry.from_dict(e) for e in history]
+    now_ms, fired = until
+    return Simulation.replay(load_scenario(scenario_name), seed, entries,
+                             until=now_ms if fired is None else (now_ms, fired),
+                             checkpoint_interval_ms=CHECKPOINT_INTERVAL_MS,
+                             max_checkpoints=MAX_CHECKPOINTS, max_work=REBUILD_MAX_WORK)
 
 
 @dataclass
