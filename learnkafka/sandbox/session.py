@@ -27,7 +27,7 @@ from .policy import Refused
 CHECKPOINT_INTERVAL_MS = 60_000  # rewind granularity vs memory: each checkpoint copies the world
 # At most this many copies (thinned as time goes on), so a sandbox's memory stops
 # growing with simulated time; a rewind far back replays a little further.
-MAX_CHECKPOINTS = 30
+MAX_CHECKPOINTS = 8
 MAX_TICK_S = 1.0                 # at most this much wall time is simulated in one tick
 # A rebuild runs under the simulator's default work budget (per millisecond,
 # per command) and at most this many timers and events in all: a history that
