@@ -12,9 +12,7 @@
 - ``handlers``: the commands (add/crash/remove consumers, commits, seeks,
   offset resets, configs, ACLs) and the scenario sections.
 - ``snapshot``: the ``groups``/``consumers``/``acls`` parts of ``snapshot()``.
-- ``cli_output``: what ``kafka-consumer-groups.sh`` and friends print (pure).
-- ``cli``: ``run_cli(world, line)`` runs those tools against a simulation.
-- ``debugging``: the guide's symptom table as runnable scenarios with their fixes.
+(The command line tools and the symptom table live in ``simulator.tools``.)
 - ``checks``: consumer invariants for tests (never imported by the model).
 
 Importing this package registers everything with the engine.

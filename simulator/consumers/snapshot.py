@@ -6,9 +6,9 @@ print ``kafka-consumer-groups --describe`` (see `describe_group`).
 
 from __future__ import annotations
 
-from simulator.consumers.cli_output import DescribedGroup, DescribedMember
 from simulator.consumers.system import system
 from simulator.engine import snapshot_section
+from simulator.tools.cli_output import DescribedGroup, DescribedMember
 
 
 def _hw(world, topic: str, partition: int) -> int | None:

@@ -1,7 +1,7 @@
 """The poll loop: fetch, process, commit, reset; and the endless rebalance loop."""
 
-from simulator.consumers.cli_output import consumer_groups_describe
 from simulator.consumers.snapshot import describe_group
+from simulator.tools.cli_output import consumer_groups_describe
 
 from .consumer_helpers import consumer, group, group_snapshot, kinds, produce, sim_with
 

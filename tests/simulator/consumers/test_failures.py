@@ -3,7 +3,7 @@
 import pytest
 
 from simulator import SimulationError
-from simulator.consumers.cli_output import AclEntry, acls_list
+from simulator.tools.cli_output import AclEntry, acls_list
 
 from .consumer_helpers import consumer, group, group_snapshot, kinds, produce, sim_with
 

@@ -145,7 +145,7 @@ def test_rewind_and_rebuild_reproduce_a_consumer_session():
 
 def test_every_event_and_the_snapshot_are_plain_json():
     """Busy run over every debugging story: all events and snapshots survive json.dumps."""
-    from simulator.consumers.debugging import SYMPTOMS, symptom_scenario
+    from simulator.tools.debugging import SYMPTOMS, symptom_scenario
 
     kinds = set()
     for entry in SYMPTOMS:

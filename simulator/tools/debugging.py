@@ -8,7 +8,7 @@ simulated time by which the symptom shows, and the steps that fix it
 lesson or quiz can load ``symptom_scenario(id)`` into a sandbox, let the
 learner investigate with the in-browser CLI, and apply the fix.
 
-``tests/simulator/consumers/test_debugging.py`` checks that every symptom
+``tests/simulator/tools/test_debugging.py`` checks that every symptom
 really appears and that its fix really works.
 """
 

@@ -1,8 +1,7 @@
 """The in-browser command line runs Kafka's tools against the simulated cluster."""
 
-from simulator.consumers.cli import run_cli
-
-from .consumer_helpers import group, produce, sim_with
+from simulator.tools.cli import run_cli
+from tests.simulator.consumers.consumer_helpers import group, produce, sim_with
 
 B = "--bootstrap-server broker-1:9092"
 

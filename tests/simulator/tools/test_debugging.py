@@ -3,8 +3,8 @@
 import pytest
 
 from simulator import Simulation
-from simulator.consumers.debugging import SYMPTOMS, symptom_scenario
 from simulator.scenarios import validate_scenario
+from simulator.tools.debugging import SYMPTOMS, symptom_scenario
 
 
 def _group(sim):

@@ -20,7 +20,8 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
-from simulator.consumers.cli_output import (
+from simulator.consumers.snapshot import describe_group
+from simulator.tools.cli_output import (
     AclEntry,
     DescribedPartition,
     DescribedTopic,
@@ -35,7 +36,6 @@ from simulator.consumers.cli_output import (
     reset_offsets_refused,
     topics_describe,
 )
-from simulator.consumers.snapshot import describe_group
 
 MAX_LINE_CHARS = 1_000
 MAX_CONSOLE_MESSAGES = 1_000

@@ -1,7 +1,7 @@
 # ruff: noqa: E501  (expected terminal lines are wider than our code)
 """The in-browser CLI prints exactly what Kafka 4.x's tools print."""
 
-from simulator.consumers.cli_output import (
+from simulator.tools.cli_output import (
     AclEntry,
     DescribedGroup,
     DescribedMember,
