@@ -12,8 +12,12 @@ Map of the package:
   engine.py      World: clock, timer heap (at_ms, seq), rng, actors, events, registries
   network.py     messages with latency, drops, isolation, slowness
   controller.py  KRaft quorum: active controller, fencing, elections, metadata push
-  broker.py      replicas, fetching, ISR, high watermark (+ produce_handling,
-                 transactions, retention)
+  broker/        the broker, a module per duty: actor.py (Broker: lifecycle, timers),
+                 dispatch.py (the one table of message kinds), replica_manager.py
+                 (metadata -> replicas), follower_fetcher.py, fetch_serving.py,
+                 fetch_waiting_room.py (held follower + consumer fetches, DelayedFetch),
+                 high_watermark.py (ISR, HW, LSO), leader_log.py (appends, reads);
+                 requests: produce_handling.py, transactions.py; retention.py
   producer.py    client: partitioners.py, batching, retries, idempotence, transactions
   log.py         records, segments, leader-epoch cache
   topics.py      topic metadata, configs, replica placement
@@ -42,7 +46,8 @@ HOW AN ACTOR PLUGS IN (e.g. consumers, group coordinators, a payment gateway)
    is a small JSON-able dict shown in ``message_sent`` events.
 4. Brokers: handle new request kinds arriving at brokers with
    ``@simulator.broker.on_broker_message("join_group") def f(broker, message)``
-   and reply with ``broker.reply(message, kind, body, summary)``. Read a
+   and reply with ``broker.reply(message, kind, body, summary)`` (one table
+   holds the broker's own kinds and these; a kind taken twice raises). Read a
    partition like a consumer with ``broker.read_for_consumer(topic, p, offset,
    max_records, isolation_level)`` (stops at the HW or the LSO); append as an
    internal client with ``broker.append_as_leader(topic, p, [{"key", "value"}])``

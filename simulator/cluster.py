@@ -323,7 +323,7 @@ def _create_topic(world: World, cmd: CreateTopic, settled: bool = False,
         for broker_id in sorted(world.brokers):
             broker = world.brokers[broker_id]
             if not broker.crashed:
-                broker._apply_metadata(update)
+                broker.apply_metadata(update)
     else:
         quorum.publish(partitions)
     return topic

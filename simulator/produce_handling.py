@@ -146,8 +146,8 @@ def handle_produce(broker, message) -> None:
             # The original offsets; acks=all still waits for them to be
             # replicated, exactly as for a first write.
             return _complete(broker, message, r, base_offset, last_offset)
-    base, last = broker._append(r, records, pid, b["producer_epoch"], base_seq,
-                                b["transactional"])
+    base, last = broker.append_batch(r, records, pid, b["producer_epoch"], base_seq,
+                                     b["transactional"])
     return _complete(broker, message, r, base, last)
 
 

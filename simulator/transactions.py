@@ -135,10 +135,7 @@ def on_write_txn_markers(broker, message) -> None:
             r.aborted.append((body["producer_id"], first, offset))
         world.emit(ev.TransactionMarkerWritten, broker=broker.broker_id, topic=t, partition=p,
                    offset=offset, control=control, producer_id=body["producer_id"])
-        broker._update_lso(r)
-        broker._maybe_advance_hw(r)
-        if broker.parked_fetches:
-            broker._wake_parked_fetches(r)
+        broker.marker_written(r)  # the LSO, then the HW; followers get the marker
         written.append((t, p))
     broker.reply(message, "write_txn_markers_response",
                  {"transactional_id": body["transactional_id"], "written": written},

@@ -4,17 +4,19 @@ A consumer's ``consumer_fetch`` reaches the broker leading each partition (its
 own message kind: ``fetch`` is the brokers' replication). The leader reads
 with ``Broker.read_for_consumer``, caps each partition at
 ``max.partition.fetch.bytes`` (1 MiB), checks READ on the topic, and, with
-nothing to return, parks the request until an asked-for partition's HW (or
-LSO) moves or ``fetch.max.wait.ms`` passes, as Kafka's fetch purgatory does.
+nothing to return, holds the request in the broker's fetch waiting room
+(`simulator.broker.fetch_waiting_room`, Kafka's DelayedFetch purgatory, which
+holds the followers' fetches too) until an asked-for partition's HW (or LSO)
+moves or ``fetch.max.wait.ms`` passes.
 """
 
 from __future__ import annotations
 
 from simulator import events as ev
-from simulator.broker import on_broker_message
+from simulator.broker import CONSUMER, on_broker_message
 from simulator.consumers.acls import denied_log
 from simulator.consumers.system import system
-from simulator.engine import broker_lifecycle_hook, on_event, timer_function
+from simulator.engine import on_event, timer_function
 
 MAX_PARTITION_FETCH_BYTES = 1_048_576
 MAX_FETCH_RECORDS = 2_000
@@ -83,7 +85,8 @@ def _answer_fetch(broker, message, may_park: bool) -> bool:
     if not any_data and may_park:
         key = (broker.broker_id, message.source, b["fetch_id"])
         timer = world.schedule_function(b["max_wait_ms"], "consumers.answer_parked_fetch", key)
-        sys_.parked[key] = (message, timer)
+        broker.fetch_room.hold(key, CONSUMER, message, timer,
+                               [(t, p) for t, p, _ in b["parts"]])
         return False
     count = sum(len(p["records"]) for p in parts)
     broker.reply(
@@ -100,27 +103,22 @@ def _answer_fetch(broker, message, may_park: bool) -> bool:
 
 @timer_function("consumers.answer_parked_fetch")
 def answer_parked_fetch(world, key: tuple) -> None:
-    sys_ = system(world)
-    parked = sys_.parked.pop(key, None)
-    if parked is None:
-        return
-    message, timer = parked
-    world.cancel(timer)
+    """Answer a held consumer fetch with what there is: its wait ran out, or a
+    partition it asked for moved. `key` is (broker id, consumer actor, fetch id)."""
     broker = world.brokers.get(key[0])
-    if broker is None or broker.state == "crashed":
-        return
-    _answer_fetch(broker, message, may_park=False)
+    held = broker.fetch_room.take(key) if broker is not None else None
+    if held is None:
+        return  # answered already, or the broker crashed and forgot it
+    world.cancel(held.timer)
+    _answer_fetch(broker, held.message, may_park=False)
 
 
 def _wake_fetches(world, broker_id: int, topic: str, partition: int) -> None:
-    sys_ = system(world) if "consumers" in world.ext else None
-    if sys_ is None or not sys_.parked:
+    broker = world.brokers.get(broker_id)
+    if broker is None or not broker.fetch_room:
         return
-    for key, (message, _timer) in list(sys_.parked.items()):
-        if key[0] != broker_id:
-            continue
-        if any(t == topic and p == partition for t, p, _ in message.body["parts"]):
-            answer_parked_fetch(world, key)
+    for key in broker.fetch_room.waiting_on(topic, partition, CONSUMER):
+        answer_parked_fetch(world, key)
 
 
 @on_event(ev.HighWatermarkChanged)
@@ -138,13 +136,3 @@ def _on_leader_changed(world, event) -> None:
     # The old leader no longer has data to give: answer held fetches (NOT_LEADER).
     if event.previous_leader is not None:
         _wake_fetches(world, event.previous_leader, event.topic, event.partition)
-
-
-@broker_lifecycle_hook
-def _drop_parked_on_crash(world, broker_id: int, what: str) -> None:
-    """A crashed broker forgets the fetches it held; consumers time out and retry."""
-    if what != "crashed" or "consumers" not in world.ext:
-        return
-    sys_ = system(world)
-    for key in [k for k in sys_.parked if k[0] == broker_id]:
-        world.cancel(sys_.parked.pop(key)[1])

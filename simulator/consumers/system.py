@@ -3,7 +3,8 @@
 Everything consumer-related lives in one `ConsumerSystem` kept at
 ``world.ext["consumers"]`` and registered as the actor ``group-coordinator``.
 The coordinator's timers (session expiry, the join phase, offsets expiry) and
-the parked consumer fetches name functions of coordinator.py and fetching.py
+the expiry of held consumer fetches (kept in each broker's fetch waiting
+room) name functions of coordinator.py and fetching.py
 registered with `simulator.engine.timer_function`, so this module needs
 neither: they import it, never the other way round. The consumers themselves
 are actors ``consumer:<name>``. Being plain attributes of the world, all of
@@ -80,8 +81,6 @@ class ConsumerSystem(Actor):
         self.acls = AclStore()
         self.groups: dict[str, Group] = {}
         self.consumers: dict[str, object] = {}  # name -> ConsumerClient (also an actor)
-        # Consumer fetches a leader holds until data arrives: fetch key -> (message, timer).
-        self.parked: dict[tuple[int, str, int], tuple] = {}
         self.hosts_given = 0
         self.clients_per_group: dict[str, int] = {}
 

@@ -97,9 +97,9 @@ def test_hostile_text_is_kept_as_plain_data():
 
 
 def test_the_records_cap_deletes_the_oldest_records_and_says_so(monkeypatch):
-    from simulator import broker as broker_module
+    from simulator.broker import record_cap
 
-    monkeypatch.setattr(broker_module, "MAX_RECORDS_PER_PARTITION", 100)
+    monkeypatch.setattr(record_cap, "MAX_RECORDS_PER_PARTITION", 100)
     sim = sim_with(rf=1, brokers=1)
     events = produce(sim, "v", partition=0, count=250) + sim.advance(1_000)
     caps = [e for e in events if e.kind == "cap_reached"]
