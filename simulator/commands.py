@@ -241,6 +241,11 @@ class RestartController(Command):
 class DropMessages(Command):
     """Lose the next `count` messages matching the filter (None matches all).
 
+    A loss is a connection reset, as on TCP (see simulator.network): every
+    other message in flight between the same two actors, either way, is lost
+    with it (reason ``connection_broken``), both ends are told at once, and
+    the next message between them opens a new connection.
+
     Example: lose a produce response after the write succeeded:
     ``{"type": "drop_messages", "source": "broker:1", "target": "producer:A",
     "message_kind": "produce_response"}``.

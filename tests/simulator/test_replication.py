@@ -1,6 +1,8 @@
 """Replication: followers fetch, the ISR shrinks and grows, the HW follows the ISR,
 leaders are elected from the ISR and returning leaders truncate their divergent tail."""
 
+from pathlib import Path
+
 from .simhelpers import advance_checked, of_kind, partition, produce, sim_with
 
 
@@ -200,3 +202,20 @@ def test_a_fetch_the_follower_gave_up_on_is_dropped_so_its_current_fetch_keeps_r
     acked = of_kind(events, "produce_acknowledged")
     assert acked and acked[0].base_offset == 1
     assert not of_kind(events, "produce_failed")
+
+
+def test_a_slowed_broker_sends_its_fetches_late_and_everything_else_on_time():
+    """The playground says so: "each fetch it sends ... takes 40 s longer; its
+    heartbeats still arrive on time"."""
+    sim = sim_with(producer_configs={"acks": "1"})
+    sim.advance(3_000)
+    sim.apply({"type": "slow_broker", "broker": 2, "slow_ms": 40_000})
+    events = sim.advance(6_000)
+    sent = [e for e in events if e.kind == "message_sent" and e.source == "broker:2"]
+    took = {}
+    for e in sent:
+        took.setdefault(e.message_kind, set()).add(e.arrive_at_ms - e.sent_at_ms)
+    assert min(took["fetch"]) >= 40_000
+    assert took["broker_heartbeat"] and max(took["broker_heartbeat"]) < 100
+    text = (Path(__file__).resolve().parents[2] / "templates/sandbox/playground.html").read_text()
+    assert "each fetch it sends" in text and "everything it sends" not in text
