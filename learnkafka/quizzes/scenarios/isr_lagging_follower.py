@@ -34,14 +34,15 @@ def build(params: dict, *, seed: int) -> dict:
     targets = [
         {
             "id": f"orders/0/{broker}",
-            "label": f"Broker {broker}: {'leader' if broker == leader else 'follower'} of "
-            f"orders-0, log end offset {state['leo_by_broker'][broker]}",
+            "label": f"Broker {broker}, {'leader' if broker == leader else 'follower'} of "
+            f"{simrun.partition_word(0)}, log end offset {state['leo_by_broker'][broker]}",
         }
         for broker in sorted(partition["replicas"])
     ]
     return {
         "setup": (
-            f"Topic `orders`, partition 0, three replicas. The leader's log end offset is "
+            f"Topic `orders`, partition 0 ({simrun.partition_word(0)} in the diagram), three "
+            f"replicas. The leader's log end offset is "
             f"**{leader_leo}**. `replica.lag.time.max.ms` is 30000 and the cluster has "
             f"been running for {state['now_ms'] // 1000} seconds."
         ),

@@ -106,11 +106,17 @@ def log_end_offsets(snapshot: dict, topic: str, partition: int) -> dict[int, int
     return {int(entry["broker"]): int(entry.get("leo", 0)) for entry in logs}
 
 
+def partition_word(partition: int) -> str:
+    """How feedback names a partition: as the diagrams label it (cluster.js,
+    consumer-groups.js draw "P0"), so the words and the picture agree."""
+    return f"P{partition}"
+
+
 def group_members(snapshot: dict, group: str) -> dict[str, list[str]]:
-    """{consumer name: ["orders-0", ...]} for one group of a snapshot."""
+    """{consumer name: ["P0", ...]} for one group of a one-topic snapshot."""
     g = next(g for g in snapshot.get("groups", []) if g["group_id"] == group)
     return {
-        m["client"]: [f"{topic}-{partition}" for topic, partition in m["assignment"]]
+        m["client"]: [partition_word(partition) for _topic, partition in m["assignment"]]
         for m in g["members"]
     }
 

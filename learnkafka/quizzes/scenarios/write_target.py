@@ -34,14 +34,16 @@ def build(params: dict, *, seed: int) -> dict:
             targets.append(
                 {
                     "id": replica_id,
-                    "label": f"Partition {p['partition']} on broker {broker}: {role}",
+                    "label": f"Broker {broker}, {role} of "
+                    f"{simrun.partition_word(p['partition'])}",
                 }
             )
             if p["partition"] == number and broker == p["leader"]:
                 answer.add(replica_id)
     return {
         "setup": (
-            f"Producer A sends a record to **partition {number}** of topic `orders` "
+            f"Producer A sends a record to **partition {number}** "
+            f"({simrun.partition_word(number)} in the diagram) of topic `orders` "
             f"(three partitions, replication factor 3)."
         ),
         "diagram": "cluster",
