@@ -309,8 +309,27 @@ def test_consumer_groups_idle_member_and_assignor_switch(live_url, page):
     page.locator("[data-control=play]").click()
     expect(member(page, "X")).to_have_attribute("data-owns", "0,1", timeout=15_000)
     expect(member(page, "Y")).to_have_attribute("data-owns", "2")
+    # Every label member A shows from now on (a rebalance is over in a blink at 4x).
+    page.evaluate("""() => {
+      window.seenA = [];
+      const svg = document.querySelector("svg[data-diagram=consumer-groups]");
+      new MutationObserver(() => {
+        const a = svg.querySelector('[data-member="A"]');
+        if (a) window.seenA.push([a.dataset.status, a.querySelector(".cg-owns").textContent]);
+      }).observe(svg, {subtree: true, attributes: true, characterData: true, childList: true});
+    }""")
+    set_speed(page, "0.25")  # the members' rebalance lasts ~120 simulated ms
     press(page, "Add consumer D to payment-service")
-    expect(member(page, "D")).to_have_class(re.compile(r"is-idle"), timeout=15_000)
+    expect(member(page, "D")).to_have_class(re.compile(r"is-idle"), timeout=40_000)
+    page.screenshot(path=f"{SHOTS}/lesson-kafka-basics-consumer-groups-after-rebalance.png")
+    set_speed(page, "4")
+    # While the group rebalanced its members rejoined (JoinGroup, then SyncGroup), as
+    # Kafka's do, and the diagram said so instead of drawing everyone IDLE.
+    seen = page.evaluate("() => window.seenA")
+    during = [text for status, text in seen if status == "rebalancing"]
+    assert "JoinGroup…" in during and "SyncGroup…" in during, seen
+    assert set(during) <= {"JoinGroup…", "SyncGroup…", "P0"}, seen  # P0: fetching offsets
+    assert "idle" not in {status for status, _ in seen}, seen
     expect(page.locator("svg[data-diagram=consumer-groups]")).to_contain_text("IDLE")
     press(page, "analytics-service: use RoundRobinAssignor")
     expect(member(page, "X")).to_have_attribute("data-owns", "0,2", timeout=15_000)

@@ -3,7 +3,12 @@
  * right with its members, and a line from every partition to the member that
  * owns it in that group. Every group reads every partition; inside a group a
  * partition has exactly one owner; a member with nothing assigned is drawn
- * idle with the guide's warning. Assignments come straight from the
+ * idle with the guide's warning. During a rebalance a member is drawn doing
+ * what a Kafka consumer does then: rejoining (JoinGroup, the group
+ * PreparingRebalance) or waiting for its assignment (SyncGroup, the group
+ * CompletingRebalance); with the cooperative protocol it keeps reading the
+ * partitions it owns meanwhile. It is idle only once the group is stable and
+ * gave it nothing. Assignments come straight from the
  * simulator's group events (the coordinator and assignors compute them), so
  * choosing an assignor shows exactly what Kafka would do.
  *
@@ -40,6 +45,32 @@ export function groupLayout(groups) {
 /** A member's short display name: "consumer:A" -> "A"; "payment-service-A-1" stays as it is. */
 export function shortName(id) {
   return String(id).replace(/^consumer:/, "");
+}
+
+/**
+ * What a member is doing, as its label says it: {text, words, kind}.
+ * kind: "crashed", "rebalancing", "idle" or "reading". Pure.
+ * (Kafka: ConsumerCoordinator / AbstractCoordinator's join and sync phases.)
+ */
+export function memberStatus(memberState, groupState, owned) {
+  const list = owned.map((p) => `P${p}`).join(", ");
+  if (memberState === "crashed") {
+    return { kind: "crashed", text: "crashed", words: "crashed; the coordinator waits out its session timeout" };
+  }
+  if (memberState === "rebalancing") {
+    if (groupState !== "PreparingRebalance" && groupState !== "CompletingRebalance" && owned.length) {
+      // SyncGroup answered: it has its partitions and reads their committed offsets first.
+      return { kind: "rebalancing", text: list, words: `assigned ${list}; fetching its committed offsets before it polls` };
+    }
+    const syncing = groupState === "CompletingRebalance";
+    const phase = syncing ? "SyncGroup…" : "JoinGroup…";
+    const words = syncing ? "rebalancing: sent SyncGroup, waiting for its assignment"
+      : "rebalancing: sent JoinGroup, waiting for the other members to rejoin";
+    if (owned.length) return { kind: "rebalancing", text: `${list} · ${syncing ? "sync" : "join"}`, words: `${words}; keeps reading ${list} meanwhile` };
+    return { kind: "rebalancing", text: phase, words };
+  }
+  if (!owned.length) return { kind: "idle", text: "IDLE", words: "idle, no partitions" };
+  return { kind: "reading", text: list, words: `reads ${list}` };
 }
 
 function assignmentOf(member, topic) {
@@ -94,16 +125,17 @@ export function render(svg, state, nowMs) {
     slot.members.forEach(({ id, y }) => {
       const member = info.data.members[id];
       const owned = assignmentOf(member, topic).sort((a, b) => a - b);
-      const idle = owned.length === 0;
+      const status = memberStatus(member.state, info.data.state, owned);
+      const idle = status.kind === "idle";
       if (idle) idleCount += 1;
       const key = `m-${id}`;
       keepMembers.add(key);
-      const mg = keyed(g, "g", key, { class: `cg-member ${idle ? "is-idle" : ""}`, "data-member": id, "data-owns": owned.join(","), tabindex: 0,
-        role: "img", "aria-label": `${shortName(id)} in ${info.group}: ${idle ? "idle, no partitions" : `reads ${owned.map((p) => `P${p}`).join(", ")}`}` });
+      const mg = keyed(g, "g", key, { class: `cg-member is-${status.kind}`, "data-member": id, "data-owns": owned.join(","),
+        "data-status": status.kind, tabindex: 0, role: "img", "aria-label": `${shortName(id)} in ${info.group}: ${status.words}` });
       keyed(mg, "rect", "r", { x: MEMBER_X, y: y - MEMBER_H / 2, width: MEMBER_W, height: MEMBER_H, rx: 7 });
       setText(keyed(mg, "text", "n", { x: MEMBER_X + 10, y, "dominant-baseline": "central" }), `Consumer ${shortName(id)}`);
       setText(keyed(mg, "text", "a", { x: MEMBER_X + MEMBER_W + 8, y, "dominant-baseline": "central", class: "cg-owns" }),
-        idle ? "IDLE" : owned.map((p) => `P${p}`).join(", "));
+        status.text);
       for (const p of owned) {
         const pi = partitions.indexOf(p);
         if (pi < 0) continue;

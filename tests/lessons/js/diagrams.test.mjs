@@ -9,7 +9,7 @@ import { cellKind, markerX, windowStart, CELLS, ROW_X, CELL_W } from "../../../s
 import { offsetScale, barX, BAR_X, BAR_W } from "../../../static/js/diagrams/isr.js";
 import { laneVerdict } from "../../../static/js/diagrams/acks.js";
 import { stepOfEvent, stepsDone } from "../../../static/js/diagrams/message-flow.js";
-import { groupLayout, shortName } from "../../../static/js/diagrams/consumer-groups.js";
+import { groupLayout, memberStatus, shortName } from "../../../static/js/diagrams/consumer-groups.js";
 import { commandMatches } from "../../../static/js/diagrams/config.js";
 import { initialState, reduceEvent } from "../../../static/js/live/store.js";
 
@@ -182,4 +182,26 @@ test("a refused batch keeps its error while the producer retries, until an ack",
   assert.equal(batchesOf(state, "all")[0].error, "NOT_ENOUGH_REPLICAS");
   reduceEvent(state, { kind: "produce_acknowledged", seq: 4, at_ms: 900, ...base, base_offset: 1, last_offset: 1, record_count: 1, acks: "all", attempt: 2 });
   assert.equal(batchesOf(state, "all")[0].error, null);
+});
+
+test("during a rebalance a member is drawn rejoining, not idle; idle only once stable with nothing", () => {
+  // Eager (range/roundrobin): the member revoked everything and sent JoinGroup.
+  assert.deepEqual(memberStatus("rebalancing", "PreparingRebalance", []).text, "JoinGroup…");
+  assert.equal(memberStatus("rebalancing", "PreparingRebalance", []).kind, "rebalancing");
+  // The leader computed the plan; members wait for SyncGroup's answer.
+  assert.equal(memberStatus("rebalancing", "CompletingRebalance", []).text, "SyncGroup…");
+  // Cooperative: the member keeps reading what it owns while it rejoins.
+  const coop = memberStatus("rebalancing", "PreparingRebalance", [0, 2]);
+  assert.equal(coop.text, "P0, P2 · join");
+  assert.match(coop.words, /keeps reading P0, P2/);
+  assert.equal(memberStatus("idle", "Stable", []).kind, "idle");
+  assert.equal(memberStatus("idle", "Stable", []).text, "IDLE");
+  assert.equal(memberStatus("polling", "Stable", [1]).text, "P1");
+  assert.equal(memberStatus("crashed", "Stable", [1]).kind, "crashed");
+});
+
+test("a member that got its partitions back fetches offsets before it polls: it shows them", () => {
+  const s = memberStatus("rebalancing", "Stable", [0]);
+  assert.equal(s.text, "P0");
+  assert.match(s.words, /committed offsets/);
 });
