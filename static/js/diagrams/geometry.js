@@ -137,3 +137,68 @@ export function box(parent, key, { x, y, width, height, label, className = "", r
   setText(text, label);
   return group;
 }
+
+// ---- narrow layouts (a phone) ------------------------------------------------
+
+/** Below this many CSS pixels of width a diagram draws its narrow layout. */
+export const NARROW_BELOW_PX = 560;
+/** A narrow layout's viewBox width: a phone's diagram box is ~340-360 px wide, so
+ * one SVG unit is at least one CSS pixel and a 12-unit label reads at >= 12 px. */
+export const NARROW_W = 340;
+
+/** "narrow" when `svg` is drawn narrower than NARROW_BELOW_PX (and is not being
+ * presented full screen, where the presenter draws the wide picture), else "wide".
+ * Recorded as svg.dataset.layout, so CSS and tests can see it. */
+export function layoutOf(svg) {
+  const presenting = !!(svg.closest && svg.closest(".is-presenting"));
+  const width = svg.parentElement ? svg.parentElement.getBoundingClientRect().width : 0;
+  const layout = !presenting && width > 0 && width < NARROW_BELOW_PX ? "narrow" : "wide";
+  if (svg.dataset.layout !== layout) svg.dataset.layout = layout;
+  return layout;
+}
+
+/** Switch the viewBox between the skeleton's own (wide) and a narrow one. */
+export function useViewBox(svg, layout, narrowHeight) {
+  if (!svg.dataset.wideViewBox) svg.dataset.wideViewBox = svg.getAttribute("viewBox") || "";
+  setAttrs(svg, { viewBox: layout === "narrow" ? `0 0 ${NARROW_W} ${narrowHeight}` : svg.dataset.wideViewBox });
+}
+
+/** Split `text` into lines of at most `maxChars` characters, at spaces. Pure. */
+export function wrapWords(text, maxChars) {
+  const lines = [];
+  let line = "";
+  for (const word of String(text).split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > maxChars) { lines.push(line); line = word; }
+    else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
+ * Write `text` into the <text> element `el` at (x, y): one line as it is, or, with
+ * maxChars, wrapped into <tspan> lines `lineHeight` apart. Returns the line count.
+ */
+export function setLines(el, text, x, y, maxChars = null, lineHeight = 17) {
+  const lines = maxChars ? wrapWords(text, maxChars) : [String(text ?? "")];
+  setAttrs(el, { x, y });
+  const wanted = lines.length > 1 ? lines : null;
+  if (!wanted) {
+    if (el.children.length) el.textContent = "";
+    setText(el, lines[0] || "");
+    return lines[0] ? 1 : 0;
+  }
+  if (el.children.length !== wanted.length || [...el.children].some((t, i) => t.textContent !== wanted[i])) {
+    el.textContent = "";
+    wanted.forEach((line, i) => {
+      const span = document.createElementNS(SVG_NS, "tspan");
+      span.setAttribute("x", String(x));
+      span.setAttribute("dy", i ? String(lineHeight) : "0");
+      span.textContent = line;
+      el.appendChild(span);
+    });
+  } else {
+    [...el.children].forEach((span) => span.setAttribute("x", String(x)));
+  }
+  return wanted.length;
+}

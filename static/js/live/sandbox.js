@@ -114,6 +114,11 @@ export async function bootLive(root) {
     requestAnimationFrame(frame);
   }
   requestAnimationFrame(frame);
+  // A diagram picks its layout from its width (geometry.layoutOf): redraw when the
+  // width changes (a phone turned, full screen entered or left), even when paused.
+  if (typeof ResizeObserver !== "undefined") {
+    new ResizeObserver(() => { dirty = true; }).observe(root);
+  }
 
   const handle = { root, send, get state() { return state; }, socket };
   root.liveSandbox = handle;
