@@ -10,8 +10,10 @@
  * svg data attributes: data-topic, data-consumer, data-group.
  * The table: [data-config-table] inside the same live sandbox, rows
  * tr[data-config-row=<config name>], cells [data-happened].
+ * On a phone (layout "narrow") the grid's columns close up and the title and
+ * readouts wrap, in a viewBox as wide as the screen: labels read at >= 12 px.
  */
-import { keyed, layer, prune, setText } from "./geometry.js";
+import { keyed, layer, layoutOf, prune, setLines, setText, useViewBox } from "./geometry.js";
 
 import { batchesOf, consumerConfigs, formatMs, isDown, latestEvent, logOf, partitionOf, topicConfig } from "../live/view.js";
 
@@ -44,10 +46,9 @@ export function rowForCommand(table, command) {
   return best;
 }
 
-const GRID_X = 150;
-const COL_W = 120;
 const ROW_H = 34;
-const GRID_Y = 58;
+const WIDE = { gridX: 150, colW: 120, gridY: 58, wrap: null, textX: 20 };
+const NARROW = { gridX: 60, colW: 92, gridY: 84, wrap: 44, textX: 12 };
 
 function describeWrite(state, producers) {
   let newest = null;
@@ -71,6 +72,12 @@ export function render(svg, state, nowMs) {
   const t = state.topics[topic];
   const partitions = t ? Object.keys(t.partitions).map(Number).sort((a, b) => a - b) : [];
   const brokers = Object.keys(state.brokers).map(Number).sort((a, b) => a - b);
+  const G = layoutOf(svg) === "narrow" ? NARROW : WIDE;
+  const narrow = G === NARROW;
+  const { gridX: GRID_X, colW: COL_W, gridY: GRID_Y } = G;
+  const title = layer(svg, "title");
+  if (!title.dataset.text) title.dataset.text = title.textContent;
+  setLines(title, title.dataset.text, G.textX, 22, narrow ? 40 : null);
 
   // Replica grid: partitions down, brokers across.
   const grid = layer(svg, "grid");
@@ -80,7 +87,7 @@ export function render(svg, state, nowMs) {
     keep.add(key);
     const down = isDown(state, b);
     setText(keyed(grid, "text", key, { x: GRID_X + j * COL_W + COL_W / 2, y: GRID_Y - 12, "text-anchor": "middle", class: `grid-head ${down ? "is-down" : ""}` }),
-      `broker ${b}${down ? " (down)" : ""}`);
+      `broker ${b}${down ? (narrow ? " ✗" : " (down)") : ""}`);
   });
   partitions.forEach((p, i) => {
     const y = GRID_Y + i * ROW_H;
@@ -127,8 +134,16 @@ export function render(svg, state, nowMs) {
     "enable.auto.commit": member ? `${consumerId}: auto-commit ${autoCommit === false || autoCommit === "false" ? "off: committed only when the app commits" : "on: committed every auto.commit.interval.ms"}; committed ${committed || "nothing yet"}.` : `${consumerId || "the consumer"} is not running.`,
     "max.poll.records": lastPoll ? `${consumerId}'s latest poll returned ${lastPoll.count} record${lastPoll.count === 1 ? "" : "s"} (max.poll.records=${configs["max.poll.records"] ?? 500}).` : `max.poll.records=${configs["max.poll.records"] ?? 500}: the most one poll() returns.`,
   };
-  setText(layer(svg, "write"), `Last write: ${write.text}`);
-  setText(layer(svg, "consumer"), happened["max.poll.records"]);
+  if (narrow) {
+    const y = GRID_Y + partitions.length * ROW_H + 24;
+    const writeLines = setLines(layer(svg, "write"), `Last write: ${write.text}`, G.textX, y, G.wrap);
+    const pollLines = setLines(layer(svg, "consumer"), happened["max.poll.records"], G.textX, y + writeLines * 17 + 6, G.wrap);
+    useViewBox(svg, "narrow", y + (writeLines + pollLines) * 17 + 6);
+  } else {
+    setLines(layer(svg, "write"), `Last write: ${write.text}`, 20, 214);
+    setLines(layer(svg, "consumer"), happened["max.poll.records"], 20, 238);
+    useViewBox(svg, "wide", 0);
+  }
 
   const table = svg.closest("[data-live-sandbox]")?.querySelector("[data-config-table]");
   if (table) {
