@@ -8,8 +8,11 @@
  *
  * The lanes are in the server-rendered skeleton: <g data-lane data-producer
  * data-partition data-acks>. svg data attribute: data-topic.
+ * On a phone (layout "narrow") a lane stacks its title, its three replicas
+ * across the screen and its verdict (wrapped), with the producer named in the
+ * title, in a viewBox as wide as the screen: labels read at >= 12 px.
  */
-import { keyed, layer, lerp, prune, setText } from "./geometry.js";
+import { keyed, layer, layoutOf, lerp, prune, setLines, setText, useViewBox } from "./geometry.js";
 import { batchesOf, brokerIdOf, formatMs, drawnFlights, hopFraction, isDown, logOf, partitionOf, recordsOf, survival, topicConfig } from "../live/view.js";
 
 export const LANE_H = 118;
@@ -29,6 +32,21 @@ export function latencyFraction(ms) {
 
 export function laneY(index) {
   return FIRST_LANE_Y + index * LANE_H;
+}
+
+/** Where a lane's parts go, wide (a laptop) or narrow (a phone). Pure. */
+export function laneGeometry(layout) {
+  if (layout === "narrow") {
+    return {
+      narrow: true, laneY: (i) => 56 + i * 150, title: [12, -32], producer: null, replicaX: [68, 170, 272], replicaW: 96,
+      verdict: [12, 62], wrap: 44, latency: [12, 40], latencyAnchor: "start", bar: [328 - LATENCY_BAR_W, 35], flightY: -30,
+      producerEdge: 6, footerY: (lanes) => 56 + (lanes - 1) * 150 + 112,
+    };
+  }
+  return {
+    narrow: false, laneY, title: [20, -22], producer: true, replicaX: REPLICA_X, replicaW: 100, verdict: [20, 44], wrap: null,
+    latency: [700, -22], latencyAnchor: "end", bar: [700 - LATENCY_BAR_W, -16], flightY: 0, producerEdge: PRODUCER_X + PRODUCER_W / 2, footerY: () => 392,
+  };
 }
 
 /** One sentence for what the producer of a lane was last told, and whether it still holds. */
@@ -57,11 +75,12 @@ export function render(svg, state, nowMs, options = {}) {
   const topic = svg.dataset.topic || "payments";
   const minIsr = topicConfig(state, topic, "min.insync.replicas", 1);
   const lanes = [...svg.querySelectorAll("[data-lane]")];
+  const G = laneGeometry(layoutOf(svg));
   lanes.forEach((lane, index) => {
     const producer = lane.dataset.producer;
     const partitionId = Number(lane.dataset.partition);
     const acks = lane.dataset.acks;
-    const y = laneY(index);
+    const y = G.laneY(index);
     const partition = partitionOf(state, topic, partitionId) || { replicas: [], isr: [], leader: null };
     const leaderLog = partition.leader != null ? logOf(state, topic, partitionId, partition.leader) : null;
     const batches = batchesOf(state, producer);
@@ -72,11 +91,15 @@ export function render(svg, state, nowMs, options = {}) {
     const lost = fates.includes("lost");
     const fate = latest && latest.acked_at_ms != null ? survival(latest, leaderLog, records, hasLeader) : null;
 
-    setText(keyed(lane, "text", "title", { x: 20, y: y - 22, class: "lane-title" }), `acks=${acks}`);
-    keyed(lane, "rect", "producer", { x: PRODUCER_X - PRODUCER_W / 2, y: y - 18, width: PRODUCER_W, height: 36, rx: 8, class: "actor-producer" });
-    setText(keyed(lane, "text", "producer-label", { x: PRODUCER_X, y, "text-anchor": "middle", "dominant-baseline": "central", class: "actor-label" }), `producer ${producer}`);
+    setText(keyed(lane, "text", "title", { x: G.title[0], y: y + G.title[1], class: "lane-title" }),
+      G.narrow ? `acks=${acks} · producer ${producer}` : `acks=${acks}`);
+    // Narrow: the producer is named in the title; its box would not fit beside three replicas.
+    keyed(lane, "rect", "producer", { x: PRODUCER_X - PRODUCER_W / 2, y: y - 18, width: PRODUCER_W, height: 36, rx: 8, class: "actor-producer", display: G.producer ? null : "none" });
+    setText(keyed(lane, "text", "producer-label", { x: PRODUCER_X, y, "text-anchor": "middle", "dominant-baseline": "central", class: "actor-label", display: G.producer ? null : "none" }), `producer ${producer}`);
 
     const replicas = [...partition.replicas].slice(0, REPLICA_X.length);
+    const X = G.replicaX;
+    const halfW = G.replicaW / 2;
     const keep = new Set(["title", "producer", "producer-label", "verdict", "latency", "latency-track", "latency-bar", "flights"]);
     replicas.forEach((broker, i) => {
       const key = `replica-${broker}`;
@@ -90,22 +113,22 @@ export function render(svg, state, nowMs, options = {}) {
         "data-broker": broker, tabindex: 0, role: "img",
         "aria-label": `acks=${acks} lane, broker ${broker}: ${down ? "down" : `${isLeader ? "leader" : "follower"}, log end offset ${log.leo}, ${inIsr ? "in the ISR" : "out of the ISR"}`}`,
       });
-      keyed(g, "rect", "r", { x: REPLICA_X[i] - 50, y: y - 22, width: 100, height: 44, rx: 8 });
-      setText(keyed(g, "text", "n", { x: REPLICA_X[i], y: y - 6, "text-anchor": "middle", class: "replica-name" }),
+      keyed(g, "rect", "r", { x: X[i] - halfW, y: y - 22, width: G.replicaW, height: 44, rx: 8 });
+      setText(keyed(g, "text", "n", { x: X[i], y: y - 6, "text-anchor": "middle", class: "replica-name" }),
         `broker ${broker}${isLeader ? " ★" : ""}`);
-      setText(keyed(g, "text", "o", { x: REPLICA_X[i], y: y + 12, "text-anchor": "middle", class: "replica-offset" }),
+      setText(keyed(g, "text", "o", { x: X[i], y: y + 12, "text-anchor": "middle", class: "replica-offset" }),
         down ? "down" : `LEO ${log.leo}${inIsr ? "" : " · out"}`);
     });
 
     const verdict = laneVerdict(acks, latest, lost ? "lost" : fate, partition.isr || [], minIsr);
-    setText(keyed(lane, "text", "verdict", { x: 20, y: y + 44, class: `lane-verdict tone-${verdict.tone}` }), verdict.text);
+    setLines(keyed(lane, "text", "verdict", { class: `lane-verdict tone-${verdict.tone}` }), verdict.text, G.verdict[0], y + G.verdict[1], G.wrap);
     const latency = latest && latest.acked_at_ms != null && latest.sent_at_ms != null ? latest.acked_at_ms - latest.sent_at_ms : null;
-    setText(keyed(lane, "text", "latency", { x: 700, y: y - 22, "text-anchor": "end", class: "lane-latency" }),
+    setText(keyed(lane, "text", "latency", { x: G.latency[0], y: y + G.latency[1], "text-anchor": G.latencyAnchor, class: "lane-latency" }),
       acks === "0" ? "latency: none waited" : latency === null ? "" : `ack after ${formatMs(latency)}`);
     // Latency on a log scale (10 ms .. 60 s), so 60 ms and 15 s both read at a glance.
     const barWidth = latency === null ? 0 : LATENCY_BAR_W * latencyFraction(latency);
-    keyed(lane, "rect", "latency-track", { x: 700 - LATENCY_BAR_W, y: y - 16, width: LATENCY_BAR_W, height: 5, rx: 2.5, class: "latency-track" });
-    keyed(lane, "rect", "latency-bar", { x: 700 - LATENCY_BAR_W, y: y - 16, width: barWidth, height: 5, rx: 2.5, class: "latency-bar" });
+    keyed(lane, "rect", "latency-track", { x: G.bar[0], y: y + G.bar[1], width: LATENCY_BAR_W, height: 5, rx: 2.5, class: "latency-track" });
+    keyed(lane, "rect", "latency-bar", { x: G.bar[0], y: y + G.bar[1], width: barWidth, height: 5, rx: 2.5, class: "latency-bar" });
     lane.dataset.verdict = verdict.tone;
     lane.dataset.lost = String(lost);
 
@@ -122,13 +145,16 @@ export function render(svg, state, nowMs, options = {}) {
       const i = replicas.indexOf(broker);
       if (i < 0) continue;
       const f = options.reducedMotion ? 0.5 : hopFraction(m, nowMs);
-      const edge = PRODUCER_X + PRODUCER_W / 2;
-      const [x0, x1] = isRequest ? [edge, REPLICA_X[i] - 50] : [REPLICA_X[i] - 50, edge];
+      const edge = G.producerEdge;
+      const end = G.narrow ? X[i] : X[i] - halfW;
+      const [x0, x1] = isRequest ? [edge, end] : [end, edge];
       keepFlights.add(String(m.message_id));
-      keyed(flights, "circle", m.message_id, { cx: lerp(x0, x1, f), cy: y, r: 6, class: isRequest ? "record-dot" : "ack-dot" });
+      keyed(flights, "circle", m.message_id, { cx: lerp(x0, x1, f), cy: y + G.flightY, r: 6, class: isRequest ? "record-dot" : "ack-dot" });
     }
     prune(flights, keepFlights);
     prune(lane, keep);
   });
-  setText(layer(svg, "footer"), `min.insync.replicas=${minIsr} · ★ = leader`);
+  const footerY = G.footerY(lanes.length);
+  setLines(layer(svg, "footer"), `min.insync.replicas=${minIsr} · ★ = leader`, G.narrow ? 12 : 20, footerY);
+  useViewBox(svg, G.narrow ? "narrow" : "wide", footerY + 10);
 }
