@@ -8,8 +8,11 @@
  * sandbox's "next happening" control and watch one step light per event.
  *
  * svg data attributes: data-topic, data-producer, data-group.
+ * On a phone (layout "narrow") the steps sit in two rows of three and the
+ * actors in a 2-2-1 grid, in a viewBox as wide as the screen, so every label
+ * reads at >= 12 px.
  */
-import { keyed, layer, lerp, prune, setText } from "./geometry.js";
+import { keyed, layer, layoutOf, lerp, prune, setAttrs, setLines, setText, useViewBox } from "./geometry.js";
 
 import { batchesOf, brokerIdOf, committedOffset, drawnFlights, hopFraction, logOf, partitionOf } from "../live/view.js";
 
@@ -30,6 +33,19 @@ export const PLACES = {
   followerA: { x: 590, y: 150 },
   followerB: { x: 590, y: 262 },
   consumer: { x: 340, y: 345 },
+};
+
+/** The phone's places: producer and leader side by side, the followers under them, the group last. */
+export const NARROW_PLACES = {
+  producer: { x: 85, y: 190 },
+  leader: { x: 255, y: 190 },
+  followerA: { x: 85, y: 290 },
+  followerB: { x: 255, y: 290 },
+  consumer: { x: 170, y: 390 },
+};
+const ARROWS = {
+  wide: ["M165,205 L270,205", "M410,190 L520,155", "M410,220 L520,258", "M340,235 L340,315"],
+  narrow: ["M155,190 L183,190", "M205,220 L135,258", "M255,220 L255,258", "M190,221 L170,240 L170,358"],
 };
 
 /** Which of the six steps a simulator event performs (0: none). Pure. */
@@ -121,17 +137,25 @@ export function render(svg, state, nowMs, options = {}) {
   svg.dataset.litStep = [...litSteps].sort().join(",");
   svg.dataset.doneSteps = [...done].sort().join(",");
 
+  const narrow = layoutOf(svg) === "narrow";
+  const places = narrow ? NARROW_PLACES : PLACES;
+  [...svg.querySelectorAll(".flow-arrows path")].forEach((path, i) => setAttrs(path, { d: ARROWS[narrow ? "narrow" : "wide"][i] }));
   const chips = layer(svg, "steps");
   for (const step of STEPS) {
-    const x = CHIP_X0 + (step.n - 1) * (CHIP_W + 4);
+    // Wide: six chips in a row. Narrow: two rows of three, titles on two lines.
+    const col = narrow ? (step.n - 1) % 3 : step.n - 1;
+    const chipW = narrow ? 104 : CHIP_W;
+    const x = (narrow ? 12 : CHIP_X0) + col * (chipW + 4);
+    const y0 = narrow && step.n > 3 ? 76 : 12;
     const state_ = litSteps.has(step.n) ? "lit" : done.has(step.n) ? "done" : "pending";
     const g = keyed(chips, "g", step.n, {
       class: `flow-step step-${state_}`, "data-step": step.n, "aria-current": step.n === lit ? "step" : null,
       tabindex: 0, role: "img", "aria-label": `Step ${step.n}, ${step.title}: ${state_ === "lit" ? "happening now" : state_}`,
     });
-    keyed(g, "rect", "r", { x, y: 12, width: CHIP_W, height: 54, rx: 10 });
-    setText(keyed(g, "text", "n", { x: x + CHIP_W / 2, y: 33, class: "step-number", "text-anchor": "middle" }), step.n);
-    setText(keyed(g, "text", "t", { x: x + CHIP_W / 2, y: 54, class: "step-title", "text-anchor": "middle" }), step.title);
+    keyed(g, "rect", "r", { x, y: y0, width: chipW, height: narrow ? 60 : 54, rx: 10 });
+    setText(keyed(g, "text", "n", { x: x + chipW / 2, y: y0 + (narrow ? 19 : 21), class: "step-number", "text-anchor": "middle" }), step.n);
+    setLines(keyed(g, "text", "t", { class: "step-title", "text-anchor": "middle" }), step.title, x + chipW / 2,
+      y0 + (narrow ? 36 : 42), narrow ? 13 : null, 15);
   }
 
   // Actors
@@ -145,26 +169,28 @@ export function render(svg, state, nowMs, options = {}) {
   const producerSub = !batch ? "idle"
     : batch.sent_at_ms == null ? `${batch.key == null ? "no key" : `key ${batch.key}`} → P${partitionId}`
       : `batch ${batch.record_count ?? 1} · ${batch.size_bytes ?? "?"} B · ${batch.compression || "none"}`;
-  place("producer", PLACES.producer, `producer ${producer}`, producerSub, "actor-producer");
-  place("leader", PLACES.leader, partition.leader != null ? `broker ${partition.leader} · leader` : "no leader",
+  place("producer", places.producer, `producer ${producer}`, producerSub, "actor-producer");
+  place("leader", places.leader, partition.leader != null ? `broker ${partition.leader} · leader` : "no leader",
     leaderLog ? `LEO ${leaderLog.leo} · HW ${leaderLog.hw}` : `${topic}-${partitionId}`, "actor-leader");
   followers.slice(0, 2).forEach((b, i) => {
-    place(i ? "followerB" : "followerA", i ? PLACES.followerB : PLACES.followerA, `broker ${b} · follower`,
+    place(i ? "followerB" : "followerA", i ? places.followerB : places.followerA, `broker ${b} · follower`,
       `LEO ${followerLogs[i].leo}${(partition.isr || []).includes(b) ? "" : " · out of ISR"}`, "actor-follower");
   });
-  place("consumer", PLACES.consumer, group || "consumer", committed != null ? `committed ${committed}` : "no commit yet", "actor-consumer");
+  place("consumer", places.consumer, group || "consumer", committed != null ? `committed ${committed}` : "no commit yet", "actor-consumer");
 
   const newestDone = Math.max(0, ...done);
-  setText(layer(svg, "detail"), describeStep(lit || newestDone, batch, partition, leaderLog, committed, group));
+  const detailLines = setLines(layer(svg, "detail"), describeStep(lit || newestDone, batch, partition, leaderLog, committed, group),
+    16, narrow ? 446 : 400, narrow ? 44 : null);
+  useViewBox(svg, narrow ? "narrow" : "wide", 446 + detailLines * 17);
 
   // Messages in flight, placed by simulated time.
   const where = (actor) => {
-    if (actor === `producer:${producer}`) return PLACES.producer;
-    if (/^consumer:/.test(actor)) return PLACES.consumer;
+    if (actor === `producer:${producer}`) return places.producer;
+    if (/^consumer:/.test(actor)) return places.consumer;
     const b = brokerIdOf(actor);
-    if (b === partition.leader) return PLACES.leader;
+    if (b === partition.leader) return places.leader;
     const i = followers.indexOf(b);
-    return i === 0 ? PLACES.followerA : i === 1 ? PLACES.followerB : null;
+    return i === 0 ? places.followerA : i === 1 ? places.followerB : null;
   };
   const flights = layer(svg, "flights");
   const keep = new Set();
