@@ -12,9 +12,15 @@
  * simulator's group events (the coordinator and assignors compute them), so
  * choosing an assignor shows exactly what Kafka would do.
  *
+ * On a phone (layout "narrow") the partitions sit in a row on top and the
+ * groups stack under them, in a viewBox as wide as the screen, so every
+ * label reads at >= 12 px; there each member's label says what it reads and
+ * the ownership lines are left out (on a phone's width they would cross
+ * every member box).
+ *
  * svg data attributes: data-topic, data-groups="payment-service,analytics-service".
  */
-import { keyed, layer, prune, setText } from "./geometry.js";
+import { keyed, layer, layoutOf, prune, setLines, setText, useViewBox } from "./geometry.js";
 
 export const PARTITION_X = 40;
 export const PARTITION_W = 120;
@@ -39,6 +45,23 @@ export function groupLayout(groups) {
     const placed = members.map((id, i) => ({ id, y: y0 + 30 + i * (MEMBER_H + 8) + MEMBER_H / 2 }));
     y = y0 + 30 + Math.max(1, members.length) * (MEMBER_H + 8) + GROUP_GAP;
     return { group, y0, height: y - y0 - GROUP_GAP, members: placed };
+  });
+}
+
+/** The phone's layout: partitions in a row at the top, groups stacked below. Pure. */
+export const NARROW = { partitionsY: 52, partitionH: 36, memberX: 34, memberW: 132, memberH: 30, statusX: 176 };
+export function narrowPartitionX(index, count) {
+  const span = Math.min(84, 316 / Math.max(1, count));
+  return 12 + (316 - span * count) / 2 + span * (index + 0.5);
+}
+export function narrowGroupLayout(groups, nameLines) {
+  let y = NARROW.partitionsY + NARROW.partitionH + 30;
+  return groups.map(({ group, members }, gi) => {
+    const y0 = y;
+    const head = 10 + nameLines[gi] * 16;
+    const placed = members.map((id, i) => ({ id, y: y0 + head + i * (NARROW.memberH + 8) + NARROW.memberH / 2 }));
+    y = y0 + head + Math.max(1, members.length) * (NARROW.memberH + 8) + 18;
+    return { group, y0, height: y - y0 - 18, members: placed };
   });
 }
 
@@ -92,7 +115,12 @@ export function render(svg, state, nowMs) {
       .map((m) => m.id).sort();
     return { group: id, members, data: g };
   });
-  const layout = groupLayout(groups);
+  const narrow = layoutOf(svg) === "narrow";
+  const nameOf = (info) => `${info.group}${info.data.state ? ` · ${info.data.state}` : ""}${info.data.protocol ? ` · ${info.data.protocol}` : ""}`;
+  const nameLines = groups.map((info) => (narrow ? Math.min(3, Math.ceil(nameOf(info).length / 34)) : 1));
+  const layout = narrow ? narrowGroupLayout(groups, nameLines) : groupLayout(groups);
+  const partitionAt = (i) => (narrow ? { x: narrowPartitionX(i, partitions.length), y: NARROW.partitionsY + NARROW.partitionH / 2 }
+    : { x: PARTITION_X + PARTITION_W / 2, y: partitionY(i, partitions.length) });
 
   // Partitions of the topic
   const parts = layer(svg, "partitions");
@@ -100,10 +128,12 @@ export function render(svg, state, nowMs) {
   const keepParts = new Set();
   partitions.forEach((p, i) => {
     keepParts.add(String(p));
-    const y = partitionY(i, partitions.length);
+    const at = partitionAt(i);
+    const w = narrow ? Math.min(64, 316 / Math.max(1, partitions.length) - 8) : PARTITION_W;
+    const h = narrow ? NARROW.partitionH : 40;
     const g = keyed(parts, "g", p, { class: "cg-partition", "data-partition": p });
-    keyed(g, "rect", "r", { x: PARTITION_X, y: y - 20, width: PARTITION_W, height: 40, rx: 8 });
-    setText(keyed(g, "text", "t", { x: PARTITION_X + PARTITION_W / 2, y, "text-anchor": "middle", "dominant-baseline": "central" }), `P${p}`);
+    keyed(g, "rect", "r", { x: at.x - w / 2, y: at.y - h / 2, width: w, height: h, rx: 8 });
+    setText(keyed(g, "text", "t", { x: at.x, y: at.y, "text-anchor": "middle", "dominant-baseline": "central" }), `P${p}`);
   });
   prune(parts, keepParts);
 
@@ -117,10 +147,10 @@ export function render(svg, state, nowMs) {
     const info = groups[gi];
     keepGroups.add(info.group);
     const g = keyed(groupLayer, "g", info.group, { class: `cg-group state-${String(info.data.state || "").toLowerCase()}`, "data-group": info.group });
-    keyed(g, "rect", "frame", { x: MEMBER_X - 14, y: slot.y0, width: MEMBER_W + 120, height: slot.height, rx: 10, class: "cg-frame" });
-    const assignor = info.data.protocol || "";
-    setText(keyed(g, "text", "name", { x: MEMBER_X - 4, y: slot.y0 + 19, class: "cg-name" }),
-      `${info.group}${info.data.state ? ` · ${info.data.state}` : ""}${assignor ? ` · ${assignor}` : ""}`);
+    keyed(g, "rect", "frame", narrow ? { x: 12, y: slot.y0, width: 316, height: slot.height, rx: 10, class: "cg-frame" }
+      : { x: MEMBER_X - 14, y: slot.y0, width: MEMBER_W + 120, height: slot.height, rx: 10, class: "cg-frame" });
+    setLines(keyed(g, "text", "name", { class: "cg-name" }), nameOf(info), narrow ? 22 : MEMBER_X - 4, slot.y0 + 19,
+      narrow ? 34 : null, 16);
     const keepMembers = new Set(["frame", "name"]);
     slot.members.forEach(({ id, y }) => {
       const member = info.data.members[id];
@@ -132,11 +162,13 @@ export function render(svg, state, nowMs) {
       keepMembers.add(key);
       const mg = keyed(g, "g", key, { class: `cg-member is-${status.kind}`, "data-member": id, "data-owns": owned.join(","),
         "data-status": status.kind, tabindex: 0, role: "img", "aria-label": `${shortName(id)} in ${info.group}: ${status.words}` });
-      keyed(mg, "rect", "r", { x: MEMBER_X, y: y - MEMBER_H / 2, width: MEMBER_W, height: MEMBER_H, rx: 7 });
-      setText(keyed(mg, "text", "n", { x: MEMBER_X + 10, y, "dominant-baseline": "central" }), `Consumer ${shortName(id)}`);
-      setText(keyed(mg, "text", "a", { x: MEMBER_X + MEMBER_W + 8, y, "dominant-baseline": "central", class: "cg-owns" }),
+      const mx = narrow ? NARROW.memberX : MEMBER_X;
+      const mw = narrow ? NARROW.memberW : MEMBER_W;
+      keyed(mg, "rect", "r", { x: mx, y: y - MEMBER_H / 2, width: mw, height: MEMBER_H, rx: 7 });
+      setText(keyed(mg, "text", "n", { x: mx + 10, y, "dominant-baseline": "central" }), `Consumer ${shortName(id)}`);
+      setText(keyed(mg, "text", "a", { x: narrow ? NARROW.statusX : MEMBER_X + MEMBER_W + 8, y, "dominant-baseline": "central", class: "cg-owns" }),
         status.text);
-      for (const p of owned) {
+      for (const p of narrow ? [] : owned) {
         const pi = partitions.indexOf(p);
         if (pi < 0) continue;
         const lineKey = `${info.group}|${p}|${id}`;
@@ -154,6 +186,10 @@ export function render(svg, state, nowMs) {
   prune(lines, keepLines);
 
   const warning = layer(svg, "warning");
-  setText(warning, idleCount ? "⚠ More consumers than partitions: the extra consumers sit IDLE until a member leaves." : "");
+  const last = layout[layout.length - 1];
+  const warningY = narrow ? (last ? last.y0 + last.height + 26 : 140) : 392;
+  const warningLines = setLines(warning, idleCount ? "⚠ More consumers than partitions: the extra consumers sit IDLE until a member leaves." : "",
+    narrow ? 12 : 20, warningY, narrow ? 40 : null);
+  useViewBox(svg, narrow ? "narrow" : "wide", warningY + Math.max(0, warningLines - 1) * 17 + 10);
   svg.dataset.idle = String(idleCount);
 }
