@@ -14,8 +14,13 @@
  * simulated time alone (view.js hopFraction), so pause, speed and rewind are
  * exact. Contract: docs/architecture.md §3. Learner text (keys, values) goes
  * in with textContent, never as markup.
+ *
+ * On a phone (layout "narrow") the same parts stack top to bottom in a viewBox
+ * as wide as the screen (producers, then each broker with one line per
+ * replica, the controller quorum, the groups with one line per member), so
+ * every label reads at >= 12 px; the `N` specs place them.
  */
-import { keyed, layer, prune, setAttrs, setText } from "./geometry.js";
+import { keyed, layer, layoutOf, prune, setAttrs, setText, useViewBox } from "./geometry.js";
 import {
   consumerLabel, drawnFlights, groupLabel, hopFraction, isDown, leaderLog, messagePartition, producerStatus,
   recordCount, consumerSession, formatMs, flightPhrase,
@@ -60,6 +65,26 @@ export function memberSpec(groupIndex, memberIndex) {
   return { x: g.x + 8, y: g.y + 50 + memberIndex * 41, w: g.w - 16, h: 37, cx: g.x + g.w / 2, cy: g.y + 68 + memberIndex * 41 };
 }
 
+// The narrow (phone) specs: everything full width, stacked. Pure.
+const N_BROKERS_TOP = 168;
+const N_REPLICA_H = 26;
+export const N = {
+  brokerH: (rows) => 34 + Math.max(1, rows) * N_REPLICA_H,
+  producer: (i) => ({ x: 10 + i * 165, y: 34, w: 155, h: 84, cx: 87 + i * 165, cy: 76 }),
+  broker: (i, rows) => {
+    const h = N.brokerH(rows);
+    return { x: 14, y: N_BROKERS_TOP + i * (h + 10), w: 312, h, cx: 170 };
+  },
+  replica: (brokerIndex, row, rows) => {
+    const b = N.broker(brokerIndex, rows);
+    const y = b.y + 30 + row * N_REPLICA_H;
+    return { x: 22, y, w: 296, h: N_REPLICA_H - 2, cx: 170, cy: y + (N_REPLICA_H - 2) / 2 };
+  },
+  brokersBottom: (count, rows) => N_BROKERS_TOP + count * (N.brokerH(rows) + 10),
+  controller: (i, count, top) => ({ cx: count <= 1 ? 170 : 90 + (i * 160) / (count - 1), cy: top + 52, r: 22 }),
+  member: (g, mi) => ({ x: g.x + 8, y: g.y + 48 + mi * 36, w: g.w - 16, h: 32, cx: g.x + g.w / 2, cy: g.y + 64 + mi * 36 }),
+};
+
 export function messageSpec(from, to, fraction) {
   const f = Math.max(0, Math.min(1, fraction));
   return { x: from.x + (to.x - from.x) * f, y: from.y + (to.y - from.y) * f };
@@ -90,10 +115,10 @@ function shortText(text, max) {
 
 // ---- layers --------------------------------------------------------------------
 
-function renderProducers(parent, state, places) {
+function renderProducers(parent, state, places, narrow) {
   const keep = new Set();
   Object.keys(state.producers).sort().forEach((name, i) => {
-    const spec = producerSpec(i);
+    const spec = narrow ? N.producer(i) : producerSpec(i);
     keep.add(name);
     const acks = state.producers[name].configs.acks;
     const status = producerStatus(state, name);
@@ -106,7 +131,7 @@ function renderProducers(parent, state, places) {
     setText(keyed(g, "text", "acks", { class: "sub", "text-anchor": "middle", x: spec.cx, y: spec.y + 40 }), acks !== undefined ? `acks=${acks}` : "");
     setText(keyed(g, "text", "status", { class: `sub producer-status tone-${status.tone}`, "text-anchor": "middle", x: spec.cx, y: spec.y + 58 }), status.line1);
     setText(keyed(g, "text", "status2", { class: `sub producer-status tone-${status.tone}`, "text-anchor": "middle", x: spec.cx, y: spec.y + 74 }), status.line2);
-    places[`producer:${name}`] = { x: spec.x + spec.w, y: spec.cy };
+    places[`producer:${name}`] = narrow ? { x: spec.cx, y: spec.y + spec.h } : { x: spec.x + spec.w, y: spec.cy };
   });
   prune(parent, keep);
 }
@@ -119,13 +144,14 @@ export function brokerStatus(state, id, partitions) {
   return leads.length ? `leads ${leads.join(", ")}` : "running";
 }
 
-function renderBrokers(parent, state, places) {
+function renderBrokers(parent, state, places, narrow) {
   const topic = shownTopic(state);
   const partitions = partitionsOf(topic);
+  const rows = partitions.length;
   const keep = new Set();
   brokerIds(state).forEach((id, i) => {
     const broker = state.brokers[id];
-    const spec = brokerSpec(i);
+    const spec = narrow ? N.broker(i, rows) : brokerSpec(i);
     const down = isDown(state, id);
     const key = `broker:${id}`;
     keep.add(key);
@@ -135,19 +161,20 @@ function renderBrokers(parent, state, places) {
       tabindex: 0, role: "button", "aria-label": `Broker ${id}: ${status}`,
     });
     keyed(g, "rect", "box", { class: "broker-box", rx: 10, x: spec.x, y: spec.y, width: spec.w, height: spec.h });
-    setText(keyed(g, "text", "title", { class: "title", "text-anchor": "middle", x: spec.cx, y: spec.y + 24 }), `Broker ${id}`);
-    setText(keyed(g, "text", "sub", { class: "sub", "text-anchor": "middle", x: spec.cx, y: spec.y + 42 }), status);
+    // Narrow: the name on the left and the status on the right of one line.
+    setText(keyed(g, "text", "title", { class: "title", "text-anchor": narrow ? "start" : "middle", x: narrow ? spec.x + 10 : spec.cx, y: spec.y + (narrow ? 20 : 24) }), `Broker ${id}`);
+    setText(keyed(g, "text", "sub", { class: "sub", "text-anchor": narrow ? "end" : "middle", x: narrow ? spec.x + spec.w - 10 : spec.cx, y: spec.y + (narrow ? 20 : 42) }), status);
     places[key] = { x: spec.cx, y: spec.y + spec.h / 2 };
-    renderReplicas(keyed(g, "g", "replicas", { class: "replicas" }), state, topic, partitions, id, i, down, places);
+    renderReplicas(keyed(g, "g", "replicas", { class: "replicas" }), state, topic, partitions, id, i, down, places, narrow);
   });
   prune(parent, keep);
 }
 
-function renderReplicas(parent, state, topic, partitions, brokerId, brokerIndex, down, places) {
+function renderReplicas(parent, state, topic, partitions, brokerId, brokerIndex, down, places, narrow) {
   const keep = new Set();
   partitions.forEach((p) => {
     if (!p.replicas.map(String).includes(String(brokerId))) return;
-    const spec = replicaSpec(brokerIndex, p.partition);
+    const spec = narrow ? N.replica(brokerIndex, p.partition, partitions.length) : replicaSpec(brokerIndex, p.partition);
     const leader = String(p.leader) === String(brokerId);
     const inIsr = p.isr.map(String).includes(String(brokerId));
     const log = state.logs[`${topic.name}/${p.partition}/${brokerId}`] || { leo: 0, hw: 0 };
@@ -167,26 +194,29 @@ function renderReplicas(parent, state, topic, partitions, brokerId, brokerIndex,
       "aria-label": `Partition ${p.partition} on broker ${brokerId}: ${role.toLowerCase()}${inIsr ? ", in sync" : ", out of sync"}, log end offset ${log.leo}${leads ? `, high watermark ${log.hw}` : ""}`,
     });
     keyed(g, "rect", "box", { rx: 6, x: spec.x, y: spec.y, width: spec.w, height: spec.h });
-    setText(keyed(g, "text", "role", { class: "role", x: spec.x + 8, y: spec.y + 18 }), `P${p.partition} · ${inIsr || leader ? role : "out of ISR"}`);
+    // Narrow: one line per replica: role, offsets, newest record.
+    const line = narrow ? spec.y + 17 : null;
+    setText(keyed(g, "text", "role", { class: "role", x: spec.x + 8, y: line ?? spec.y + 18 }), `P${p.partition} · ${inIsr || leader ? role : narrow ? "out" : "out of ISR"}`);
     // Only the leader's high watermark is the partition's; a follower learns it
     // late. A broker the controller just made leader has not heard so yet (a
     // metadata hop): its HW is drawn once it leads.
-    setText(keyed(g, "text", "offsets", { class: "offsets", x: spec.x + 8, y: spec.y + 36 }),
+    setText(keyed(g, "text", "offsets", { class: "offsets", x: spec.x + (narrow ? 116 : 8), y: line ?? spec.y + 36 }),
       leads ? `LEO ${log.leo} · HW ${log.hw}` : leader ? `LEO ${log.leo} · taking over` : `LEO ${log.leo}`);
-    setText(keyed(g, "text", "last", { class: "last-record", x: spec.x + 8, y: spec.y + 54 }), shortText(lastText, 20));
+    setText(keyed(g, "text", "last", { class: "last-record", x: narrow ? spec.x + spec.w - 6 : spec.x + 8, y: line ?? spec.y + 54, "text-anchor": narrow ? "end" : null }),
+      shortText(lastText, narrow ? 8 : 20));
     setText(keyed(g, "title", "tip"), `Last record: ${lastText}`);
     places[`broker:${brokerId}/${p.partition}`] = { x: spec.cx, y: spec.cy };
   });
   prune(parent, keep);
 }
 
-function renderControllers(parent, state, places) {
+function renderControllers(parent, state, places, narrow, top) {
   const ids = Object.keys(state.controllers).sort(byNumber);
   const keep = new Set(["quorum-label"]);
-  setText(keyed(parent, "text", "quorum-label", { class: "column-label quorum-label", x: 480, y: 408, "text-anchor": "middle" }),
+  setText(keyed(parent, "text", "quorum-label", { class: "column-label quorum-label", x: narrow ? 170 : 480, y: narrow ? top + 16 : 408, "text-anchor": "middle" }),
     ids.length ? `KRaft controller quorum (epoch ${state.controllerEpoch})` : "");
   ids.forEach((id, i) => {
-    const spec = controllerSpec(i, ids.length);
+    const spec = narrow ? N.controller(i, ids.length, top) : controllerSpec(i, ids.length);
     const c = state.controllers[id];
     const active = String(state.activeController) === String(id);
     const down = Boolean(c.state && c.state !== "running");
@@ -228,27 +258,30 @@ export function memberDoing(state, group, memberId, nowMs) {
 /** The coordinator's group states (GroupCoordinator's names) in the words the box has room for. */
 const GROUP_STATE_WORDS = { PreparingRebalance: "rebalancing", CompletingRebalance: "syncing", Stable: "stable", Empty: "empty", Dead: "dead" };
 
-function renderGroups(parent, state, nowMs, places) {
+function renderGroups(parent, state, nowMs, places, narrow, top) {
   const keep = new Set();
+  let nextY = top;
   Object.keys(state.groups).sort().slice(0, 2).forEach((name, gi) => {
     const group = state.groups[name];
-    const spec = groupSpec(gi);
+    const shown = Math.min(4, Object.keys(group.members).length);
+    const spec = narrow ? { x: 6, y: nextY, w: 328, h: 54 + Math.max(1, shown) * 36 } : groupSpec(gi);
+    nextY = spec.y + spec.h + 12;
     keep.add(name);
     const g = keyed(parent, "g", name, { class: "group", "data-group": name });
     keyed(g, "rect", "box", { rx: 10, class: "group-box", x: spec.x, y: spec.y, width: spec.w, height: spec.h });
     const stateWords = GROUP_STATE_WORDS[group.state] ?? group.state;
     setText(keyed(g, "text", "title", { class: "title", x: spec.x + 10, y: spec.y + 22 }),
-      shortText(`${groupLabel(name)}${stateWords ? ` · ${stateWords}` : ""}`, 22));
+      shortText(`${groupLabel(name)}${stateWords ? ` · ${stateWords}` : ""}`, narrow ? 36 : 22));
     if (group.state) setText(keyed(g, "title", "tip"), `${groupLabel(name)}: ${group.state}, generation ${group.generation}`);
     const committed = Object.entries(group.offsets || {}).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))
       .map(([tp, offset]) => `P${tp.replace(/^.*-/, "")}:${offset}`);
     setText(keyed(g, "text", "committed", { class: "sub group-committed", x: spec.x + 10, y: spec.y + 40 }),
-      shortText(committed.length ? `committed ${committed.join(" ")}` : "nothing committed", 28));
+      shortText(committed.length ? `committed ${committed.join(" ")}` : "nothing committed", narrow ? 44 : 28));
     const members = keyed(g, "g", "members", { class: "members" });
     const keepMembers = new Set();
     Object.keys(group.members).sort().slice(0, 4).forEach((id, mi) => {
       const m = group.members[id];
-      const ms = memberSpec(gi, mi);
+      const ms = narrow ? N.member(spec, mi) : memberSpec(gi, mi);
       const crashed = m.state === "crashed";
       const idle = !(m.assignment || []).length && !crashed && m.state !== "rebalancing";
       const label = consumerLabel(id);
@@ -260,23 +293,26 @@ function renderGroups(parent, state, nowMs, places) {
         "aria-label": `Consumer ${label} in ${groupLabel(name)}: ${doing}`,
       });
       keyed(node, "rect", "box", { rx: 6, x: ms.x, y: ms.y, width: ms.w, height: ms.h });
-      setText(keyed(node, "text", "name", { class: "name", x: ms.x + 8, y: ms.y + 15 }),
-        shortText(`${label}${m.state && (m.assignment || []).length && !crashed ? ` · ${m.state}` : ""}`, 22));
-      setText(keyed(node, "text", "assigned", { class: "assigned", x: ms.x + 8, y: ms.y + 31 }), shortText(doing, 26));
+      // Narrow: the name and what it does on one line.
+      setText(keyed(node, "text", "name", { class: "name", x: ms.x + 8, y: ms.y + (narrow ? 21 : 15) }),
+        shortText(`${label}${m.state && (m.assignment || []).length && !crashed ? ` · ${m.state}` : ""}`, narrow ? 16 : 22));
+      setText(keyed(node, "text", "assigned", { class: "assigned", x: narrow ? ms.x + 128 : ms.x + 8, y: ms.y + (narrow ? 21 : 31) }), shortText(doing, narrow ? 24 : 26));
       places[`consumer:${label}`] = { x: ms.x, y: ms.y + ms.h / 2 };
     });
     prune(members, keepMembers);
   });
   prune(parent, keep);
+  return nextY;
 }
 
-function renderLinks(parent, places) {
+function renderLinks(parent, places, narrow, frameTop) {
   const keep = new Set();
   for (const [actor, pos] of Object.entries(places)) {
     if (actor.startsWith("producer:")) {
       keep.add(actor);
-      keyed(parent, "line", actor, { class: "link", "marker-end": "url(#cluster-arrow)", x1: pos.x, y1: pos.y, x2: 198, y2: pos.y });
-    } else if (actor.startsWith("consumer:")) {
+      keyed(parent, "line", actor, narrow ? { class: "link", "marker-end": "url(#cluster-arrow)", x1: pos.x, y1: pos.y, x2: pos.x, y2: frameTop - 2 }
+        : { class: "link", "marker-end": "url(#cluster-arrow)", x1: pos.x, y1: pos.y, x2: 198, y2: pos.y });
+    } else if (actor.startsWith("consumer:") && !narrow) {
       keep.add(actor);
       keyed(parent, "line", actor, { class: "link", "marker-end": "url(#cluster-arrow)", x1: 762, y1: pos.y, x2: pos.x - 2, y2: pos.y });
     }
@@ -290,7 +326,7 @@ function placeOf(places, actor, partition) {
   return places[actor] || null;
 }
 
-function renderMessages(parent, state, nowMs, places, options) {
+function renderMessages(parent, state, nowMs, places, options, captionAt = { x: 480, y: 548 }) {
   const keep = new Set(["still-caption"]);
   const stillRecords = [];
   for (const m of drawnFlights(state, nowMs)) {
@@ -321,7 +357,7 @@ function renderMessages(parent, state, nowMs, places, options) {
       class: kind, cx: pos.x.toFixed(1), cy: pos.y.toFixed(1), r: carriesRecords ? 7 : 4, "data-message-kind": m.message_kind,
     });
   }
-  setText(keyed(parent, "text", "still-caption", { class: "sub still-caption", x: 480, y: 548, "text-anchor": "middle" }),
+  setText(keyed(parent, "text", "still-caption", { class: "sub still-caption", x: captionAt.x, y: captionAt.y, "text-anchor": "middle" }),
     stillRecords.length ? `● ${flightPhrase(stillRecords[stillRecords.length - 1])}${stillRecords.length > 1 ? ` (+${stillRecords.length - 1} more)` : ""}` : "");
   prune(parent, keep);
 }
@@ -329,11 +365,37 @@ function renderMessages(parent, state, nowMs, places, options) {
 /** Draw `state` into the cluster skeleton `svg` at simulated time `nowMs`. */
 export function render(svg, state, nowMs, options = {}) {
   const places = {};
-  renderProducers(layer(svg, "producers"), state, places);
-  renderBrokers(layer(svg, "brokers"), state, places);
-  renderControllers(layer(svg, "controllers"), state, places);
-  renderGroups(layer(svg, "groups"), state, nowMs, places);
-  renderLinks(layer(svg, "links"), places);
-  renderMessages(layer(svg, "messages"), state, nowMs, places, options);
+  const narrow = layoutOf(svg) === "narrow";
+  const rows = partitionsOf(shownTopic(state)).length;
+  const brokersBottom = N.brokersBottom(brokerIds(state).length, rows);
+  const frameTop = N_BROKERS_TOP - 32;
+  const frameBottom = brokersBottom + 104; // the controller quorum sits in the frame, below the brokers
+  renderProducers(layer(svg, "producers"), state, places, narrow);
+  renderBrokers(layer(svg, "brokers"), state, places, narrow);
+  renderControllers(layer(svg, "controllers"), state, places, narrow, brokersBottom);
+  const groupsBottom = renderGroups(layer(svg, "groups"), state, nowMs, places, narrow, frameBottom + 36);
+  renderLinks(layer(svg, "links"), places, narrow, frameTop);
+  const height = Math.max(groupsBottom, frameBottom + 40) + 26;
+  renderMessages(layer(svg, "messages"), state, nowMs, places, options, narrow ? { x: 170, y: height - 10 } : undefined);
+  placeFrame(svg, narrow, frameTop, frameBottom);
+  useViewBox(svg, narrow ? "narrow" : "wide", height);
   setAttrs(svg, { "data-now-ms": String(Math.round(nowMs)) });
+}
+
+/** The skeleton's frame and column labels, where the layout wants them. */
+function placeFrame(svg, narrow, top, bottom) {
+  const frame = svg.querySelector(".cluster-frame");
+  const [clusterLabel, producersLabel, groupsLabel] = ["frame-label", "column-label"].flatMap((c) => [...svg.querySelectorAll(`.layer-frame .${c}`)]);
+  if (!frame || !clusterLabel || !producersLabel || !groupsLabel) return;
+  if (narrow) {
+    setAttrs(frame, { x: 6, y: top, width: 328, height: bottom - top });
+    setAttrs(clusterLabel, { x: 18, y: top + 22 });
+    setAttrs(producersLabel, { x: 12, y: 24, "text-anchor": "start" });
+    setAttrs(groupsLabel, { x: 12, y: bottom + 26, "text-anchor": "start" });
+  } else {
+    setAttrs(frame, { x: 200, y: 30, width: 560, height: 500 });
+    setAttrs(clusterLabel, { x: 220, y: 56 });
+    setAttrs(producersLabel, { x: 100, y: 56, "text-anchor": "middle" });
+    setAttrs(groupsLabel, { x: 880, y: 56, "text-anchor": "middle" });
+  }
 }
