@@ -301,15 +301,27 @@ def test_the_playground_produces_to_the_partition_the_learner_picks(live_url, pa
 def test_on_a_phone_held_upright_full_screen_draws_the_picture_along_the_long_side(
         live_url, page, screenshot, path):
     open_page(page, live_url, path, PHONE)
-    inline = smallest(label_sizes(page))["px"]
+    # Inline, a phone gets the narrow layout (tests/browser/test_phone_labels.py);
+    # full screen draws the whole wide picture, sideways. Compare the presenter
+    # with what that wide picture would give inline: its smallest label (in SVG
+    # units) at the inline box's width over the wide viewBox's width.
+    assert page.locator("svg.diagram").first.get_attribute("data-layout") == "narrow"
+    inline_units = page.evaluate(r"""() => {
+      const svg = document.querySelector("svg.diagram");
+      const fonts = [...svg.querySelectorAll("text")].filter((t) => t.textContent.trim())
+        .map((t) => parseFloat(getComputedStyle(t).fontSize));
+      const wide = svg.dataset.wideViewBox.split(/\s+/).map(Number);
+      return Math.min(...fonts) * svg.getBoundingClientRect().width / wide[2];
+    }""")
     page.get_by_role("button", name="Full screen").click()
     page.wait_for_function("() => document.querySelector('[data-live-sandbox]')"
                            ".classList.contains('is-presenting')")
     page.wait_for_timeout(300)
     box = page.locator("svg.diagram").first.bounding_box()
     assert box["height"] > box["width"], "drawn sideways, along the phone's long side"
+    assert page.locator("svg.diagram").first.get_attribute("data-layout") == "wide"
     presented = smallest(label_sizes(page))["px"]
-    assert presented >= 1.4 * inline, (inline, presented)
+    assert presented >= 1.4 * inline_units, (inline_units, presented)
     # The whole presenter stays on the screen: nothing of it is clipped sideways.
     frame = page.locator("[data-live-sandbox]").first.bounding_box()
     assert frame["x"] >= -1 and frame["x"] + frame["width"] <= PHONE["width"] + 1, frame
