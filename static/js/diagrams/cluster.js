@@ -196,14 +196,14 @@ function renderReplicas(parent, state, topic, partitions, brokerId, brokerIndex,
     keyed(g, "rect", "box", { rx: 6, x: spec.x, y: spec.y, width: spec.w, height: spec.h });
     // Narrow: one line per replica: role, offsets, newest record.
     const line = narrow ? spec.y + 17 : null;
-    setText(keyed(g, "text", "role", { class: "role", x: spec.x + 8, y: line ?? spec.y + 18 }), `P${p.partition} · ${inIsr || leader ? role : narrow ? "out" : "out of ISR"}`);
+    setText(keyed(g, "text", "role", { class: "role", x: spec.x + 8, y: line ?? spec.y + 18 }), `P${p.partition} · ${inIsr || leader ? role : "out of ISR"}`);
     // Only the leader's high watermark is the partition's; a follower learns it
     // late. A broker the controller just made leader has not heard so yet (a
     // metadata hop): its HW is drawn once it leads.
-    setText(keyed(g, "text", "offsets", { class: "offsets", x: spec.x + (narrow ? 116 : 8), y: line ?? spec.y + 36 }),
+    setText(keyed(g, "text", "offsets", { class: "offsets", x: spec.x + (narrow ? 122 : 8), y: line ?? spec.y + 36 }),
       leads ? `LEO ${log.leo} · HW ${log.hw}` : leader ? `LEO ${log.leo} · taking over` : `LEO ${log.leo}`);
     setText(keyed(g, "text", "last", { class: "last-record", x: narrow ? spec.x + spec.w - 6 : spec.x + 8, y: line ?? spec.y + 54, "text-anchor": narrow ? "end" : null }),
-      shortText(lastText, narrow ? 8 : 20));
+      shortText(lastText, narrow ? 7 : 20));
     setText(keyed(g, "title", "tip"), `Last record: ${lastText}`);
     places[`broker:${brokerId}/${p.partition}`] = { x: spec.cx, y: spec.cy };
   });
