@@ -13,6 +13,9 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from simulator.tools.cli import run_cli
+from simulator.tools.view import ClusterView
+
 from . import framing
 from .hub import Hub, encode
 from .policy import Refused
@@ -172,8 +175,10 @@ class LiveSimulation:
 
     # ---- requests (already allowed by policy) ----------------------------------
 
-    async def handle(self, kind: str, message: dict) -> None:
+    async def handle(self, kind: str, message: dict) -> dict | None:
         self.last_active = self.clock.wall()
+        if kind == "cli":
+            return await self._cli(message)
         if kind == "command":
             command = message.get("command")
             if not isinstance(command, dict):
@@ -210,6 +215,28 @@ class LiveSimulation:
             self.ensure_ticker()
         else:
             raise Refused("unknown_type", f"Unknown message type {kind!r}.")
+
+    async def _cli(self, message: dict) -> dict:
+        """Run one terminal line on a read-only view; apply the commands a changing
+        tool returns through the one door (_apply), only for a socket that may drive."""
+        async with self.mutex:
+            if self.session.playing:
+                self._tick_locked()  # the tool sees the cluster as of this instant
+            result = run_cli(ClusterView(self.session.sim.world), message.get("line", ""),
+                             stdin=message.get("input"))
+        output, applied = result.output, 0
+        if result.commands and not message.get("may_drive"):
+            output += ("# you are watching this simulation: only its drivers can change it, "
+                       "so nothing was changed\n")
+        elif result.commands:
+            for command in result.commands:
+                try:
+                    await self._apply(command)
+                except Refused as err:
+                    output += f"# the simulator refused it: {err.message}\n"
+                    break
+                applied += 1
+        return {"output": output, "interactive": result.interactive, "applied": applied}
 
     async def _apply(self, command: dict) -> None:
         async with self.mutex:
