@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 
 from simulator.tools.cli import run_cli
+from simulator.tools.logs import log_lines
 from simulator.tools.view import ClusterView
 
 from . import framing
@@ -31,6 +32,15 @@ SAVE_CLOCK_EVERY_S = 1.0   # persist the clock this often while playing
 IDLE_PAUSE_S = 900         # a playing sandbox whose drivers sent nothing for this long pauses
 
 SendOut = Callable[[int, int, str, bool], None]  # (epoch, frame, body, is_snapshot)
+
+
+def with_logs(message: dict) -> dict:
+    """An events frame carries the log lines its events write (simulator/tools/logs.py,
+    docs/protocol.md "Log lines"), so every watcher's log panel shows the same lines."""
+    if message.get("type") != "events":
+        return message
+    lines = log_lines(message.get("events", []))
+    return {**message, "logs": lines} if lines else message
 
 
 class LiveSimulation:
@@ -71,7 +81,7 @@ class LiveSimulation:
             else:  # held events go first, in order
                 self._publish_events([])
             self._held = []
-        epoch, frame, body = self.hub.publish(message)
+        epoch, frame, body = self.hub.publish(with_logs(message))
         if snapshot:  # a fresh start: every watcher begins again from it
             for w in list(self.hub.watchers):
                 w.start_from(epoch, frame, body)
@@ -130,7 +140,7 @@ class LiveSimulation:
         self.hub_publish(message)
 
     def hub_publish(self, message: dict) -> None:
-        epoch, frame, body = self.hub.publish(message)
+        epoch, frame, body = self.hub.publish(with_logs(message))
         self._last_sent = self.clock.wall()
         if self.send_out is not None:
             self.send_out(epoch, frame, body, False)
