@@ -1,0 +1,64 @@
+"""The log panel beside the diagram: the lines Kafka writes, as the simulator does the thing;
+selecting one lights the part of the diagram it is about (learnkafka/components/log_panel)."""
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_terminal import SLOW, open_playground
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_rebalance_writes_client_and_broker_lines_and_a_line_lights_its_consumer(
+        live_url, page, screenshot):
+    open_playground(page, live_url)
+    page.get_by_role("button", name="Add consumer to group 1", exact=True).click()
+    lines = page.locator("[data-log-lines] li")
+    assigned = lines.filter(has_text="Adding newly assigned partitions:")
+    expect(assigned.first).to_be_visible(timeout=SLOW)
+    expect(lines.filter(has_text="Preparing to rebalance group 1").first).to_be_visible()
+    expect(lines.filter(has_text="Stabilized group 1 generation").first).to_be_visible(
+        timeout=SLOW)
+
+    line = assigned.first
+    consumer = line.get_attribute("data-client")
+    selected = []
+    page.evaluate("document.addEventListener('diagram:select', e => "
+                  "window.__selected = e.detail)")
+    line.click()
+    expect(line).to_have_attribute("aria-selected", "true")
+    part = page.locator(f'svg[data-diagram="cluster"] [data-consumer="consumer:{consumer}"]')
+    expect(part).to_have_attribute("data-log-lit", "")
+    selected.append(page.evaluate("window.__selected"))
+    assert selected == [{"consumer": f"consumer:{consumer}"}]
+    screenshot(page, "lit-consumer")
+
+    # A broker line lights its broker.
+    broker_line = lines.filter(has_text="Stabilized group 1 generation").first
+    broker_line.click()
+    broker = broker_line.get_attribute("data-client").removeprefix("broker-")
+    expect(page.locator(f'svg[data-diagram="cluster"] [data-broker="{broker}"]')
+           ).to_have_attribute("data-log-lit", "")
+    expect(part).not_to_have_attribute("data-log-lit", "")
+
+
+def test_filters_by_log_level_and_client(live_url, page):
+    open_playground(page, live_url)
+    page.get_by_role("button", name="Add consumer to group 1", exact=True).click()
+    lines = page.locator("[data-log-lines] li")
+    expect(lines.filter(has_text="Stabilized group 1").first).to_be_visible(timeout=SLOW)
+    page.select_option("[data-log-filter=source]", "broker")
+    expect(lines.filter(has_text="Adding newly assigned partitions").first).to_be_hidden()
+    expect(lines.filter(has_text="Stabilized group 1").first).to_be_visible()
+    page.select_option("[data-log-filter=source]", "")
+    page.select_option("[data-log-filter=client]", "1a")
+    expect(lines.filter(has_text="Stabilized group 1").first).to_be_hidden()
+    shown = lines.locator("visible=true")
+    assert shown.count() > 0
+    for i in range(shown.count()):
+        assert shown.nth(i).get_attribute("data-client") == "1a"
+    page.select_option("[data-log-filter=client]", "")
+    page.select_option("[data-log-filter=level]", "WARN")
+    for i in range(lines.count()):
+        item = lines.nth(i)
+        if item.get_attribute("data-level") == "INFO":
+            expect(item).to_be_hidden()
