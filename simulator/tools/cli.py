@@ -24,7 +24,16 @@ import shlex
 from dataclasses import dataclass
 
 from simulator.tools import cli_output as out
-from simulator.tools.cli_options import HELP, KAFKA_VERSION, VERSION, Opt, ToolExit, ToolSpec, parse
+from simulator.tools.cli_options import (
+    HELP,
+    KAFKA_VERSION,
+    VERSION,
+    Opt,
+    ToolExit,
+    ToolSpec,
+    number,
+    parse,
+)
 from simulator.tools.java_order import hash_map_order, topic_partition_hash
 from simulator.tools.view import ClusterView
 
@@ -118,13 +127,6 @@ def _check_bootstrap(spec: ToolSpec, view: ClusterView, options: dict) -> None:
         )
 
 
-def _int_value(spec: ToolSpec, name: str, text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise spec.usage_exit(f"Cannot parse argument '{text}' of option {name}") from None
-
-
 def _offset_bounds(view: ClusterView, topic: str, p: int) -> tuple[int, int]:
     return view.log_bounds(topic, p) or (0, 0)
 
@@ -197,6 +199,7 @@ _CG_SPEC = ToolSpec(
         HELP, VERSION,
     ),
     parse_errors="uncaught",  # ConsumerGroupCommand.main parses before its try
+    bad_number="print_error",
 )
 
 _NO_EXECUTE_WARNING = (
@@ -290,12 +293,13 @@ def _reset_offsets(view: ClusterView, options: dict) -> CliResult:
         elif "to-current" in options:
             target = committed.get(tp, high)
         elif "to-offset" in options:
-            target = _in_range(int(options["to-offset"]), low, high, tp, notes)
+            target = _in_range(number(spec, options, "to-offset"), low, high, tp, notes)
         elif "shift-by" in options:
             if tp not in committed:
                 raise spec.usage_exit(f"Cannot shift offset for partition {tp[0]}-{tp[1]} since "
                                       "there is no current committed offset")
-            target = _in_range(committed[tp] + int(options["shift-by"]), low, high, tp, notes)
+            target = _in_range(committed[tp] + number(spec, options, "shift-by"), low, high, tp,
+                               notes)
         elif "to-datetime" in options:
             found = view.offset_for_time(*tp, _datetime_ms(options["to-datetime"]))
             if found is None:
@@ -381,8 +385,11 @@ def _partitions_to_reset(view: ClusterView, group_id: str, options: dict):
                 "does not host this topic-partition.\n")
         if numbers:
             for n in numbers.split(","):
-                p = _int_value(spec, "topic", n.strip())
-                partitions.append((topic, p))
+                if not re.fullmatch(r"[+-]?\d+", n.strip()):
+                    # Integer.parseInt's NumberFormatException is an
+                    # IllegalArgumentException: ConsumerGroupCommand.run prints usage.
+                    raise spec.usage_exit(f'For input string: "{n.strip()}"')
+                partitions.append((topic, int(n)))
         else:
             partitions.extend((topic, p.partition) for p in info.partitions)
     return partitions
@@ -431,6 +438,7 @@ _TOPICS_SPEC = ToolSpec(
         HELP, VERSION,
     ),
     parse_errors="stacktrace",
+    bad_number="topic_command",
 )
 
 
@@ -497,9 +505,10 @@ def _matching_topics(view: ClusterView, pattern: str | None, include_internal: b
 
 
 def _create_topic(view: ClusterView, options: dict) -> CliResult:
+    spec = _TOPICS_SPEC
     name = options["topic"]
-    partitions = int(options.get("partitions", 1))
-    rf = int(options.get("replication-factor", min(3, len(view.broker_ids()))))
+    partitions = number(spec, options, "partitions", 1)
+    rf = number(spec, options, "replication-factor", min(3, len(view.broker_ids())))
     if rf < 1 or rf > 32767:
         return CliResult(_topic_error("The replication factor must be between 1 and 32767 "
                                       "inclusive"))
@@ -551,7 +560,7 @@ def _alter_topic(view: ClusterView, options: dict, names: list[str]) -> CliResul
         if options.get("if-exists"):
             return CliResult("")
         return CliResult(_topic_error(f"Topic '{options['topic']}' does not exist as expected"))
-    wanted = int(options["partitions"])
+    wanted = number(_TOPICS_SPEC, options, "partitions")
     commands = []
     for name in names:
         info = view.topic(name)
@@ -585,7 +594,8 @@ _OFFSETS_SPEC = ToolSpec(
             "used if --topic-partitions is present.", "String: partition ids"),
         Opt("time", "timestamp of the offsets before that. [Note: No offset is returned, if "
             "the timestamp greater than recently committed record timestamp is given.]",
-            "<timestamp> / -1 or latest / -2 or earliest / -3 or max-timestamp",
+            "String: <timestamp> / -1 or latest / -2 or earliest / -3 or max-timestamp / -4 or "
+            "earliest-local / -5 or latest-tiered",
             default="latest"),
         Opt("exclude-internal-topics", "By default, internal topics are included. If "
             "specified, internal topics are excluded."),
@@ -698,17 +708,30 @@ _CONSUMER_SPEC = ToolSpec(
         HELP, VERSION,
     ),
     parse_errors="usage",  # ConsoleConsumerOptions catches OptionException
+    bad_number="console_consumer",
 )
 
 
 def _console_consumer(view: ClusterView, options: dict) -> CliResult:
     spec = _CONSUMER_SPEC
-    topic = _required(spec, options, "topic")
+    # ConsoleConsumerOptions.checkRequiredArgs, checkConsumerGroup, parseOffset, in order.
+    if "topic" not in options:
+        raise spec.usage_exit("Exactly one of --include/--topic is required. ")
+    topic = options["topic"]
+    if "partition" in options:
+        if options.get("from-beginning") and "offset" in options:
+            raise spec.usage_exit("Options from-beginning and offset cannot be specified "
+                                  "together.")
+    elif "offset" in options:
+        raise spec.usage_exit("The partition is required when offset is specified.")
     _required(spec, options, "bootstrap-server")
     if "group" in options and "partition" in options:
         raise spec.usage_exit("Options group and partition cannot be specified together.")
-    if options.get("from-beginning") and "offset" in options:
-        raise spec.usage_exit("Options from-beginning and offset cannot be specified together.")
+    offset = options.get("offset")
+    if offset not in (None, "earliest", "latest"):
+        if not re.fullmatch(r"\d+", offset):
+            raise spec.usage_exit(f"The provided offset value '{offset}' is incorrect. Valid "
+                                  "values are 'earliest', 'latest', or a non-negative long.")
     _check_bootstrap(spec, view, options)
     props = {}
     for item in options.get("property", []):
@@ -722,7 +745,7 @@ def _console_consumer(view: ClusterView, options: dict) -> CliResult:
     separator = props.get("key.separator", "\t")
     limit = MAX_CONSOLE_MESSAGES
     if "max-messages" in options:
-        limit = max(0, min(limit, int(options["max-messages"])))
+        limit = max(0, min(limit, number(spec, options, "max-messages")))
     info = view.topic(topic)
     if info is None:
         return CliResult(
@@ -746,7 +769,7 @@ def _console_consumer(view: ClusterView, options: dict) -> CliResult:
         note = f"# a fresh group {group_id}: no committed offsets\n"
     partitions = [p.partition for p in info.partitions]
     if "partition" in options:
-        wanted = int(options["partition"])
+        wanted = number(spec, options, "partition")
         if wanted not in partitions:
             return CliResult(f"# partition {wanted} does not exist in {topic}: the consumer "
                              "would wait for it\n" + out.console_consumer([]))
@@ -757,10 +780,10 @@ def _console_consumer(view: ClusterView, options: dict) -> CliResult:
         start = committed.get((topic, p))
         if start is None:
             start = high
-            if options.get("from-beginning") or options.get("offset") == "earliest":
+            if options.get("from-beginning") or offset == "earliest":
                 start = low
-            elif options.get("offset") not in (None, "latest", "earliest"):
-                start = _int_value(spec, "offset", options["offset"])
+            elif offset not in (None, "latest"):
+                start = int(offset)
         for r in view.records(topic, p, start, high, limit):
             if not r.control:
                 records.append(r)
