@@ -39,6 +39,7 @@ function bootTerminal(el) {
   let nextId = 1;
   let pending = null;        // id of the request we wait for
   let interactive = null;    // the command of a tool reading lines (console-producer)
+  let typed = 0;             // lines typed into it so far (LineMessageReader's lineNumber)
 
   function print(text, cls) {
     if (!text) return;
@@ -51,6 +52,7 @@ function bootTerminal(el) {
 
   function setInteractive(command) {
     interactive = command;
+    typed = 0;
     prompt.textContent = command ? ">" : "$";
     el.dataset.mode = command ? "interactive" : "shell";
   }
@@ -68,7 +70,8 @@ function bootTerminal(el) {
   function run(line) {
     if (interactive) {
       print(`${line}\n`, "terminal-echo");
-      send(interactive, { input: line });
+      typed += 1;
+      send(interactive, { input: line, input_number: typed });
       return;
     }
     print(`$ ${line}\n`, "terminal-echo");
@@ -90,6 +93,7 @@ function bootTerminal(el) {
     if (msg.interactive && text.endsWith(">")) text = text.slice(0, -1); // our prompt shows it
     print(text);
     if (msg.interactive && !interactive) setInteractive(lastLine);
+    else if (!msg.interactive && interactive) setInteractive(null); // the tool exited
     el.dispatchEvent(new CustomEvent("terminal:output", { bubbles: true, detail: msg }));
   });
   sandbox?.addEventListener("live:error", (e) => {
