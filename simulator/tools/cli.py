@@ -867,8 +867,8 @@ def _console_producer(view: ClusterView, options: dict, stdin: str | None,
         note = (f"[{log_time(view.now_ms)}] WARN [Producer clientId=console-producer] Error while "
                 f"fetching metadata with correlation id 1 : {{{topic}="
                 "UNKNOWN_TOPIC_OR_PARTITION} (org.apache.kafka.clients.NetworkClient)\n"
-                "# a real broker with auto.create.topics.enable=true would create the topic; "
-                "the simulator does not, so nothing was sent\n")
+                "# the simulated brokers run with auto.create.topics.enable=false (as production "
+                "clusters usually do), so nothing was sent\n")
         return CliResult(note + ">", interactive=True)
     return CliResult(">", tuple(commands), interactive=True)
 
