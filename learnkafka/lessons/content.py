@@ -139,6 +139,13 @@ def _parse_command(raw, where: str) -> dict:
     return raw
 
 
+def _flag(raw: dict, name: str, where: str) -> bool:
+    value = raw.get(name, False)
+    if not isinstance(value, bool):
+        raise ContentError(f"{where}: {name} must be true or false")
+    return value
+
+
 def _parse_try_this(raw, where: str) -> tuple[TryThis, ...]:
     if not isinstance(raw, list):
         raise ContentError(f"{where}: 'try' must be a list of prompts")
@@ -234,8 +241,8 @@ def _parse_lesson(folder: Path) -> Lesson:
                 controls=_parse_controls(raw.get("controls"), where),
                 number=number,
                 caption=str(raw.get("caption", "")),
-                terminal=raw.get("terminal", False) is True,
-                logs=raw.get("logs", False) is True,
+                terminal=_flag(raw, "terminal", where),
+                logs=_flag(raw, "logs", where),
             )
         )
     return Lesson(
