@@ -18,6 +18,8 @@ import { complete, liveNames } from "./completion.js";
 import { createHistory } from "./history.js";
 
 const MAX_OUTPUT_CHARS = 200_000;
+// Errors that answer a cli message instead of cli_output (docs/protocol.md).
+const REFUSALS = new Set(["bad_cli", "rate_limited", "unavailable", "bad_json", "too_large", "bad_text"]);
 const HISTORY_KEY = "learnkafka.terminal.history";
 
 function loadHistory() {
@@ -37,7 +39,7 @@ function bootTerminal(el) {
   const data = dataNode ? JSON.parse(dataNode.textContent) : { tools: [], options: {}, bootstrap: "" };
   const history = createHistory(loadHistory());
   let nextId = 1;
-  let pending = null;        // id of the request we wait for
+  const pending = new Set(); // ids of the requests whose answers we wait for
   let interactive = null;    // the command of a tool reading lines (console-producer)
   let typed = 0;             // lines typed into it so far (LineMessageReader's lineNumber)
 
@@ -62,9 +64,10 @@ function bootTerminal(el) {
   function send(line, extra = {}) {
     const live = handle();
     if (!live) { print("# not connected yet; try again in a moment\n", "terminal-note"); return; }
-    pending = `t${nextId++}`;
-    el.dataset.pending = pending;
-    live.send({ type: "cli", id: pending, line, ...extra });
+    const id = `t${nextId++}`;
+    pending.add(id);
+    el.dataset.pending = String(pending.size);
+    live.send({ type: "cli", id, line, ...extra });
   }
 
   function run(line) {
@@ -86,9 +89,10 @@ function bootTerminal(el) {
 
   sandbox?.addEventListener("live:message", (e) => {
     const msg = e.detail;
-    if (msg.type !== "cli_output" || msg.id !== pending) return;
-    pending = null;
-    delete el.dataset.pending;
+    if (msg.type !== "cli_output" || !pending.has(msg.id)) return;
+    pending.delete(msg.id);
+    if (pending.size) el.dataset.pending = String(pending.size);
+    else delete el.dataset.pending;
     let text = msg.output || "";
     if (msg.interactive && text.endsWith(">")) text = text.slice(0, -1); // our prompt shows it
     print(text);
@@ -97,9 +101,11 @@ function bootTerminal(el) {
     el.dispatchEvent(new CustomEvent("terminal:output", { bubbles: true, detail: msg }));
   });
   sandbox?.addEventListener("live:error", (e) => {
-    if (pending && e.detail.code && e.detail.code.startsWith("bad_cli")) {
+    // A refused line (bad_cli, rate_limited...) has no cli_output: stop waiting for it.
+    if (pending.size && REFUSALS.has(e.detail.code)) {
       print(`# ${e.detail.message}\n`, "terminal-note");
-      pending = null;
+      pending.clear();
+      delete el.dataset.pending;
     }
   });
 
@@ -130,7 +136,8 @@ function bootTerminal(el) {
       e.preventDefault();
       print(`${interactive ? "" : "$ "}${input.value}^C\n`, "terminal-echo");
       input.value = "";
-      pending = null;
+      pending.clear(); // like ending the process: its answer is not shown
+      delete el.dataset.pending;
       setInteractive(null);
     } else if (e.ctrlKey && (e.key === "d" || e.key === "D") && interactive) {
       e.preventDefault();
