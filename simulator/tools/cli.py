@@ -800,6 +800,10 @@ def _console_consumer(view: ClusterView, options: dict) -> CliResult:
                 records.append(r)
     shown = records[:limit]
     after = ""
+    if "group" in options and shown:
+        after += (f"# the real tool, as a member of group {group_id}, would also commit how far "
+                  "it read when it exits (enable.auto.commit); the simulator's reads without "
+                  "joining, so the group's offsets stay as they were\n")
     if "max-messages" not in options:
         after = ("# the real tool keeps waiting for more; the simulator stops at the end of "
                  "the log, as if you pressed Ctrl-C\n")
