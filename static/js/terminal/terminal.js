@@ -13,6 +13,10 @@
  * leaves the producer (it copies instead when text is selected); Ctrl-L or
  * `clear` clears; the Copy button copies the whole output. Text only: every
  * piece of output is a text node, so a key or value that looks like HTML stays text.
+ *
+ * Events for the page: each answer bubbles up as `terminal:output` with detail
+ * {id, line, output, interactive, applied} (a lesson may count the commands run);
+ * `el.terminal.run(line)` types a line as if entered.
  */
 import { complete, liveNames } from "./completion.js";
 import { createHistory } from "./history.js";
@@ -39,7 +43,7 @@ function bootTerminal(el) {
   const data = dataNode ? JSON.parse(dataNode.textContent) : { tools: [], options: {}, bootstrap: "" };
   const history = createHistory(loadHistory());
   let nextId = 1;
-  const pending = new Set(); // ids of the requests whose answers we wait for
+  const pending = new Map(); // id -> line, for the requests whose answers we wait for
   let interactive = null;    // the command of a tool reading lines (console-producer)
   let typed = 0;             // lines typed into it so far (LineMessageReader's lineNumber)
 
@@ -65,7 +69,7 @@ function bootTerminal(el) {
     const live = handle();
     if (!live) { print("# not connected yet; try again in a moment\n", "terminal-note"); return; }
     const id = `t${nextId++}`;
-    pending.add(id);
+    pending.set(id, extra.input !== undefined ? extra.input : line);
     el.dataset.pending = String(pending.size);
     live.send({ type: "cli", id, line, ...extra });
   }
@@ -90,6 +94,7 @@ function bootTerminal(el) {
   sandbox?.addEventListener("live:message", (e) => {
     const msg = e.detail;
     if (msg.type !== "cli_output" || !pending.has(msg.id)) return;
+    const asked = pending.get(msg.id);
     pending.delete(msg.id);
     if (pending.size) el.dataset.pending = String(pending.size);
     else delete el.dataset.pending;
@@ -98,7 +103,8 @@ function bootTerminal(el) {
     print(text);
     if (msg.interactive && !interactive) setInteractive(lastLine);
     else if (!msg.interactive && interactive) setInteractive(null); // the tool exited
-    el.dispatchEvent(new CustomEvent("terminal:output", { bubbles: true, detail: msg }));
+    // For pages that count what the learner ran (a lesson's score): the line and its answer.
+    el.dispatchEvent(new CustomEvent("terminal:output", { bubbles: true, detail: { ...msg, line: asked } }));
   });
   sandbox?.addEventListener("live:error", (e) => {
     // A refused line (bad_cli, rate_limited...) has no cli_output: stop waiting for it.
