@@ -3,7 +3,7 @@ selecting one lights the part of the diagram it is about (learnkafka/components/
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_terminal import SLOW, open_playground
+from tests.browser.test_terminal import SLOW, open_playground, patient_waits  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,15 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-SLOW = 30_000  # ms: generous waits for a shared, busy 2-core machine (load ~10)
+SLOW = 30_000  # ms: generous waits for a shared, busy 2-core machine (load ~10-25)
+
+
+@pytest.fixture(autouse=True)
+def patient_waits():
+    """Every wait in this module is generous, not only the marked ones (restored after)."""
+    expect.set_options(timeout=SLOW)
+    yield
+    expect.set_options(timeout=5_000)  # Playwright's default
 B = "--bootstrap-server broker-1:9092"
 
 
