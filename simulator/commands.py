@@ -281,8 +281,21 @@ class DeleteTopic(Command):
 @command("alter_topic_config")
 @dataclass(frozen=True)
 class AlterTopicConfig(Command):
+    """Set topic configs; `delete` names configs to drop back to their defaults
+    (kafka-configs --alter --add-config / --delete-config)."""
+
     topic: str
     configs: dict
+    delete: list = field(default_factory=list)
+
+
+@command("alter_partitions")
+@dataclass(frozen=True)
+class AlterPartitions(Command):
+    """kafka-topics --alter --partitions N: grow a topic to N partitions (never shrink)."""
+
+    topic: str
+    partitions: int
 
 
 @command("elect_leaders")

@@ -107,6 +107,10 @@ class Step:
     controls: tuple[ConfigControl, ...] = ()
     number: int = 0
     caption: str = ""
+    # `terminal: true` / `logs: true` in lesson.yaml put the Kafka terminal and the
+    # client/broker log panel beside the step's live diagram (docs/protocol.md).
+    terminal: bool = False
+    logs: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,13 @@ def _parse_command(raw, where: str) -> dict:
     if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
         raise ContentError(f"{where}: 'command' must be a mapping with a 'type'")
     return raw
+
+
+def _flag(raw: dict, name: str, where: str) -> bool:
+    value = raw.get(name, False)
+    if not isinstance(value, bool):
+        raise ContentError(f"{where}: {name} must be true or false")
+    return value
 
 
 def _parse_try_this(raw, where: str) -> tuple[TryThis, ...]:
@@ -230,6 +241,8 @@ def _parse_lesson(folder: Path) -> Lesson:
                 controls=_parse_controls(raw.get("controls"), where),
                 number=number,
                 caption=str(raw.get("caption", "")),
+                terminal=_flag(raw, "terminal", where),
+                logs=_flag(raw, "logs", where),
             )
         )
     return Lesson(
