@@ -44,7 +44,8 @@ class PaymentService(Actor):
         body = message.body
         start_thread(self.world, {"request_id": body["request_id"],
                                   "idempotency_key": body["idempotency_key"],
-                                  "account": body["account"], "amount": body["amount"]},
+                                  "account": body["account"], "amount": body["amount"],
+                                  "expected_version": body.get("expected_version")},
                      source="http", reply={"to": message.source, "attempt": body["attempt"]})
 
     def on_records(self, event) -> None:
