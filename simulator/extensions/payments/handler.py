@@ -48,6 +48,8 @@ SOURCE: tuple[tuple[str, str], ...] = (
     ("respond", "  return response;"),
 )
 LINE_IDS = tuple(line for line, _ in SOURCE)
+# A handler step carries the newest rows of idempotency_store (the snapshot has all).
+STORE_ROWS_IN_EVENT = 30
 
 SQL = {
     "begin": "BEGIN",
@@ -419,5 +421,5 @@ def emit_step(world, t, line: str, result: Result) -> None:
                outcome=result.outcome, detail=result.detail, next_line=result.next_line,
                tx=t.tx, waiting_for=None if result.waiting_for_tx is None
                else st.db.holder_thread(result.waiting_for_tx),
-               balances=st.db.committed_balances(), store=st.db.store_rows(),
+               balances=st.db.committed_balances(), store=st.db.store_rows()[-STORE_ROWS_IN_EVENT:],
                charges=dict(st.charges))
