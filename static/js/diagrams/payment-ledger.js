@@ -51,4 +51,9 @@ export function render(svg, state) {
   });
   const empty = keyed(body, "text", "empty", { x: LEFT, y: TOP + 20, class: "empty" });
   setText(empty, rows.length ? "" : "no committed deductions");
+  // The picture is as tall as its rows: no empty table below them.
+  const height = TOP + Math.max(1, rows.length) * ROW_H + 24;
+  const frame = svg.querySelector(".ledger-frame");
+  if (frame) setAttrs(frame, { height: height - 40 });
+  setAttrs(svg, { viewBox: `0 0 1000 ${height}` });
 }
