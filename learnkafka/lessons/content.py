@@ -107,6 +107,7 @@ class Step:
     controls: tuple[ConfigControl, ...] = ()
     number: int = 0
     caption: str = ""
+    panel: str = ""  # optional: a component shown under the stage (e.g. payrace_panel)
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,7 @@ def _parse_lesson(folder: Path) -> Lesson:
                 controls=_parse_controls(raw.get("controls"), where),
                 number=number,
                 caption=str(raw.get("caption", "")),
+                panel=str(raw.get("panel", "")),
             )
         )
     return Lesson(
