@@ -6,6 +6,7 @@
  * the account's balance and the last answers the client got beside it.
  */
 import { glow, keyed, layer, prune, setAttrs, setText } from "./geometry.js";
+import { rowKey, rowStatus, rowUncommitted } from "../live/reduce-payments.js";
 import { duration, shortKey, statusClass } from "./payment-parts.js";
 
 export const COLUMNS = [
@@ -21,10 +22,19 @@ export const MAX_ROWS = 8;
 
 const at = (row, name) => row[`${name}_ms`] ?? row[name] ?? null;
 
+/** The rows in the order they were inserted (row ids grow), the newest MAX_ROWS. */
 export function storeRows(p) {
   return Object.values(p.store)
-    .sort((a, b) => (at(a, "created_at") ?? 0) - (at(b, "created_at") ?? 0) || String(a.idempotency_key).localeCompare(String(b.idempotency_key)))
+    .sort((a, b) => Number(a.row_id ?? 0) - Number(b.row_id ?? 0) || String(a.idempotency_key).localeCompare(String(b.idempotency_key)))
     .slice(-MAX_ROWS);
+}
+
+/** created_at: the row's own, else expires_at minus the key TTL (the guide: created_at + 24 h). */
+export function createdAt(row, settings) {
+  const own = at(row, "created_at");
+  if (own != null) return own;
+  const expires = at(row, "expires_at");
+  return expires == null ? null : expires - (settings.key_ttl_ms ?? 86_400_000);
 }
 
 export function render(svg, state, nowMs) {
@@ -37,24 +47,27 @@ export function render(svg, state, nowMs) {
   const rows = storeRows(p);
   const keep = new Set();
   rows.forEach((r, i) => {
-    const key = String(r.idempotency_key);
+    const key = rowKey(r);
     keep.add(key);
+    const status = rowStatus(r) || "—";
+    const open = rowUncommitted(r);
     const y = ROW_Y + i * ROW_H;
     const g = keyed(rowsLayer, "g", key, {
-      class: "store-row", "data-key": key, "data-status": r.status, tabindex: 0, role: "img",
-      "aria-label": `key ${key}: ${r.status}${r.committed === false ? ", not committed yet" : ""}`,
+      class: "store-row", "data-key": r.idempotency_key, "data-status": status, tabindex: 0, role: "img",
+      "aria-label": `key ${r.idempotency_key}: ${status}${open ? ", not committed yet" : ""}`,
     });
     const fresh = r.changed_at_ms != null && glow(nowMs - r.changed_at_ms, 1500) > 0;
     keyed(g, "rect", "bg", { x: 12, y: y - 4, width: 736, height: ROW_H - 4, rx: 5, class: fresh ? "fresh" : "box" });
-    setText(keyed(g, "text", "k", { x: 20, y: y + 17, class: "cell" }), key.length > 20 ? shortKey(key) : key);
-    keyed(g, "rect", "pill", { x: 196, y: y + 1, width: 118, height: 22, rx: 11, class: `pill ${statusClass(r.status)}${r.committed === false ? " is-uncommitted" : ""}` });
-    setText(keyed(g, "text", "s", { x: 255, y: y + 17, "text-anchor": "middle", class: "cell" }), r.status || "");
+    const keyText = String(r.idempotency_key ?? "");
+    setText(keyed(g, "text", "k", { x: 20, y: y + 17, class: "cell" }), keyText.length > 20 ? shortKey(keyText) : keyText);
+    keyed(g, "rect", "pill", { x: 196, y: y + 1, width: 118, height: 22, rx: 11, class: `pill ${statusClass(status)}${open ? " is-uncommitted" : ""}` });
+    setText(keyed(g, "text", "s", { x: 255, y: y + 17, "text-anchor": "middle", class: "cell" }), status);
     setText(keyed(g, "text", "c", { x: 330, y: y + 17, class: "cell" }), r.response_code ?? "NULL");
-    const created = at(r, "created_at");
+    const created = createdAt(r, p.settings);
     const expires = at(r, "expires_at");
     setText(keyed(g, "text", "cr", { x: 455, y: y + 17, class: "cell" }), created == null ? "—" : `t=${duration(created)}`);
     setText(keyed(g, "text", "ex", { x: 580, y: y + 17, class: "cell" }), expires == null ? "—" : `t=${duration(expires)}`);
-    setText(keyed(g, "text", "tx", { x: 744, y: y + 17, "text-anchor": "end", class: "muted" }), r.committed === false ? `uncommitted${r.thread ? ` (${r.thread})` : ""}` : "");
+    setText(keyed(g, "text", "tx", { x: 744, y: y + 17, "text-anchor": "end", class: "muted" }), open ? `uncommitted${r.pending_thread ? ` (${r.pending_thread})` : ""}` : "");
   });
   prune(rowsLayer, keep);
   setText(keyed(table, "text", "empty", { x: 380, y: ROW_Y + 18, "text-anchor": "middle", class: "muted" }), rows.length ? "" : "No rows yet: the first request with a key will claim one.");
@@ -83,5 +96,5 @@ export function render(svg, state, nowMs) {
   setText(keyed(verdict, "text", "v", { x: 20, y: 540, class: `verdict${doubled ? " is-double" : ""}` }),
     doubled ? "⚠ A payment was charged twice." : rows.length ? "Every key charged at most once." : "");
   svg.dataset.rows = String(rows.length);
-  svg.dataset.statuses = rows.map((r) => r.status).join(",");
+  svg.dataset.statuses = rows.map((r) => rowStatus(r)).join(",");
 }

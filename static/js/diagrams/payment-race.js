@@ -8,6 +8,7 @@
  * DuplicateKeyException saving the day, or a double charge.
  */
 import { keyed, layer, prune, setAttrs, setText } from "./geometry.js";
+import { rowStatus, rowUncommitted } from "../live/reduce-payments.js";
 import { statusClass, truncate } from "./payment-parts.js";
 
 export const LANE_X = { A: 20, B: 520 };
@@ -57,7 +58,9 @@ export function render(svg, state) {
     const g = keyed(lanes, "g", key, { class: `race-lane lane-${side}`, "data-thread": name, tabindex: 0, role: "img",
       "aria-label": `thread ${name}: ${t ? (t.steps || []).map(stepText).join("; ") || "not started" : "not started"}` });
     keyed(g, "rect", "head", { x, y: 14, width: LANE_W, height: 36, rx: 8, class: `head head-${side === "A" ? "client" : "db"}` });
-    setText(keyed(g, "text", "name", { x: x + LANE_W / 2, y: 38, "text-anchor": "middle", class: "head-label" }), `Thread ${name}`);
+    // Lanes are positions (the picker steps "thread A" and "thread B"); a later race's
+    // threads have later names, shown beside.
+    setText(keyed(g, "text", "name", { x: x + LANE_W / 2, y: 38, "text-anchor": "middle", class: "head-label" }), name === side ? `Thread ${side}` : `Thread ${side} (${name})`);
     keyed(g, "line", "life", { x1: x + LANE_W / 2, x2: x + LANE_W / 2, y1: 50, y2: 500, class: "lifeline" });
     const steps = t ? (t.steps || []).slice(-13) : [];
     const keepSteps = new Set(["head", "name", "life", "next", "status"]);
@@ -79,6 +82,7 @@ export function render(svg, state) {
 
   const middle = layer(svg, "middle");
   const unique = (race?.variant ?? p.settings.variant) === "key_unique";
+  const sameKeyRows = Object.values(p.store).length;
   keyed(middle, "rect", "db", { x: 262, y: 14, width: 236, height: 36, rx: 8, class: "head head-service" });
   setText(keyed(middle, "text", "dbl", { x: 380, y: 38, "text-anchor": "middle", class: "head-label" }), "Database");
   setText(keyed(middle, "text", "u", { x: 380, y: 76, "text-anchor": "middle", class: unique ? "verdict is-ok" : "verdict is-double" }),
@@ -87,15 +91,17 @@ export function render(svg, state) {
   setText(keyed(middle, "text", "scope", { x: 380, y: 98, "text-anchor": "middle", class: "muted" }),
     scope === "one_transaction" ? "one @Transactional transaction" : "claim committed first");
   const rows = Object.values(p.store).slice(-5);
-  const keepRows = new Set(["db", "dbl", "u", "scope", "bal", "hdr"]);
+  setText(keyed(middle, "text", "count", { x: 380, y: 360, "text-anchor": "middle", class: sameKeyRows > 1 ? "charge-label is-double" : "muted" }),
+    sameKeyRows > 1 ? `${sameKeyRows} rows for one key!` : "");
+  const keepRows = new Set(["db", "dbl", "u", "scope", "bal", "hdr", "count"]);
   setText(keyed(middle, "text", "hdr", { x: 270, y: 132, class: "col-head" }), "idempotency_store");
   rows.forEach((r, i) => {
     const k = `row-${i}`;
     keepRows.add(k);
     keepRows.add(`${k}-t`);
-    keyed(middle, "rect", k, { x: 266, y: 142 + i * 32, width: 228, height: 26, rx: 6, class: `pill ${statusClass(r.status)}${r.committed === false ? " is-uncommitted" : ""}` });
+    keyed(middle, "rect", k, { x: 266, y: 142 + i * 32, width: 228, height: 26, rx: 6, class: `pill ${statusClass(rowStatus(r))}${rowUncommitted(r) ? " is-uncommitted" : ""}` });
     setText(keyed(middle, "text", `${k}-t`, { x: 380, y: 160 + i * 32, "text-anchor": "middle", class: "cell" }),
-      `${truncate(String(r.idempotency_key), 12)} ${r.status}${r.committed === false ? " (uncommitted)" : ""}`);
+      `${truncate(String(r.idempotency_key), 12)} ${rowStatus(r)}${rowUncommitted(r) ? " (uncommitted)" : ""}`);
   });
   const account = Object.keys(p.balances)[0];
   setText(keyed(middle, "text", "bal", { x: 380, y: 330, "text-anchor": "middle", class: "balance-line" }),

@@ -42,8 +42,8 @@ export function render(svg, state, nowMs) {
   const keep = new Set();
   const keys = Object.values(p.store);
   keys.slice(-3).forEach((r, i) => {
-    const created = r.created_at_ms ?? r.created_at ?? null;
     const expires = r.expires_at_ms ?? r.expires_at ?? null;
+    const created = r.created_at_ms ?? (expires == null ? null : expires - (p.settings.key_ttl_ms ?? 24 * HOUR));
     if (created == null || expires == null) return;
     const k = `w-${r.idempotency_key}`;
     keep.add(k);

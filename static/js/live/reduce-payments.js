@@ -20,35 +20,46 @@ export function emptyPayments() {
     loaded: false, settings: {}, service: "up", balances: {}, balanceHistory: {}, store: {},
     threads: {}, lastStep: null, steps: [], sequence: [], charges: {}, doubleCharges: 0,
     responses: [], redis: {}, redisLog: [], outbox: {}, published: {}, delivered: {},
-    races: [], expired: [], crashes: [], gatewayHits: 0, duplicatesDiscarded: 0, nextRow: 1,
+    race: [], races: [], expired: [], crashes: [], gatewayHits: 0, duplicatesDiscarded: 0, nextRow: 1,
   };
 }
 
-/** The payments part of a snapshot (`snapshot()["payments"]`), or an empty one. */
+/** The payments part of a snapshot (`snapshot()["payments"]`, docs/events.md), or an empty one. */
 export function paymentsFromSnapshot(raw) {
   const p = emptyPayments();
   const snap = raw && raw.payments;
   if (!snap) return p;
   p.loaded = true;
   p.settings = { ...(snap.settings || {}) };
-  p.service = snap.service?.state || snap.service_state || (snap.service_crashed ? "crashed" : "up");
-  const db = snap.database || snap.db || {};
-  const accounts = db.accounts || snap.accounts || {};
-  for (const [id, row] of Object.entries(accounts)) {
-    const balance = typeof row === "number" ? row : row.balance;
+  p.service = snap.service_down ? "crashed" : "up";
+  for (const [id, balance] of Object.entries(snap.balances || {})) {
     p.balances[id] = balance;
     p.balanceHistory[id] = [balance];
   }
-  for (const row of asRows(db.idempotency_store || snap.idempotency_store)) {
-    p.store[row.idempotency_key] = { ...row, committed: row.committed ?? true, changed_at_ms: null };
+  for (const row of asRows(snap.idempotency_store)) p.store[rowKey(row)] = { ...row, changed_at_ms: null };
+  for (const row of asRows(snap.outbox)) {
+    const values = row.values || row.pending || {};
+    p.outbox[row.row_id] = { ...values, row_id: row.row_id, committed: row.values != null };
   }
-  for (const row of asRows(db.outbox || snap.outbox)) p.outbox[row.row_id ?? row.id] = { ...row };
-  for (const [key, value] of Object.entries(snap.redis || {})) p.redis[key] = typeof value === "object" && value ? { ...value } : { value };
-  for (const t of asRows(snap.threads)) p.threads[t.thread ?? t.name] = { ...t, thread: t.thread ?? t.name };
+  for (const item of asRows(snap.redis)) p.redis[item.key] = { value: item.value, expires_at_ms: item.expires_at_ms };
+  for (const t of asRows(snap.threads)) {
+    p.threads[t.thread] = { ...t, key: t.idempotency_key, finished: t.state === "done", next_line: t.state === "done" ? null : t.line };
+  }
+  p.race = [...(snap.race || [])];
   p.charges = { ...(snap.charges || {}) };
-  p.doubleCharges = Object.values(p.charges).filter((n) => n > 1).length;
+  p.doubleCharges = (snap.double_charges || []).length;
+  p.published = { ...(snap.events_published || {}) };
   return p;
 }
+
+/** An idempotency_store row's key in the model: its row id (without UNIQUE two rows share a key). */
+export const rowKey = (row) => String(row.row_id ?? row.idempotency_key);
+
+/** What a row's status reads as now: an open transaction's change first. */
+export const rowStatus = (row) => row.pending_status ?? row.status ?? null;
+
+/** True while a row (or its latest change) is not committed yet. */
+export const rowUncommitted = (row) => row.committed === false || row.pending_status != null;
 
 const asRows = (v) => (Array.isArray(v) ? v : v && typeof v === "object" ? Object.values(v) : []);
 
@@ -59,7 +70,7 @@ export function clonePayments(p) {
     store: { ...p.store }, threads: { ...p.threads }, steps: p.steps.slice(-KEEP_STEPS),
     sequence: p.sequence.slice(-KEEP_SEQUENCE), charges: { ...p.charges }, responses: p.responses.slice(-20),
     redis: { ...p.redis }, redisLog: p.redisLog.slice(-10), outbox: { ...p.outbox },
-    published: { ...p.published }, delivered: { ...p.delivered }, races: p.races.slice(-KEEP_RACES),
+    published: { ...p.published }, delivered: { ...p.delivered }, race: [...p.race], races: p.races.slice(-KEEP_RACES),
     expired: p.expired.slice(-10), crashes: p.crashes.slice(-10),
   };
 }
@@ -87,9 +98,10 @@ function setStore(p, rows, at) {
   if (!Array.isArray(rows)) return;
   const next = {};
   for (const r of rows) {
-    const before = p.store[r.idempotency_key];
-    const changed = !before || before.status !== r.status || before.committed !== r.committed;
-    next[r.idempotency_key] = { ...(before || {}), ...r, changed_at_ms: changed ? at : before.changed_at_ms };
+    const key = rowKey(r);
+    const before = p.store[key];
+    const changed = !before || rowStatus(before) !== rowStatus(r) || rowUncommitted(before) !== rowUncommitted(r);
+    next[key] = { ...(before || {}), ...r, changed_at_ms: changed ? at : before.changed_at_ms };
   }
   p.store = next;
 }
@@ -123,7 +135,17 @@ function updateRaceThread(p, thread, patch) {
   return copy;
 }
 
-const shortSql = (sql) => (sql || "").replace(/\s+/g, " ").trim();
+/**
+ * The handler lines the sequence diagrams draw as arrows to the database, as
+ * the guide's figures label them (the other lines would crowd the picture).
+ */
+export const SEQUENCE_LINES = {
+  begin: () => "BEGIN TX",
+  check: (e) => `check key ${e.idempotency_key ? String(e.idempotency_key).slice(0, 8) : ""}… exists?`,
+  claim: () => "INSERT idempotency_store (PROCESSING)",
+  deduct: (e, t) => `UPDATE balance -= ${t.amount ?? ""}`,
+  commit: () => "COMMIT",
+};
 
 export const PAYMENT_REDUCERS = {
   payments_configured(s, e) { s.payments.settings = { ...e.settings }; s.payments.loaded = true; },
@@ -194,6 +216,8 @@ export const PAYMENT_REDUCERS = {
       const race = openRace(p, e);
       const index = p.races.indexOf(race);
       p.races[index] = { ...race, threads: { ...race.threads, [e.thread]: { thread: e.thread, started_at_ms: e.at_ms, steps: [], finished: false } } };
+      // The current race's thread names, in order (the race picker steps them by position).
+      p.race = Object.keys(p.races[index].threads).sort();
     }
     row(p, { type: "arrive", at_ms: e.at_ms, request_id: e.request_id, thread: e.thread, label: `thread ${e.thread}` });
   },
@@ -212,8 +236,8 @@ export const PAYMENT_REDUCERS = {
       const before = race.threads[e.thread];
       updateRaceThread(p, e.thread, { steps: [...(before.steps || []), { line: e.line, outcome: e.outcome, detail: e.detail, at_ms: e.at_ms, waiting_for: e.waiting_for }] });
     }
-    if (e.sql) row(p, { type: "db", at_ms: e.at_ms, request_id: e.request_id, thread: e.thread, outcome: e.outcome, label: shortSql(e.sql), line: e.line });
-    else if (/^found|not_found/.test(e.outcome)) row(p, { type: "db", at_ms: e.at_ms, request_id: e.request_id, thread: e.thread, outcome: e.outcome, label: `check ${e.idempotency_key ?? ""}`, line: e.line });
+    const label = SEQUENCE_LINES[e.line];
+    if (label && e.outcome !== "waiting") row(p, { type: "db", at_ms: e.at_ms, request_id: e.request_id, thread: e.thread, outcome: e.outcome, label: label(e, t), line: e.line });
   },
   payment_thread_finished(s, e) {
     const p = s.payments;
@@ -244,9 +268,15 @@ export const PAYMENT_REDUCERS = {
   db_row_changed(s, e) {
     const p = s.payments;
     if (e.table === "idempotency_store") {
-      const before = p.store[e.row_id];
-      if (e.values === null || e.values === undefined) { const { [e.row_id]: _gone, ...rest } = p.store; p.store = rest; return; }
-      p.store[e.row_id] = { ...(before || {}), ...e.values, committed: e.committed, tx: e.tx, thread: e.thread, changed_at_ms: e.at_ms };
+      const key = String(e.row_id);
+      const before = p.store[key];
+      if (e.values === null || e.values === undefined) { const { [key]: _gone, ...rest } = p.store; p.store = rest; return; }
+      const status = e.values.status ?? before?.status ?? null;
+      p.store[key] = {
+        ...(before || {}), ...e.values, row_id: e.row_id, changed_at_ms: e.at_ms,
+        status: e.committed ? status : before?.status ?? null,
+        pending_status: e.committed ? null : status, committed: e.committed || Boolean(before?.committed), pending_thread: e.committed ? null : e.thread,
+      };
     } else if (e.table === "outbox") {
       if (!e.values) { const { [e.row_id]: _gone, ...rest } = p.outbox; p.outbox = rest; return; }
       p.outbox[e.row_id] = { ...(p.outbox[e.row_id] || {}), ...e.values, row_id: e.row_id, committed: e.committed, changed_at_ms: e.at_ms };
@@ -256,8 +286,7 @@ export const PAYMENT_REDUCERS = {
   },
   idempotency_key_expired(s, e) {
     const p = s.payments;
-    const { [e.idempotency_key]: _gone, ...rest } = p.store;
-    p.store = rest;
+    p.store = Object.fromEntries(Object.entries(p.store).filter(([, r]) => r.idempotency_key !== e.idempotency_key));
     push(p.expired, { key: e.idempotency_key, at_ms: e.at_ms, expires_at_ms: e.expires_at_ms }, 10);
     row(p, { type: "note", side: "db", at_ms: e.at_ms, label: `TTL cleanup deleted ${e.idempotency_key.slice(0, 8)}…` });
   },
