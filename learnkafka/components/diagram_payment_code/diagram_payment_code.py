@@ -1,6 +1,8 @@
 """`diagram_payment_code`: the code panel beside every payment diagram.
 
-The guide's handler (handler_lines.py), one <text> per line with its step id;
+The simulation's handler source (handler_lines.py wraps
+simulator/extensions/payments/handler.py `SOURCE`), one <text> per drawn line
+carrying its line id;
 static/js/diagrams/payment-code.js lights the line the simulated request is
 executing now (the latest handler step in the payments events) and says which
 request and thread it is.
@@ -10,7 +12,7 @@ from typing import NamedTuple
 
 from django_components import Component, register
 
-from .handler_lines import HANDLER_LINES, INDENT, LEFT, LINE_HEIGHT, TOP
+from .handler_lines import INDENT, LEFT, LINE_HEIGHT, TOP, wrapped_lines
 
 
 @register("diagram_payment_code")
@@ -22,10 +24,10 @@ class DiagramPaymentCode(Component):
 
     def get_template_data(self, args, kwargs: Kwargs, slots, context):
         lines = [
-            {"number": i + 1, "step": step, "text": text, "x": LEFT + INDENT * indent,
+            {"number": number or "", "step": step, "text": text, "x": LEFT + INDENT * indent,
              "y": TOP + LINE_HEIGHT * (i + 1)}
-            for i, (step, indent, text) in enumerate(HANDLER_LINES)
+            for i, (step, indent, text, number) in enumerate(wrapped_lines())
         ]
         height = TOP + LINE_HEIGHT * (len(lines) + 1) + 22
         return {"title": kwargs.title, "lines": lines, "height": height,
-                "gutter": LEFT - 8, "line_height": LINE_HEIGHT}
+                "gutter": LEFT - 8, "line_height": LINE_HEIGHT, "top": TOP}

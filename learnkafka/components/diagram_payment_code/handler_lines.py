@@ -1,51 +1,34 @@
-"""The guide's PaymentService.processPayment, line by line, as the code panel shows it.
+"""The code panel's lines: the simulator's handler source, wrapped to fit beside a diagram.
 
-Each line may carry a step id: the handler step the simulator reports (docs/events.md,
-the payments extension) lights that line. Lines are wrapped to 44 characters so
-the panel reads at 12 px beside a diagram at 1366x768.
+The handler the simulation runs (simulator/extensions/payments/handler.py
+`SOURCE`: the guide's PaymentService.processPayment with the safeguards' lines
+where they go) is the one the panel shows, so the lit line is always the
+line that ran. Each source line keeps its id on every wrapped piece; pieces
+are at most WIDTH characters so the panel reads at about 12 px beside a
+diagram at 1366x768.
 """
 
-# (step id or "", indent level, text)
-HANDLER_LINES: list[tuple[str, int, str]] = [
-    ("", 0, "@Transactional"),
-    ("", 0, "PaymentResponse processPayment(req) {"),
-    ("", 1, "String key = req.getIdempotencyKey();"),
-    ("", 1, "// Step 1: check if already processed"),
-    ("check", 1, "var existing = repo.findByKey(key);"),
-    ("", 1, "if (existing.isPresent()) {"),
-    ("", 2, "var record = existing.get();"),
-    ("", 2, "if (record.getStatus() == PROCESSING) {"),
-    ("conflict", 3, "throw new ConflictException(  // 409"),
-    ("conflict", 4, "\"Being processed. Retry later.\");"),
-    ("", 2, "}"),
-    ("cached", 2, "return record.getCachedResponse();"),
-    ("", 1, "}"),
-    ("", 1, "// Step 2: claim this key (PROCESSING)"),
-    ("", 1, "try {"),
-    ("claim", 2, "repo.insert(new IdempotencyRecord("),
-    ("claim", 4, "key, Status.PROCESSING, null));"),
-    ("duplicate", 1, "} catch (DuplicateKeyException e) {"),
-    ("duplicate", 2, "throw new ConflictException("),
-    ("duplicate", 4, "\"Duplicate request\");      // 409"),
-    ("", 1, "}"),
-    ("", 1, "// Step 3: process the actual payment"),
-    ("", 1, "try {"),
-    ("validate", 2, "validateBalance(req.getUserId(), amt);"),
-    ("deduct", 2, "deductBalance(req.getUserId(), amt);"),
-    ("transaction", 2, "createTransaction(req);"),
-    ("", 2, "var response = new PaymentResponse("),
-    ("", 4, "SUCCESS, \"Payment processed\");"),
-    ("", 2, "// Step 4: save result, mark SUCCESS"),
-    ("success", 2, "repo.updateStatus(key, SUCCESS, response);"),
-    ("respond", 2, "return response;"),
-    ("", 1, "} catch (Exception e) {"),
-    ("failed", 2, "repo.updateStatus(key, FAILED, null);"),
-    ("failed", 2, "throw e;"),
-    ("", 1, "}"),
-    ("", 0, "}"),
-]
+from __future__ import annotations
 
+import textwrap
+
+from simulator.extensions.payments.handler import SOURCE
+
+WIDTH = 48
 LINE_HEIGHT = 16.5
 TOP = 22
-INDENT = 16
+INDENT = 8
 LEFT = 34
+
+
+def wrapped_lines(source=SOURCE, width: int = WIDTH) -> list[tuple[str, int, str, int]]:
+    """(line id, indent level, text, source line number) per drawn line."""
+    out = []
+    for number, (line_id, code) in enumerate(source, start=1):
+        stripped = code.lstrip(" ")
+        indent = (len(code) - len(stripped)) // 2
+        pieces = textwrap.wrap(stripped, width=width - 2 * indent, break_long_words=True,
+                               break_on_hyphens=False) or [""]
+        for i, piece in enumerate(pieces):
+            out.append((line_id, indent + (2 if i else 0), piece, number if i == 0 else 0))
+    return out

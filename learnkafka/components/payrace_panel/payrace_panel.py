@@ -18,5 +18,5 @@ class PayracePanel(Component):
     def get_template_data(self, args, kwargs, slots, context):
         request = context.get("request")
         data = panel_context(learner_key=learner_key_for(request))
-        data.update(request=request, csrf_token=context.get("csrf_token"))
+        # `request` and `csrf_token` reach the template from the page's context.
         return data

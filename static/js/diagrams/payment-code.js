@@ -6,6 +6,49 @@
  */
 import { keyed, layer, prune, setAttrs, setText } from "./geometry.js";
 
+/**
+ * The handler lines the current settings can run (the rest are folded away,
+ * so the panel shows the handler this simulation is running): the same rules
+ * as the simulator's handler (simulator/extensions/payments/handler.py).
+ */
+export function linesInPlay(settings) {
+  const keyed = settings.variant !== "no_key";
+  const guard = settings.safeguard || "none";
+  const publishing = settings.publish_events && !settings.outbox;
+  const on = {
+    signature: true, begin: true, validate: true, deduct: true, record: true, commit: true, respond: true,
+    lock_redis: keyed && guard === "redis_setnx", unlock_redis: keyed && guard === "redis_setnx",
+    lock_advisory: keyed && guard === "advisory_lock", lock_account: keyed && guard === "for_update",
+    check: keyed, reject_params: keyed, conflict: keyed, return_cached: keyed, claim: keyed, duplicate: keyed,
+    mark_success: keyed, mark_failed: keyed,
+    commit_claim: keyed && (settings.transaction_scope || "claim_committed_first") === "claim_committed_first",
+    outbox: Boolean(settings.outbox),
+    publish_before: Boolean(publishing && settings.publish_order === "publish_then_commit"),
+    publish: Boolean(publishing && (settings.publish_order || "commit_then_publish") === "commit_then_publish"),
+  };
+  return new Set(Object.keys(on).filter((id) => on[id]));
+}
+
+/** Lay the lines in play out top to bottom (once per change of settings). */
+function layout(svg, settings) {
+  const key = JSON.stringify([settings.variant, settings.safeguard, settings.transaction_scope, settings.outbox, settings.publish_events, settings.publish_order]);
+  if (svg.dataset.layoutKey === key) return;
+  svg.dataset.layoutKey = key;
+  const shown = linesInPlay(settings);
+  let row = 0;
+  for (const line of svg.querySelectorAll("text.code-line")) {
+    const number = line.previousElementSibling;
+    const visible = !settings.variant || shown.has(line.dataset.step);
+    const h = Number(line.dataset.lineHeight || 16.5);
+    if (visible) row += 1;
+    const y = Number(svg.dataset.top || 22) + h * row;
+    setAttrs(line, { display: visible ? null : "none", y });
+    if (number) setAttrs(number, { display: visible ? null : "none", y });
+  }
+  const height = Number(svg.dataset.top || 22) + 16.5 * (row + 1) + 10;
+  setAttrs(svg, { viewBox: `0 0 430 ${Math.round(height)}` });
+}
+
 /** The threads to light: the running ones (at most 3), else the last one that ran. */
 export function litThreads(p) {
   const threads = Object.values(p.threads).filter((t) => t.line && !t.finished);
@@ -15,11 +58,12 @@ export function litThreads(p) {
 
 export function render(svg, state) {
   const p = state.payments;
+  layout(svg, p.settings);
   const highlight = layer(svg, "highlight");
   const keep = new Set();
   const lit = new Set();
   litThreads(p).forEach((t, i) => {
-    const lines = [...svg.querySelectorAll(`text.code-line[data-step="${CSS.escape(String(t.line))}"]`)];
+    const lines = [...svg.querySelectorAll(`text.code-line[data-step="${CSS.escape(String(t.line))}"]`)].filter((l) => l.getAttribute("display") !== "none");
     if (!lines.length) return;
     const h = Number(lines[0].dataset.lineHeight || 16.5);
     const y0 = Number(lines[0].getAttribute("y")) - h * 0.78;

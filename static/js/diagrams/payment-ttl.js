@@ -13,10 +13,13 @@ export const AXIS_X1 = 720;
 export const AXIS_Y = 150;
 const HOUR = 3_600_000;
 
-/** The axis spans 30 h, or more once simulated time passes 28 h. */
-export function axisSpanMs(nowMs) {
-  return Math.max(30 * HOUR, nowMs + 2 * HOUR);
+/** The axis spans 1.25 key lifetimes (30 h for the guide's 24 h), and grows with time. */
+export function axisSpanMs(nowMs, ttlMs = 24 * HOUR) {
+  return Math.max(ttlMs * 1.25, nowMs + ttlMs * 0.1);
 }
+
+/** Tick spacing: a quarter of the key's lifetime (6 h for 24 h). */
+export const tickMs = (ttlMs) => ttlMs / 4;
 
 export function xOf(ms, span) {
   return AXIS_X0 + (AXIS_X1 - AXIS_X0) * Math.min(1, Math.max(0, ms / span));
@@ -24,15 +27,17 @@ export function xOf(ms, span) {
 
 export function render(svg, state, nowMs) {
   const p = state.payments;
-  const span = axisSpanMs(nowMs);
+  const ttl = p.settings.key_ttl_ms ?? 24 * HOUR;
+  const span = axisSpanMs(nowMs, ttl);
   const axis = layer(svg, "axis");
   keyed(axis, "line", "a", { x1: AXIS_X0, x2: AXIS_X1, y1: AXIS_Y, y2: AXIS_Y, class: "arrow" });
   const keepAxis = new Set(["a", "now", "now-t"]);
-  for (let h = 0; h * HOUR <= span; h += 6) {
+  for (let h = 0; h * tickMs(ttl) <= span && h < 40; h += 1) {
+    const ms = h * tickMs(ttl);
     keepAxis.add(`t${h}`);
     keepAxis.add(`l${h}`);
-    keyed(axis, "line", `t${h}`, { x1: xOf(h * HOUR, span), x2: xOf(h * HOUR, span), y1: AXIS_Y - 5, y2: AXIS_Y + 5, class: "arrow" });
-    setText(keyed(axis, "text", `l${h}`, { x: xOf(h * HOUR, span), y: AXIS_Y + 24, "text-anchor": "middle", class: "muted" }), `${h} h`);
+    keyed(axis, "line", `t${h}`, { x1: xOf(ms, span), x2: xOf(ms, span), y1: AXIS_Y - 5, y2: AXIS_Y + 5, class: "arrow" });
+    setText(keyed(axis, "text", `l${h}`, { x: xOf(ms, span), y: AXIS_Y + 24, "text-anchor": "middle", class: "muted" }), duration(ms));
   }
   keyed(axis, "line", "now", { x1: xOf(nowMs, span), x2: xOf(nowMs, span), y1: 40, y2: AXIS_Y + 30, class: "arrow arrow-request" });
   setText(keyed(axis, "text", "now-t", { x: xOf(nowMs, span), y: 32, "text-anchor": "middle", class: "charge-label" }), `now: ${duration(nowMs)}`);
@@ -83,10 +88,11 @@ export function render(svg, state, nowMs) {
   setText(keyed(rows, "text", "bal", { x: 420, y: 300, class: "balance-line" }), account ? `Balance: ${p.balanceHistory[account].join(" → ")}` : "");
   prune(rows, keepRows);
 
-  const doubled = p.doubleCharges > 0;
+  const doubled = p.doubleCharges > 0 || Object.values(p.keyCharges).some((n) => n > 1);
   const cached = p.responses.some((a) => a.cached);
   setText(keyed(layer(svg, "verdict"), "text", "v", { x: 40, y: 540, class: `verdict${doubled ? " is-double" : cached ? " is-ok" : ""}` }),
-    doubled ? "⚠ The late retry was a NEW CHARGE: its key had expired and was deleted." : cached ? "✅ Inside 24 h the retry got the cached reply." : `Keys live ${duration(p.settings.key_ttl_ms ?? 24 * HOUR)}.`);
+    doubled ? "⚠ The late retry was a NEW CHARGE: its key had expired and was deleted." : cached ? `✅ Inside the key's ${duration(ttl)} the retry got the cached reply.` : `Keys live ${duration(ttl)}${ttl < 24 * HOUR ? " here (24 h in the guide)" : ""}.`);
   svg.dataset.expired = String(p.expired.length);
   svg.dataset.doubleCharges = String(p.doubleCharges);
+  svg.dataset.newCharge = String(doubled);
 }

@@ -18,7 +18,7 @@ export const KEEP_RACES = 12;
 export function emptyPayments() {
   return {
     loaded: false, settings: {}, service: "up", balances: {}, balanceHistory: {}, store: {},
-    threads: {}, lastStep: null, steps: [], sequence: [], charges: {}, doubleCharges: 0,
+    threads: {}, lastStep: null, steps: [], sequence: [], charges: {}, keyCharges: {}, doubleCharges: 0,
     responses: [], redis: {}, redisLog: [], outbox: {}, published: {}, delivered: {},
     race: [], races: [], expired: [], crashes: [], gatewayHits: 0, duplicatesDiscarded: 0, nextRow: 1,
   };
@@ -68,7 +68,7 @@ export function clonePayments(p) {
   return {
     ...p, settings: { ...p.settings }, balances: { ...p.balances }, balanceHistory: { ...p.balanceHistory },
     store: { ...p.store }, threads: { ...p.threads }, steps: p.steps.slice(-KEEP_STEPS),
-    sequence: p.sequence.slice(-KEEP_SEQUENCE), charges: { ...p.charges }, responses: p.responses.slice(-20),
+    sequence: p.sequence.slice(-KEEP_SEQUENCE), charges: { ...p.charges }, keyCharges: { ...p.keyCharges }, responses: p.responses.slice(-20),
     redis: { ...p.redis }, redisLog: p.redisLog.slice(-10), outbox: { ...p.outbox },
     published: { ...p.published }, delivered: { ...p.delivered }, race: [...p.race], races: p.races.slice(-KEEP_RACES),
     expired: p.expired.slice(-10), crashes: p.crashes.slice(-10),
@@ -251,6 +251,8 @@ export const PAYMENT_REDUCERS = {
   payment_charged(s, e) {
     const p = s.payments;
     p.charges = { ...p.charges, [e.request_id]: e.charge_count };
+    // Per key too: a retry whose key expired is a new request with the old key (TTL step).
+    if (e.idempotency_key) p.keyCharges[e.idempotency_key] = (p.keyCharges[e.idempotency_key] || 0) + 1;
     p.doubleCharges = Object.values(p.charges).filter((n) => n > 1).length;
     setBalances(p, { [e.account]: e.balance }, e.at_ms);
     const race = raceOf(p, e.thread);
