@@ -18,7 +18,7 @@ WIDTH = 48
 LINE_HEIGHT = 16.5
 TOP = 22
 INDENT = 8
-LEFT = 34
+LEFT = 42
 
 
 def wrapped_lines(source=SOURCE, width: int = WIDTH) -> list[tuple[str, int, str, int]]:

@@ -53,7 +53,7 @@ export function render(svg, state, nowMs) {
     const open = rowUncommitted(r);
     const y = ROW_Y + i * ROW_H;
     const g = keyed(rowsLayer, "g", key, {
-      class: "store-row", "data-key": r.idempotency_key, "data-status": status, tabindex: 0, role: "img",
+      class: "store-row", "data-idempotency-key": r.idempotency_key, "data-status": status, tabindex: 0, role: "img",
       "aria-label": `key ${r.idempotency_key}: ${status}${open ? ", not committed yet" : ""}`,
     });
     const fresh = r.changed_at_ms != null && glow(nowMs - r.changed_at_ms, 1500) > 0;

@@ -73,13 +73,15 @@ export function render(svg, state) {
     const cls = `now-bar thread-${i === 0 ? "A" : "B"}${t.finished ? " is-done" : ""}`;
     const g = keyed(highlight, "g", key);
     keyed(g, "rect", "r", { x: 2 + i * 3, y: y0, width: 424 - i * 3, height: y1 - y0, rx: 4, class: cls });
-    setText(keyed(g, "text", "n", { x: 6 + i * 3, y: y0 + (y1 - y0) / 2 + 4, class: "thread-tag" }), t.thread);
+    setText(keyed(g, "text", "n", { x: 5, y: y0 + 12, class: "thread-tag" }), t.thread);
     for (const line of lines) lit.add(line);
   });
   prune(highlight, keep);
   for (const line of svg.querySelectorAll("text.code-line")) setAttrs(line, { class: `code-line${lit.has(line) ? " is-now" : ""}` });
   const last = p.lastStep;
   const now = layer(svg, "now");
-  setText(now, last ? `thread ${last.thread}: ${last.line}${last.outcome && last.outcome !== "ok" ? ` → ${last.outcome.replace(/_/g, " ")}` : ""}${last.detail ? ` (${last.detail})` : ""}` : "No request yet: press a Try this button.");
+  const said = last ? `thread ${last.thread}: ${last.line}${last.outcome && last.outcome !== "ok" ? ` → ${last.outcome.replace(/_/g, " ")}` : ""}${last.detail ? ` (${last.detail})` : ""}` : "No request yet: press a Try this button.";
+  setText(now, said.length > 54 ? `${said.slice(0, 53)}…` : said);
+  setAttrs(now, { "aria-label": said });
   svg.dataset.line = last ? String(last.line) : "";
 }

@@ -11,12 +11,24 @@ import { drawnFlights, hopFraction, recordsOf } from "../live/view.js";
 import { keyed, layer, lerp, prune, setText } from "./geometry.js";
 
 export const BOXES = [
-  { id: "client", x: 14, w: 116, title: "Client" },
-  { id: "gateway", x: 160, w: 130, title: "API Gateway" },
-  { id: "topic", x: 320, w: 150, title: "payment-requests" },
-  { id: "consumer", x: 500, w: 120, title: "Payment consumer" },
-  { id: "db", x: 650, w: 96, title: "Database" },
+  { id: "client", x: 10, w: 104, title: "Client" },
+  { id: "gateway", x: 134, w: 136, title: "API Gateway" },
+  { id: "topic", x: 290, w: 168, title: "payment-requests" },
+  { id: "consumer", x: 478, w: 140, title: "Consumer" },
+  { id: "db", x: 638, w: 112, title: "Database" },
 ];
+
+/** One line of the "what happened" log for a sequence row (reduce-payments.js). */
+export function logLine(r) {
+  const at = `${(r.at_ms / 1000).toFixed(1)} s`;
+  if (r.type === "request") return `${at}  client: ${r.label}`;
+  if (r.type === "arrive") return `${at}  ${r.request_id} reaches the service (thread ${r.thread})`;
+  if (r.type === "charge") return `${at}  ${r.request_id}: ${r.double ? "CHARGED AGAIN" : "charged"}, balance ${r.balance}`;
+  if (r.type === "timeout") return `${at}  client: ${r.label}`;
+  if (r.type === "response") return `${at}  answer ${r.label}${r.lost ? " (lost)" : ""}`;
+  if (r.type === "db") return null;
+  return `${at}  ${r.label}`;
+}
 const Y = 70;
 const H = 96;
 
@@ -54,14 +66,14 @@ export function render(svg, state, nowMs, options = {}) {
     keyed(g, "rect", "r", { x: b.x, y: Y, width: b.w, height: H, rx: 8, class: `box${state_}${b.id === "consumer" && p.service === "crashed" ? " is-down" : ""}` });
     setText(keyed(g, "text", "t", { x: centre[b.id], y: Y + 22, "text-anchor": "middle", class: "head-label" }), b.title);
     const sub = {
-      client: "retries with backoff", gateway: on.gateway ? "cache ON (TTL 24 h)" : "cache OFF",
+      client: "retries", gateway: on.gateway ? "cache ON, 24 h" : "cache OFF",
       topic: on.topic ? "idempotence ON" : "idempotence OFF", consumer: on.consumer ? "checks the key" : "no key check",
       db: Object.entries(p.balances).map(([a, v]) => `${a} ${v}`).join(" ") || "",
     }[b.id];
     setText(keyed(g, "text", "s", { x: centre[b.id], y: Y + 46, "text-anchor": "middle", class: layerNo && !on[b.id] ? "cell is-double" : "cell" }), sub);
     const extra = {
       gateway: `${p.gatewayHits} cache hit${p.gatewayHits === 1 ? "" : "s"}`,
-      topic: `${records} record${records === 1 ? "" : "s"}, ${p.duplicatesDiscarded} dup dropped`,
+      topic: `records ${records} · dups ${p.duplicatesDiscarded}`,
       consumer: p.service === "crashed" ? "CRASHED" : "",
     }[b.id] || "";
     setText(keyed(g, "text", "x", { x: centre[b.id], y: Y + 70, "text-anchor": "middle", class: "muted" }), extra);
@@ -84,14 +96,21 @@ export function render(svg, state, nowMs, options = {}) {
 
   const ledger = layer(svg, "ledger");
   setText(keyed(ledger, "text", "h", { x: 20, y: 262, class: "head-label" }), "Charges per payment");
-  const entries = Object.entries(p.charges).slice(-8);
-  const keep = new Set(["h", "none"]);
+  const entries = Object.entries(p.charges).slice(-6);
+  const keep = new Set(["h", "none", "lh"]);
   setText(keyed(ledger, "text", "none", { x: 20, y: 290, class: "muted" }), entries.length ? "" : "No payment yet.");
   entries.forEach(([request, count], i) => {
     const k = `c-${request}`;
     keep.add(k);
-    setText(keyed(ledger, "text", k, { x: 20 + (i % 2) * 370, y: 292 + Math.floor(i / 2) * 26, class: count > 1 ? "charge-label is-double" : "cell" }),
-      `${request}: ${count} charge${count === 1 ? "" : "s"}${count > 1 ? "  ✗ duplicate got through" : "  ✓"}`);
+    setText(keyed(ledger, "text", k, { x: 20, y: 292 + i * 26, class: count > 1 ? "charge-label is-double" : "cell" }),
+      `${request}: ${count} charge${count === 1 ? "" : "s"} ${count > 1 ? "✗ got through" : "✓"}`);
+  });
+  setText(keyed(ledger, "text", "lh", { x: 300, y: 262, class: "head-label" }), "What happened");
+  const lines = p.sequence.map(logLine).filter(Boolean).slice(-9);
+  lines.forEach((text, i) => {
+    const k = `log-${i}`;
+    keep.add(k);
+    setText(keyed(ledger, "text", k, { x: 300, y: 290 + i * 24, class: /AGAIN|lost|TIMEOUT/.test(text) ? "cell is-double" : "cell" }), text.length > 50 ? `${text.slice(0, 49)}…` : text);
   });
   prune(ledger, keep);
   const off = Object.entries(on).filter(([, v]) => !v).map(([k]) => ({ gateway: "layer 1 (gateway cache)", topic: "layer 2 (idempotent producer)", consumer: "layer 3 (database check)" })[k]);

@@ -27,9 +27,10 @@ export const truncate = (text, n) => (text.length > n ? `${text.slice(0, n - 1)}
 /** "0.4 s", "3 min", "24.0 h": simulated durations at a glance. */
 export function duration(ms) {
   if (ms == null) return "";
-  if (Math.abs(ms) < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (Math.abs(ms) < 3_600_000) return `${Math.round(ms / 60_000)} min`;
-  return `${(ms / 3_600_000).toFixed(1)} h`;
+  const round = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+  if (Math.abs(ms) < 60_000) return `${round(Math.round(ms / 100) / 10)} s`;
+  if (Math.abs(ms) < 3_600_000) return `${round(Math.round(ms / 6_000) / 10)} min`;
+  return `${round(Math.round(ms / 360_000) / 10)} h`;
 }
 
 /** The rows the sequence diagram draws: requests, checks and SQL, answers, timeouts, charges. */

@@ -94,7 +94,7 @@ export function render(svg, state) {
   setText(keyed(middle, "text", "count", { x: 380, y: 360, "text-anchor": "middle", class: sameKeyRows > 1 ? "charge-label is-double" : "muted" }),
     sameKeyRows > 1 ? `${sameKeyRows} rows for one key!` : "");
   const keepRows = new Set(["db", "dbl", "u", "scope", "bal", "hdr", "count"]);
-  setText(keyed(middle, "text", "hdr", { x: 270, y: 132, class: "col-head" }), "idempotency_store");
+  setText(keyed(middle, "text", "hdr", { x: 270, y: 132, class: "col-head" }), rows.length ? "idempotency_store" : "idempotency_store (empty)");
   rows.forEach((r, i) => {
     const k = `row-${i}`;
     keepRows.add(k);

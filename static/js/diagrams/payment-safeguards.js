@@ -31,9 +31,11 @@ export function threadStory(t) {
   const steps = t.steps || [];
   const waits = steps.filter((s) => s.outcome === "waiting");
   let waited = null;
+  let waitedFor = null;
   if (waits.length) {
     const after = steps.find((s) => s.at_ms > waits[0].at_ms && s.outcome !== "waiting");
     waited = (after ? after.at_ms : t.finished_at_ms ?? waits[waits.length - 1].at_ms) - waits[0].at_ms;
+    waitedFor = waits[0].waiting_for ?? null;
   }
   const outcomes = new Set(steps.map((s) => s.outcome));
   let what = "running…";
@@ -46,7 +48,7 @@ export function threadStory(t) {
     else if (outcomes.has("version_conflict")) what = "version conflict";
     else what = `answered ${t.status_code}`;
   }
-  return { what, waited, code: t.status_code };
+  return { what, waited, waitedFor, code: t.status_code };
 }
 
 export function render(svg, state) {
@@ -70,7 +72,7 @@ export function render(svg, state) {
       Object.keys(race.threads).sort().slice(0, 3).forEach((name, j) => {
         const story = threadStory(race.threads[name]);
         const y = 96 + j * 130;
-        const lines = [`thread ${name}`, story.what, story.waited != null ? `waited ${duration(story.waited)}` : "no wait", story.code != null ? `HTTP ${story.code}` : ""];
+        const lines = [`thread ${name}`, story.what, story.waited == null ? "no wait" : story.waited > 0 ? `waited ${duration(story.waited)}` : `waited for ${story.waitedFor ?? "the other"}`, story.code != null ? `HTTP ${story.code}` : ""];
         lines.forEach((text, k) => {
           const id = `th-${j}-${k}`;
           keepInside.add(id);

@@ -172,7 +172,9 @@ export const PAYMENT_REDUCERS = {
     row(p, { type: "timeout", at_ms: e.at_ms, request_id: e.request_id, attempt: e.attempt, label: `TIMEOUT after ${e.timeout_ms / 1000} s` });
   },
   payment_retry_scheduled(s, e) {
-    row(s.payments, { type: "note", at_ms: e.at_ms, request_id: e.request_id, side: "client", label: `retry in ${e.backoff_ms / 1000} s (same key)` });
+    const p = s.payments;
+    const request = [...p.sequence].reverse().find((r) => r.type === "request" && r.request_id === e.request_id);
+    row(p, { type: "note", at_ms: e.at_ms, request_id: e.request_id, side: "client", label: `retry in ${e.backoff_ms / 1000} s${request && request.key ? " (same key)" : ""}` });
   },
   payment_response_received(s, e) {
     const p = s.payments;
