@@ -160,7 +160,7 @@ def test_the_real_database_race_runs_from_the_race_step_and_charts_every_trial(l
     open_step(page, live_url, "race")
     panel = page.locator("[data-payrace-panel]")
     panel.scroll_into_view_if_needed()
-    expect(panel.locator("[data-payrace-note=sqlite]")).to_contain_text("one writer at a time")
+    expect(panel.locator("[data-payrace-note=sqlite]")).to_contain_text("one writer in at a time")
     panel.locator("select[name=variant]").select_option("naive")
     panel.locator("input[name=threads]").fill("6")
     panel.locator("input[name=trials]").fill("12")
