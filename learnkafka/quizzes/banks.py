@@ -34,6 +34,17 @@ LESSON_STEPS: dict[str, dict[str, str]] = {
         "acks": "acks and what survives",
         "config": "The config table, live",
     },
+    # Lesson 3 (issue 12): slugs agreed with the lesson (h/paylesson's lesson.yaml).
+    "payment-idempotency": {
+        "problem": "The problem: a retry charges twice",
+        "solution": "The solution: an idempotency key",
+        "store": "The idempotency_store table",
+        "race": "The race: two retries at once",
+        "safeguards": "More safeguards: locks",
+        "layers": "Three layers of idempotency",
+        "ttl": "TTL: keys expire after 24 hours",
+        "outbox": "The outbox pattern",
+    },
 }
 
 

@@ -23,7 +23,8 @@ NAME = "diagram_click"
 
 # Diagram modules a question can draw, and the component holding each one's
 # SVG skeleton (templates/quizzes/types/diagram_click.html includes it).
-SUPPORTED_DIAGRAMS = {"cluster": diagram_component("cluster")}
+SUPPORTED_DIAGRAMS = {"cluster": diagram_component("cluster"),
+                      "payment-ledger": diagram_component("payment-ledger")}
 
 
 def parse(raw: dict, *, where: str) -> dict:

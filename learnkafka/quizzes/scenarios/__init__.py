@@ -25,6 +25,9 @@ from . import (
     idle_consumers,
     isr_lagging_follower,
     leader_crash,
+    payment_double_deduction,
+    payment_lost_response,
+    payment_retry_charges,
     retention_reset,
     write_target,
 )
@@ -38,6 +41,9 @@ GENERATORS: dict[str, ModuleType] = {
         idle_consumers,
         isr_lagging_follower,
         write_target,
+        payment_lost_response,
+        payment_retry_charges,
+        payment_double_deduction,
     )
 }
 

@@ -39,8 +39,9 @@ class PaymentClient(Actor):
         return GATEWAY_ID if payments(self.world).settings["route"] == "kafka" else SERVICE_ID
 
     def start(self, request_id: str, account: str, amount: int, key: str | None,
-              max_retries: int, timeout_ms: int) -> None:
+              max_retries: int, timeout_ms: int, expected_version: int | None = None) -> None:
         self.requests[request_id] = {"account": account, "amount": amount, "key": key,
+                                     "expected_version": expected_version,
                                      "attempt": 0, "timer": None, "done": False,
                                      "max_retries": max_retries, "timeout_ms": timeout_ms,
                                      "target": self.target(), "last_status": None}
@@ -54,7 +55,8 @@ class PaymentClient(Actor):
         r["target"] = self.target()
         world = self.world
         body = {"request_id": request_id, "attempt": r["attempt"], "idempotency_key": r["key"],
-                "account": r["account"], "amount": r["amount"], "client": self.actor_id}
+                "account": r["account"], "amount": r["amount"], "client": self.actor_id,
+                "expected_version": r["expected_version"]}
         world.emit(pev.PaymentRequested, client=self.name, request_id=request_id,
                    attempt=r["attempt"], idempotency_key=r["key"], account=r["account"],
                    amount=r["amount"], target=r["target"],

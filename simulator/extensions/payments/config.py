@@ -14,7 +14,11 @@ before anything changes.
   the idempotency row that is not there yet), ``redis_setnx`` (SET
   idempotency:<key> processing NX EX 30 before the check), ``advisory_lock``
   (pg_advisory_xact_lock(hash(key))), ``optimistic_version`` (UPDATE accounts
-  ... WHERE id = ? AND version = ?).
+  ... WHERE id = ? AND version = ?, where the version is the one the client
+  saw when it made the payment and sends with every retry: a version read
+  by the handler itself would be read after the first retry committed and
+  match, so it would not stop a second charge. The price: two different
+  payments made from the same version conflict, and the second one fails).
 * ``transaction_scope`` — ``claim_committed_first`` (default: the PROCESSING
   claim commits in its own transaction, so a concurrent repeat sees it and
   gets 409; Stripe saves the request once execution starts) or

@@ -62,7 +62,8 @@ class Gateway(Actor):
                        cached_status_code=None)
         name = PRODUCERS[st.settings["producer_idempotence"]]
         value = json.dumps({"request_id": body["request_id"], "idempotency_key": key,
-                            "account": body["account"], "amount": body["amount"]},
+                            "account": body["account"], "amount": body["amount"],
+                            "expected_version": body.get("expected_version")},
                            sort_keys=True)
         self.queued[name].append(pending)
         world.producers[name].enqueue(REQUESTS_TOPIC, [(key or body["request_id"], value, (),

@@ -275,7 +275,8 @@ def run_line(world, t) -> Result:  # noqa: C901 - one branch per handler line, k
         if values is None:
             t.failure = (404, {"error": "no such account"})
             return Result("insufficient_funds", f"no account {t.account}", "mark_failed", sql)
-        t.read_version = values["version"]
+        if t.read_version is None:  # the request carries the version its client saw
+            t.read_version = values["version"]
         if values["balance"] < t.amount:
             t.failure = (402, {"error": "insufficient funds", "balance": values["balance"]})
             return Result("insufficient_funds", f"balance {values['balance']} < {t.amount}",

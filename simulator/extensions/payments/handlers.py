@@ -189,7 +189,13 @@ def _apply_pay(world, cmd: pcmd.Pay) -> None:
         client = PaymentClient(world, cmd.client)
     client.start(request_id, cmd.account, cmd.amount, key,
                  st.settings["max_retries"] if cmd.max_retries is None else cmd.max_retries,
-                 st.settings["timeout_ms"] if cmd.timeout_ms is None else cmd.timeout_ms)
+                 st.settings["timeout_ms"] if cmd.timeout_ms is None else cmd.timeout_ms,
+                 _seen_version(st, cmd.account))
+
+
+def _seen_version(st, account: str) -> int:
+    """The account version a client reads before paying (sent with every attempt)."""
+    return st.db.tables["accounts"][account].committed["version"]
 
 
 def _race_unfinished(st) -> list[str]:
@@ -207,7 +213,8 @@ def _start_race(world, st, count: int, account: str, amount: int, key: str | Non
     st.payments[request_id] = {"client": "race", "account": account, "amount": amount,
                                "idempotency_key": key}
     threads = [start_thread(world, {"request_id": request_id, "idempotency_key": key,
-                                    "account": account, "amount": amount},
+                                    "account": account, "amount": amount,
+                                    "expected_version": _seen_version(st, account)},
                             source="race", manual=True) for _ in range(count)]
     st.race = [t.name for t in threads]
     return threads

@@ -35,6 +35,7 @@ class PaymentService(Actor):
     def __init__(self, world, consumers: list[str]):
         super().__init__(world)
         self.consumers = list(consumers)
+        self.killed: list[str] = []  # consumers that died with the service (restarted with it)
         world.add_actor(self)
 
     def on_message(self, message) -> None:
@@ -43,7 +44,8 @@ class PaymentService(Actor):
         body = message.body
         start_thread(self.world, {"request_id": body["request_id"],
                                   "idempotency_key": body["idempotency_key"],
-                                  "account": body["account"], "amount": body["amount"]},
+                                  "account": body["account"], "amount": body["amount"],
+                                  "expected_version": body.get("expected_version")},
                      source="http", reply={"to": message.source, "attempt": body["attempt"]})
 
     def on_records(self, event) -> None:
@@ -87,7 +89,8 @@ class PaymentService(Actor):
         relay = world.actors.get(RELAY_ID)
         if relay is not None:
             relay.crash()
-        for name in self.consumers:
+        self.killed = [n for n in self.consumers if world.actors[f"consumer:{n}"].running]
+        for name in self.killed:
             cluster.apply_command(world, CrashConsumer(name))
 
     def restart(self) -> None:
@@ -96,8 +99,10 @@ class PaymentService(Actor):
         st.crashed = False
         world.network.down.discard(self.actor_id)
         world.emit(pev.PaymentServiceRestarted, service=self.actor_id)
-        for name in self.consumers:
-            cluster.apply_command(world, RestartConsumer(name))
+        for name in self.killed:
+            if not world.actors[f"consumer:{name}"].running:
+                cluster.apply_command(world, RestartConsumer(name))
+        self.killed = []
         relay = world.actors.get(RELAY_ID)
         if relay is not None:
             relay.poke()

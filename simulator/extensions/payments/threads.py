@@ -44,7 +44,9 @@ class HandlerThread:
         self.waiting_for: str | None = None  # the thread owning that transaction
         self.store_row: str | None = None
         self.seen: dict | None = None
-        self.read_version: int | None = None
+        # optimistic_version: the account version the client saw when it made the
+        # payment (retries carry the same one), so only one of them can match.
+        self.read_version: int | None = request.get("expected_version")
         self.deducted = False
         self.charged = False
         self.cached = False

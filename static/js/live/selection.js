@@ -3,8 +3,8 @@
  * it as a bubbling `diagram:select` CustomEvent whose detail holds the part's
  * data attributes (e.g. {replica: "orders/0/1"}); quizzes listen for it.
  */
-const SELECTABLE = "[data-broker], [data-replica], [data-consumer], [data-controller], [data-producer]";
-const SELECT_KEYS = ["broker", "replica", "consumer", "controller", "producer"];
+const SELECTABLE = "[data-broker], [data-replica], [data-consumer], [data-controller], [data-producer], [data-txrow]";
+const SELECT_KEYS = ["broker", "replica", "consumer", "controller", "producer", "txrow"];
 
 function announceSelection(target) {
   const part = target.closest && target.closest(SELECTABLE);

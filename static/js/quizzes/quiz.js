@@ -100,7 +100,7 @@ document.addEventListener("dragend", () => {
 /* ── click on the diagram ─────────────────────────────────────────────── */
 
 const ATTRIBUTE_KEYS = { "data-replica": "replica", "data-broker": "broker", "data-consumer": "consumer",
-  "data-controller": "controller", "data-producer": "producer" };
+  "data-controller": "controller", "data-producer": "producer", "data-txrow": "txrow" };
 
 /** Strip what would give the answer away; the learner must read the offsets.
  *  (Static mode renders once, so these edits are not undone by a later frame.) */

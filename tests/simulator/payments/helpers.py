@@ -10,8 +10,10 @@ def payments_scenario(brokers: int = 1, **settings) -> dict:
             "extensions": ["payments"], "payments": settings}
 
 
-def payments_sim(seed: int = 1, brokers: int = 1, **settings) -> Simulation:
-    return Simulation(payments_scenario(brokers, **settings), seed=seed)
+def payments_sim(seed: int = 1, brokers: int = 1, checkpoint_interval_ms: int | None = 5_000,
+                 **settings) -> Simulation:
+    return Simulation(payments_scenario(brokers, **settings), seed=seed,
+                      checkpoint_interval_ms=checkpoint_interval_ms)
 
 
 def ledger(sim: Simulation) -> dict:
