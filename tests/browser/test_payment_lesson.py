@@ -110,6 +110,7 @@ def test_race_picker_steps_each_thread_and_unique_decides(live_url, page):
     open_step(page, live_url, "race")
     svg = page.locator("svg[data-diagram=payment-race]")
     press(page, "Start a race (two threads, one key)")
+    race_started(page)
     picker_a = page.get_by_role("button", name="Run thread A's next line")
     picker_b = page.get_by_role("button", name="Run thread B's next line")
     picker_a.click()
@@ -208,9 +209,19 @@ def test_dark_mode_and_reduced_motion(live_url, browser):
         context.close()
 
 
+def race_started(page):
+    """Wait until the browser's model knows the race's two threads (the picker steps them)."""
+    page.wait_for_function(
+        "() => (document.querySelector('[data-live-sandbox]').liveSandbox"
+        ".state.payments.race || []).length === 2", timeout=WAIT_MS)
+
+
 def test_keyboard_reaches_the_try_buttons_and_the_race_picker(live_url, page):
     open_step(page, live_url, "race")
-    press(page, "Start a race (two threads, one key)")
+    start = page.get_by_role("button", name="Start a race (two threads, one key)", exact=True)
+    start.focus()
+    page.keyboard.press("Enter")
+    race_started(page)
     picker = page.get_by_role("button", name="Run thread A's next line")
     picker.focus()
     page.keyboard.press("Enter")
