@@ -103,7 +103,7 @@ export function render(svg, state, nowMs, options = {}) {
     const k = `c-${request}`;
     keep.add(k);
     setText(keyed(ledger, "text", k, { x: 20, y: 292 + i * 26, class: count > 1 ? "charge-label is-double" : "cell" }),
-      `${request}: ${count} charge${count === 1 ? "" : "s"} ${count > 1 ? "✗ got through" : "✓"}`);
+      `${request}: ${count} charge${count === 1 ? "" : "s"} ${count > 1 ? "✗" : "✓"}`);
   });
   setText(keyed(ledger, "text", "lh", { x: 300, y: 262, class: "head-label" }), "What happened");
   const lines = p.sequence.map(logLine).filter(Boolean).slice(-9);
@@ -113,10 +113,10 @@ export function render(svg, state, nowMs, options = {}) {
     setText(keyed(ledger, "text", k, { x: 300, y: 290 + i * 24, class: /AGAIN|lost|TIMEOUT/.test(text) ? "cell is-double" : "cell" }), text.length > 50 ? `${text.slice(0, 49)}…` : text);
   });
   prune(ledger, keep);
-  const off = Object.entries(on).filter(([, v]) => !v).map(([k]) => ({ gateway: "layer 1 (gateway cache)", topic: "layer 2 (idempotent producer)", consumer: "layer 3 (database check)" })[k]);
+  const off = Object.entries(on).filter(([, v]) => !v).map(([k]) => ({ gateway: "layer 1", topic: "layer 2", consumer: "layer 3" })[k]);
   const doubled = p.doubleCharges > 0;
   setText(keyed(layer(svg, "verdict"), "text", "v", { x: 20, y: 540, class: `verdict${doubled ? " is-double" : ""}` }),
-    doubled ? `⚠ A duplicate got through${off.length ? ` with ${off.join(" and ")} off` : ""}.` : off.length ? `Off: ${off.join(", ")}. A failure gets through only if no layer still on can catch it.` : "All three layers on: every failure is caught.");
+    doubled ? `⚠ A duplicate got through${off.length ? ` with ${off.join(" and ")} off` : ""}.` : off.length ? `Off: ${off.join(", ")}. A failure gets through only past every layer that could stop it.` : "All three layers on: every failure is caught.");
   svg.dataset.layersOff = off.length ? Object.entries(on).filter(([, v]) => !v).map(([k]) => k).join(",") : "";
   svg.dataset.doubleCharges = String(p.doubleCharges);
 }
