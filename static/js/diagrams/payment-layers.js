@@ -116,7 +116,7 @@ export function render(svg, state, nowMs, options = {}) {
   const off = Object.entries(on).filter(([, v]) => !v).map(([k]) => ({ gateway: "layer 1", topic: "layer 2", consumer: "layer 3" })[k]);
   const doubled = p.doubleCharges > 0;
   setText(keyed(layer(svg, "verdict"), "text", "v", { x: 20, y: 540, class: `verdict${doubled ? " is-double" : ""}` }),
-    doubled ? `⚠ A duplicate got through${off.length ? ` with ${off.join(" and ")} off` : ""}.` : off.length ? `Off: ${off.join(", ")}. A failure gets through only past every layer that could stop it.` : "All three layers on: every failure is caught.");
+    doubled ? `⚠ A duplicate got through${off.length ? ` with ${off.join(" and ")} off` : ""}.` : off.length ? `Off: ${off.join(", ")}. Send a failure: does a layer still on stop it?` : "All three layers on: every failure is caught.");
   svg.dataset.layersOff = off.length ? Object.entries(on).filter(([, v]) => !v).map(([k]) => k).join(",") : "";
   svg.dataset.doubleCharges = String(p.doubleCharges);
 }
