@@ -17,7 +17,7 @@ export const STEP_H = 30;
 
 const OUTCOME_TEXT = {
   not_found: "NOT FOUND", found_processing: "FOUND: PROCESSING → 409", found_success: "FOUND: SUCCESS → cached",
-  found_failed: "FOUND: FAILED", duplicate_key: "DuplicateKeyException!", locked: "already locked → 409",
+  found_failed: "FOUND: FAILED", duplicate_key: "DUPLICATE KEY (409)", locked: "already locked → 409",
   waiting: "waits…", insufficient_funds: "insufficient funds", version_conflict: "version conflict",
   params_mismatch: "other parameters → 422", ok: "OK", crashed: "crashed",
 };
@@ -36,8 +36,8 @@ export function raceVerdict(race, p) {
   if (!race) return { text: "Start a race (or pick a preset) to see two retries collide.", tone: "" };
   const steps = Object.values(race.threads).flatMap((t) => t.steps || []);
   if (race.charges > 1) return { text: `⚠ DOUBLE CHARGE: ${race.charges} deductions for one payment.`, tone: "is-double" };
-  if (steps.some((s) => s.outcome === "duplicate_key")) return { text: "✅ DuplicateKeyException saved the day: one charge.", tone: "is-ok" };
-  if (race.done) return { text: race.charges === 1 ? "✅ One charge." : "No charge.", tone: race.charges === 1 ? "is-ok" : "" };
+  if (steps.some((s) => s.outcome === "duplicate_key")) return { text: "✓ DuplicateKeyException saved the day: one charge.", tone: "is-ok" };
+  if (race.done) return { text: race.charges === 1 ? "✓ One charge." : "No charge.", tone: race.charges === 1 ? "is-ok" : "" };
   return { text: `Running: ${race.charges} charge${race.charges === 1 ? "" : "s"} so far.`, tone: "" };
 }
 
@@ -69,7 +69,7 @@ export function render(svg, state) {
       keepSteps.add(k);
       const bad = step.outcome === "duplicate_key" || step.outcome === "locked" || step.outcome === "found_processing";
       const cls = `cell${step.outcome === "waiting" ? " muted" : bad ? " is-ok" : ""}`;
-      setAttrs(setText(keyed(g, "text", k, { x: x + 6, y: 76 + j * STEP_H, class: cls }), truncate(stepText(step), 30)), { class: cls });
+      setAttrs(setText(keyed(g, "text", k, { x: x + 6, y: 76 + j * STEP_H, class: cls }), truncate(stepText(step), 26)), { class: cls });
     });
     const nextLine = live.finished ? null : live.next_line;
     setText(keyed(g, "text", "next", { x: x + 6, y: 76 + steps.length * STEP_H, class: "charge-label" }),

@@ -91,7 +91,7 @@ export function render(svg, state, nowMs) {
   const doubled = p.doubleCharges > 0 || Object.values(p.keyCharges).some((n) => n > 1);
   const cached = p.responses.some((a) => a.cached);
   setText(keyed(layer(svg, "verdict"), "text", "v", { x: 40, y: 540, class: `verdict${doubled ? " is-double" : cached ? " is-ok" : ""}` }),
-    doubled ? "⚠ The late retry was a NEW CHARGE: its key had expired and was deleted." : cached ? `✅ Inside the key's ${duration(ttl)} the retry got the cached reply.` : `Keys live ${duration(ttl)}${ttl < 24 * HOUR ? " here (24 h in the guide)" : ""}.`);
+    doubled ? "⚠ The late retry was a NEW CHARGE: its key had expired and was deleted." : cached ? `✓ Inside the key's ${duration(ttl)} the retry got the cached reply.` : `Keys live ${duration(ttl)}${ttl < 24 * HOUR ? " here (24 h in the guide)" : ""}.`);
   svg.dataset.expired = String(p.expired.length);
   svg.dataset.doubleCharges = String(p.doubleCharges);
   svg.dataset.newCharge = String(doubled);
