@@ -45,6 +45,15 @@ def _whole_number(raw, name: str, low: int, high: int) -> int:
     return value
 
 
+def _infrastructure_errors() -> tuple[type[BaseException], ...]:
+    import sqlite3
+
+    import psycopg
+    import redis
+
+    return (psycopg.Error, sqlite3.Error, redis.RedisError)
+
+
 def redis_client():
     """A client for the configured Redis (REDIS_URL), or None when there is none."""
     if not settings.REDIS_URL:
@@ -82,6 +91,11 @@ def race_start(*, learner_key: str, variant: str, threads, trials) -> RaceRun:
     try:
         result = run_race(store, variant=chosen, threads=thread_count, trials=trial_count,
                           redis_client=client)
+    except _infrastructure_errors() as error:
+        # The race database or Redis refused (no CREATE SCHEMA right, too many
+        # connections, Redis down): say so; nothing was stored.
+        raise RaceRefused("unavailable", f"The race could not run on this server's "
+                          f"{store.kind} database or Redis: {str(error).strip()[:200]}") from error
     finally:
         _RUNNING.release()
         if client is not None:

@@ -95,3 +95,25 @@ def test_without_javascript_a_race_redirects_back_to_the_lesson(client):
                        {"variant": "naive", "threads": "2", "trials": "1",
                         "next": "https://evil.example/"})
     assert evil["Location"] == "/payrace/"
+
+
+def test_a_race_database_that_refuses_gets_a_clear_error_and_stores_nothing(monkeypatch,
+                                                                              postgres_url):
+    """A PostgreSQL role without CREATE on the database (PostgreSQL 15's default for a
+    role that does not own it) cannot make the race's schema: the learner is told why."""
+    import psycopg
+
+    with psycopg.connect(f"{postgres_url}/postgres", autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS payrace_readonly")
+        conn.execute("CREATE ROLE payrace_readonly LOGIN")
+    try:
+        monkeypatch.setenv("PAYRACE_DATABASE_URL",
+                           postgres_url.replace("postgres@", "payrace_readonly@") + "/postgres")
+        with pytest.raises(RaceRefused) as refused:
+            race_start(learner_key="k1", variant="naive", threads=2, trials=1)
+        assert refused.value.code == "unavailable"
+        assert "permission denied" in refused.value.message
+        assert RaceRun.objects.count() == 0
+    finally:
+        with psycopg.connect(f"{postgres_url}/postgres", autocommit=True) as conn:
+            conn.execute("DROP ROLE payrace_readonly")
