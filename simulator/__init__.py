@@ -60,6 +60,16 @@ HOW AN ACTOR PLUGS IN (e.g. consumers, group coordinators, a payment gateway)
    ``scenarios.scenario_section("consumer_groups")(fn)``.
 8. The package ``simulator.consumers`` is imported by simulation.py if it
    exists: import your handlers from its ``__init__``.
+
+An OPTIONAL model (one that only some simulations run, like lesson 3's
+payments) is an extension instead (simulator/extension.py): a package
+``simulator/extensions/<name>/`` with one ``Extension(name, summary)`` that
+owns its commands (``@EXTENSION.command``), events (``@EXTENSION.event``),
+handlers, setup (``@EXTENSION.setup``, given the scenario's section of its
+name) and snapshot section; nothing is appended to commands.py or events.py.
+A simulation loads it when the scenario lists ``extensions: [<name>]`` or
+``Simulation(..., extensions=[<name>])`` asks; other simulations refuse its
+commands (``extension_not_loaded``).
 """
 
 from simulator.errors import SimulationError, WorkBudgetExceeded

@@ -26,6 +26,9 @@ HANDLERS = {
                                  "NX EX 30` before the check",
     "key_no_unique/advisory_lock": "no UNIQUE constraint, but `pg_advisory_xact_lock(hash(key))` "
                                    "before the check",
+    "key_no_unique/for_update_key_row": "no UNIQUE constraint, but `SELECT * FROM "
+                                        "idempotency_store WHERE idempotency_key = ? FOR UPDATE` "
+                                        "before the check",
     "no_key/none": "**no idempotency key** at all",
 }
 

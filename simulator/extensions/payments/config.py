@@ -18,7 +18,11 @@ before anything changes.
   saw when it made the payment and sends with every retry: a version read
   by the handler itself would be read after the first retry committed and
   match, so it would not stop a second charge. The price: two different
-  payments made from the same version conflict, and the second one fails).
+  payments made from the same version conflict, and the second one fails),
+  and ``for_update_key_row``, the trap: SELECT * FROM idempotency_store WHERE
+  idempotency_key = ? FOR UPDATE before the check, which locks nothing while
+  the row does not exist yet (PostgreSQL has no gap locks), so two first
+  attempts both go on.
 * ``transaction_scope`` — ``claim_committed_first`` (default: the PROCESSING
   claim commits in its own transaction, so a concurrent repeat sees it and
   gets 409; Stripe saves the request once execution starts) or
@@ -46,7 +50,8 @@ from __future__ import annotations
 from simulator.errors import SimulationError
 
 VARIANTS = ("no_key", "key_no_unique", "key_unique")
-SAFEGUARDS = ("none", "for_update", "redis_setnx", "advisory_lock", "optimistic_version")
+SAFEGUARDS = ("none", "for_update", "redis_setnx", "advisory_lock", "optimistic_version",
+              "for_update_key_row")
 SCOPES = ("claim_committed_first", "one_transaction")
 ROUTES = ("direct", "kafka")
 PUBLISH_ORDERS = ("commit_then_publish", "publish_then_commit")

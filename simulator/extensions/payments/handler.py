@@ -27,6 +27,7 @@ SOURCE: tuple[tuple[str, str], ...] = (
     ("begin", "  BEGIN;  String key = req.getIdempotencyKey();"),
     ("lock_advisory", "  // safeguard: SELECT pg_advisory_xact_lock(hash(key));"),
     ("lock_account", "  // safeguard: SELECT * FROM accounts WHERE id = ? FOR UPDATE;"),
+    ("lock_key_row", "  // safeguard?: SELECT * FROM idempotency_store WHERE idempotency_key = ? FOR UPDATE;"),  # noqa: E501
     ("check", "  Optional<IdempotencyRecord> existing = idempotencyRepo.findByKey(key);"),
     ("reject_params", "  if (!existing.get().sameParameters(req)) throw new UnprocessableException();  // 422"),  # noqa: E501
     ("conflict", "  if (record.getStatus() == Status.PROCESSING) throw new ConflictException(\"Payment is being processed. Retry later.\");"),  # noqa: E501
@@ -47,11 +48,14 @@ SOURCE: tuple[tuple[str, str], ...] = (
     ("respond", "  return response;"),
 )
 LINE_IDS = tuple(line for line, _ in SOURCE)
+# A handler step carries the newest rows of idempotency_store (the snapshot has all).
+STORE_ROWS_IN_EVENT = 30
 
 SQL = {
     "begin": "BEGIN",
     "lock_advisory": "SELECT pg_advisory_xact_lock({lock_id})",
     "lock_account": "SELECT * FROM accounts WHERE id = '{account}' FOR UPDATE",
+    "lock_key_row": "SELECT * FROM idempotency_store WHERE idempotency_key = '{key}' FOR UPDATE",
     "check": "SELECT * FROM idempotency_store WHERE idempotency_key = '{key}'",
     "claim": "INSERT INTO idempotency_store (idempotency_key, status, expires_at) "
              "VALUES ('{key}', 'PROCESSING', now() + interval '24 hours')",
@@ -106,7 +110,8 @@ def first_line(settings: dict) -> str:
 def _after_begin(settings: dict) -> str:
     if settings["variant"] == "no_key":
         return "validate"
-    return {"advisory_lock": "lock_advisory", "for_update": "lock_account"}.get(
+    return {"advisory_lock": "lock_advisory", "for_update": "lock_account",
+            "for_update_key_row": "lock_key_row"}.get(
         settings["safeguard"], "check")
 
 
@@ -200,6 +205,21 @@ def run_line(world, t) -> Result:  # noqa: C901 - one branch per handler line, k
             _end_tx(world, t, False, "no such account")
             return Result("ok", "no such account: nothing to lock", _finish(t), sql)
         return Result("ok", f"row accounts/{t.account} locked until this transaction ends",
+                      "check", sql)
+    if line == "lock_key_row":
+        sql = _sql("lock_key_row", t)
+        found = db.find_keys(t.tx, key)
+        for row, _values in found:
+            outcome, holder = db.lock_row(world, t.tx, "idempotency_store", row.row_id)
+            if outcome == "wait":
+                return Result("waiting", f"the row of key {key} is locked by thread "
+                                         f"{db.holder_thread(holder)}: waiting", line, sql,
+                              holder)
+        if not found:
+            return Result("not_found", f"no row with key {key} yet: FOR UPDATE locks nothing "
+                                       "(there is no gap lock), so nothing stops another "
+                                       "request", "check", sql)
+        return Result("ok", f"the row of key {key} is locked until this transaction ends",
                       "check", sql)
     if line == "check":
         sql = _sql("check", t)
@@ -401,5 +421,5 @@ def emit_step(world, t, line: str, result: Result) -> None:
                outcome=result.outcome, detail=result.detail, next_line=result.next_line,
                tx=t.tx, waiting_for=None if result.waiting_for_tx is None
                else st.db.holder_thread(result.waiting_for_tx),
-               balances=st.db.committed_balances(), store=st.db.store_rows(),
+               balances=st.db.committed_balances(), store=st.db.store_rows()[-STORE_ROWS_IN_EVENT:],
                charges=dict(st.charges))

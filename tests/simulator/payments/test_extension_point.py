@@ -109,3 +109,14 @@ def test_a_command_over_the_work_budget_is_refused_and_changes_nothing():
         sim.apply({"type": "race_preset", "preset": "serial"})
     assert err.value.code == "over_budget"
     assert _dump(sim) == before and sim.history == []
+
+
+def test_a_scenario_timeline_may_hold_extension_commands():
+    scenario = payments_scenario(variant="no_key")
+    scenario["timeline"] = [
+        {"at_ms": 100, "command": {"type": "drop_messages", "target": "client:shop",
+                                   "message_kind": "pay_response"}},
+        {"at_ms": 200, "command": {"type": "pay", "amount": 100}}]
+    sim = Simulation(validate_scenario(scenario), seed=1)
+    sim.advance(10_000)
+    assert sim.snapshot()["payments"]["balances"] == {"alice": 300}

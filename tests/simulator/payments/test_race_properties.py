@@ -20,7 +20,8 @@ from .helpers import ledger, payments_sim
 SAFE = [("key_unique", "none"), ("key_unique", "for_update"),
         ("key_no_unique", "for_update"), ("key_no_unique", "redis_setnx"),
         ("key_no_unique", "advisory_lock"), ("key_no_unique", "optimistic_version"),
-        ("key_unique", "advisory_lock"), ("key_unique", "optimistic_version")]
+        ("key_unique", "advisory_lock"), ("key_unique", "optimistic_version"),
+        ("key_unique", "for_update_key_row")]
 SCOPES = ["claim_committed_first", "one_transaction"]
 CHOICES = st.lists(st.integers(0, 2), min_size=0, max_size=60)
 
@@ -127,3 +128,15 @@ def test_for_update_makes_the_second_thread_wait_for_the_account_row():
     events = sim.apply({"type": "race_step", "thread": "B"})
     step = [e for e in events if e.kind == "payment_handler_stepped"][0]
     assert step.line == "lock_account" and step.outcome == "waiting" and step.waiting_for == "A"
+
+
+def test_for_update_on_the_missing_key_row_is_a_trap_without_unique():
+    """SELECT ... FROM idempotency_store ... FOR UPDATE finds no row for a new key,
+    so it locks nothing: without UNIQUE both first attempts pay; with it, one."""
+    sim = payments_sim(variant="key_no_unique", safeguard="for_update_key_row")
+    events = sim.apply({"type": "race_preset", "preset": "guide"})
+    assert ledger(sim) == {"race-1": 2}
+    assert [e.outcome for e in events if e.kind == "payment_handler_stepped"
+            and e.line == "lock_key_row"] == ["not_found", "not_found"]
+    safe = run_race("key_unique", "for_update_key_row", "claim_committed_first", 2, [1, 0, 1])
+    assert sum(ledger(safe).values()) == 1
