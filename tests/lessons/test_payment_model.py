@@ -123,17 +123,26 @@ def test_race_stepped_by_hand_keeps_each_threads_lines_in_its_lane(tmp_path):
     assert not race["done"]
 
 
-@pytest.mark.parametrize("safeguard, loser", [("for_update", "cached reply"),
-                                              ("redis_setnx", "already locked"),
-                                              ("advisory_lock", "cached reply"),
-                                              ("none", "duplicate key")])
-def test_safeguards_each_column_tells_what_the_second_thread_met(tmp_path, safeguard, loser):
+@pytest.mark.parametrize("settings, column, stories", [
+    ({"safeguard": "none"}, "none", ["CHARGED", "duplicate key"]),
+    ({"variant": "key_no_unique", "safeguard": "for_update_key_row"}, "for_update_key_row",
+     ["CHARGED", "CHARGED"]),  # the trap: FOR UPDATE on a row that is not there locks nothing
+    ({"variant": "key_no_unique", "safeguard": "for_update"}, "for_update",
+     ["CHARGED", "cached reply"]),
+    ({"variant": "key_no_unique", "safeguard": "redis_setnx"}, "redis_setnx",
+     ["CHARGED", "already locked"]),
+    ({"variant": "key_no_unique", "safeguard": "advisory_lock"}, "advisory_lock",
+     ["CHARGED", "cached reply"]),
+], ids=["unique", "for-update-key-row", "for-update-account", "setnx", "advisory"])
+def test_safeguards_each_column_tells_what_the_second_thread_met(tmp_path, settings, column,
+                                                                 stories):
     view = fold("lesson-pay-safeguards", [
-        {"type": "payments_configure", "settings": {"safeguard": safeguard}},
+        {"type": "payments_configure", "settings": settings},
         {"type": "race_preset", "preset": "guide"}, 5000], tmp_path)
-    assert view["race"]["column"] == safeguard
-    stories = sorted(s["what"] for s in view["race"]["stories"].values())
-    assert stories == sorted(["CHARGED", loser]), stories
-    if safeguard in ("for_update", "advisory_lock"):
-        waited = [s["waited"] for s in view["race"]["stories"].values() if s["waited"] is not None]
-        assert waited and waited[0] >= 0, "the second thread waited for the lock"
+    assert view["race"]["column"] == column
+    got = sorted(s["what"] for s in view["race"]["stories"].values())
+    assert got == sorted(stories), got
+    if column in ("for_update", "advisory_lock", "none"):
+        waits = [s for s in view["race"]["stories"].values() if s["waited"] is not None]
+        assert waits and waits[0]["waitedFor"], "B waited, and the column says for whom"
+    assert ("lock_key_row" in view["linesInPlay"]) == (column == "for_update_key_row")

@@ -19,6 +19,7 @@ export function linesInPlay(settings) {
     signature: true, begin: true, validate: true, deduct: true, record: true, commit: true, respond: true,
     lock_redis: keyed && guard === "redis_setnx", unlock_redis: keyed && guard === "redis_setnx",
     lock_advisory: keyed && guard === "advisory_lock", lock_account: keyed && guard === "for_update",
+    lock_key_row: keyed && guard === "for_update_key_row",
     check: keyed, reject_params: keyed, conflict: keyed, return_cached: keyed, claim: keyed, duplicate: keyed,
     mark_success: keyed, mark_failed: keyed,
     commit_claim: keyed && (settings.transaction_scope || "claim_committed_first") === "claim_committed_first",

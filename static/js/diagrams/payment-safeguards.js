@@ -12,13 +12,14 @@ import { duration } from "./payment-parts.js";
 
 export const COLUMNS = [
   { id: "none", title: ["UNIQUE", "only"] },
-  { id: "for_update", title: ["SELECT ...", "FOR UPDATE"] },
+  { id: "for_update_key_row", title: ["FOR UPDATE", "on key row"] },
+  { id: "for_update", title: ["FOR UPDATE", "on account"] },
   { id: "redis_setnx", title: ["Redis SETNX", "EX 30"] },
   { id: "advisory_lock", title: ["advisory", "xact lock"] },
   { id: "optimistic_version", title: ["optimistic", "version"] },
-  { id: "redis_expired", title: ["SETNX, lock", "expires early"] },
+  { id: "redis_expired", title: ["SETNX lock", "expires"] },
 ];
-export const COL_W = 124;
+export const COL_W = 106;
 
 /** The column a race belongs to: its safeguard, or "redis_expired" when the work outlasted the lock. */
 export function columnOf(race) {
@@ -58,16 +59,16 @@ export function render(svg, state) {
   const columns = layer(svg, "columns");
   const keep = new Set();
   COLUMNS.forEach((col, i) => {
-    const x = 8 + i * COL_W;
+    const x = 4 + i * COL_W;
     const key = `col-${col.id}`;
     keep.add(key);
     const race = latest[col.id];
     const g = keyed(columns, "g", key, { class: "safeguard-col", "data-safeguard": col.id, "data-charges": race ? race.charges : "", tabindex: 0, role: "img",
       "aria-label": `${col.title.join(" ")}: ${race ? `${race.charges} charge(s)` : "not run yet"}` });
-    keyed(g, "rect", "bg", { x, y: 10, width: COL_W - 8, height: 520, rx: 8, class: `box${race ? (race.charges > 1 ? " is-off" : race.done ? " is-on" : "") : ""}` });
-    col.title.forEach((line, j) => setText(keyed(g, "text", `t${j}`, { x: x + (COL_W - 8) / 2, y: 34 + j * 18, "text-anchor": "middle", class: "head-label" }), line));
+    keyed(g, "rect", "bg", { x, y: 10, width: COL_W - 4, height: 520, rx: 8, class: `box${race ? (race.charges > 1 ? " is-off" : race.done ? " is-on" : "") : ""}` });
+    col.title.forEach((line, j) => setText(keyed(g, "text", `t${j}`, { x: x + (COL_W - 4) / 2, y: 34 + j * 18, "text-anchor": "middle", class: "head-label" }), line));
     const keepInside = new Set(["bg", "t0", "t1", "charges", "empty"]);
-    setText(keyed(g, "text", "empty", { x: x + (COL_W - 8) / 2, y: 110, "text-anchor": "middle", class: "muted" }), race ? "" : "not run yet");
+    setText(keyed(g, "text", "empty", { x: x + (COL_W - 4) / 2, y: 110, "text-anchor": "middle", class: "muted" }), race ? "" : "not run yet");
     if (race) {
       Object.keys(race.threads).sort().slice(0, 3).forEach((name, j) => {
         const story = threadStory(race.threads[name]);
@@ -77,11 +78,11 @@ export function render(svg, state) {
           const id = `th-${j}-${k}`;
           keepInside.add(id);
           const cls = k === 0 ? "col-head" : k === 1 ? (story.what === "CHARGED" ? "charge-label" : "cell") : "muted";
-          setText(keyed(g, "text", id, { x: x + 8, y: y + k * 22, class: cls }), text);
+          setText(keyed(g, "text", id, { x: x + 5, y: y + k * 22, class: cls }), text);
         });
       });
     }
-    setText(keyed(g, "text", "charges", { x: x + (COL_W - 8) / 2, y: 510, "text-anchor": "middle", class: race && race.charges > 1 ? "verdict is-double" : "verdict is-ok" }),
+    setText(keyed(g, "text", "charges", { x: x + (COL_W - 4) / 2, y: 510, "text-anchor": "middle", class: race && race.charges > 1 ? "verdict is-double" : "verdict is-ok" }),
       race ? (race.charges > 1 ? `${race.charges} CHARGES` : `${race.charges} charge`) : "");
     prune(g, keepInside);
   });
