@@ -227,3 +227,27 @@ def test_keyboard_reaches_the_try_buttons_and_the_race_picker(live_url, page):
     page.keyboard.press("Enter")
     expect(page.locator("svg[data-diagram=payment-race]")).to_have_attribute("data-steps", "1",
                                                                               timeout=WAIT_MS)
+
+
+SAFEGUARD_RACES = [
+    ("Race with UNIQUE only", "none", "1"),
+    ("Race with SELECT ... FOR UPDATE on the key's row", "for_update_key_row", "2"),
+    ("Race with SELECT ... FOR UPDATE on the account row", "for_update", "1"),
+    ("Race with Redis SETNX (EX 30)", "redis_setnx", "1"),
+    ("Race with pg_advisory_xact_lock", "advisory_lock", "1"),
+    ("Race with an optimistic version column", "optimistic_version", "1"),
+]
+
+
+def test_safeguards_side_by_side_only_the_missing_row_lock_lets_a_double_charge_through(
+        live_url, page):
+    open_step(page, live_url, "safeguards")
+    svg = page.locator("svg[data-diagram=payment-safeguards]")
+    for label, column, charges in SAFEGUARD_RACES:
+        press(page, label)
+        expect(svg.locator(f'[data-safeguard="{column}"]')).to_have_attribute(
+            "data-charges", charges, timeout=WAIT_MS)
+    expect(svg.locator('[data-safeguard="redis_setnx"]')).to_contain_text("already")
+    expect(svg.locator('[data-safeguard="for_update"]')).to_contain_text("waited for")
+    expect(svg.locator("[data-layer=verdict]")).to_contain_text("FOR UPDATE on key row")
+    shot(page, "safeguards-side-by-side")

@@ -73,12 +73,15 @@ export function render(svg, state) {
       Object.keys(race.threads).sort().slice(0, 3).forEach((name, j) => {
         const story = threadStory(race.threads[name]);
         const y = 96 + j * 130;
-        const lines = [`thread ${name}`, story.what, story.waited == null ? "no wait" : story.waited > 0 ? `waited ${duration(story.waited)}` : `waited for ${story.waitedFor ?? "the other"}`, story.code != null ? `HTTP ${story.code}` : ""];
+        // "already locked" and "version conflict" take two short lines in a narrow column.
+        const what = story.what.length > 11 && story.what.includes(" ") ? story.what.split(" ") : [story.what];
+        const lines = [`thread ${name}`, ...what, story.waited == null ? "no wait" : story.waited > 0 ? `waited ${duration(story.waited)}` : `waited for ${story.waitedFor ?? "the other"}`, story.code != null ? `HTTP ${story.code}` : ""];
         lines.forEach((text, k) => {
           const id = `th-${j}-${k}`;
           keepInside.add(id);
-          const cls = k === 0 ? "col-head" : k === 1 ? (story.what === "CHARGED" ? "charge-label" : "cell") : "muted";
-          setText(keyed(g, "text", id, { x: x + 5, y: y + k * 22, class: cls }), text);
+          const isWhat = k >= 1 && k <= what.length;
+          const cls = k === 0 ? "col-head" : isWhat ? (story.what === "CHARGED" ? "charge-label" : "cell") : "muted";
+          setText(keyed(g, "text", id, { x: x + 5, y: y + k * 20, class: cls }), text);
         });
       });
     }
@@ -88,8 +91,9 @@ export function render(svg, state) {
   });
   prune(columns, keep);
   const runs = Object.values(latest);
-  const bad = runs.filter((r) => r.charges > 1).map(columnOf);
+  const titles = Object.fromEntries(COLUMNS.map((c) => [c.id, c.title.join(" ")]));
+  const bad = runs.filter((r) => r.charges > 1).map((r) => titles[columnOf(r)]);
   setText(keyed(layer(svg, "verdict"), "text", "v", { x: 380, y: 550, "text-anchor": "middle", class: `verdict${bad.length ? " is-double" : ""}` }),
-    !runs.length ? "Run the race under each safeguard." : bad.length ? `A double charge got through: ${bad.join(", ").replace(/_/g, " ")}.` : `${runs.length} safeguard${runs.length === 1 ? "" : "s"} tried: never more than one charge.`);
+    !runs.length ? "Run the race under each safeguard." : bad.length ? `⚠ A double charge got through: ${bad.join(", ")}.` : `${runs.length} safeguard${runs.length === 1 ? "" : "s"} tried: never more than one charge.`);
   svg.dataset.columnsRun = runs.map(columnOf).join(",");
 }
