@@ -106,6 +106,18 @@ def test_solution_the_retry_gets_the_cached_reply(live_url, page):
     shot(page, "solution-cached")
 
 
+def step_once(page, picker):
+    """Click a race picker button and wait for its answer: one more line, or a refusal
+    (a waiting or finished thread), so clicks never pile up on a loaded machine."""
+    before = page.locator("svg[data-diagram=payment-race]").get_attribute("data-steps")
+    page.evaluate("document.querySelector('[data-live-error]').textContent = ''")
+    picker.click()
+    page.wait_for_function(
+        "before => document.querySelector('svg[data-diagram=payment-race]').dataset.steps"
+        " !== before || document.querySelector('[data-live-error]').textContent !== ''",
+        arg=before, timeout=WAIT_MS)
+
+
 def test_race_picker_steps_each_thread_and_unique_decides(live_url, page):
     open_step(page, live_url, "race")
     svg = page.locator("svg[data-diagram=payment-race]")
@@ -123,9 +135,9 @@ def test_race_picker_steps_each_thread_and_unique_decides(live_url, page):
     expect(svg.locator("[data-thread=B]")).to_contain_text("NOT FOUND")
     # The code panel lights the line each thread ran.
     expect(page.locator("svg[data-diagram=payment-code] .code-line.is-now").first).to_be_visible()
-    for _ in range(12):
-        picker_a.click()
-        picker_b.click()
+    for _ in range(12):  # one line each in turn until both have answered
+        for picker in (picker_a, picker_b):
+            step_once(page, picker)
     expect(svg).to_have_attribute("data-charges", "2", timeout=WAIT_MS)
     expect(svg.locator("[data-layer=verdict]")).to_contain_text("DOUBLE CHARGE")
     shot(page, "race-double-charge")
