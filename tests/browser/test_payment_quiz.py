@@ -23,7 +23,7 @@ def _answer(question_id: str) -> str:
     return answer
 
 
-@pytest.mark.parametrize("size", [(1366, 768), (390, 844)])
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080), (390, 844)])
 def test_click_the_row_of_the_double_deduction(live_url, page, screenshot, size):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
