@@ -110,7 +110,7 @@ export function drawSequence(svg, state, nowMs, options, { withKey }) {
   const paid = rows.some((r) => r.type === "charge") || Object.keys(p.charges).length > 0;
   let text = "";
   if (doubled) text = "⚠ DOUBLE DEDUCTION! The user lost money.";
-  else if (withKey && p.responses.some((r) => r.cached)) text = "✓ NO DOUBLE DEDUCTION: the retry got the cached reply.";
+  else if (withKey && p.responses.some((r) => r.cached)) text = "✓ NO DOUBLE DEDUCTION: cached reply";
   else if (paid) text = "Deducted once so far.";
   setText(verdict, text);
   verdict.setAttribute("class", `verdict${doubled ? " is-double" : text.startsWith("✓") ? " is-ok" : ""}`);
