@@ -111,6 +111,7 @@ class Step:
     # client/broker log panel beside the step's live diagram (docs/protocol.md).
     terminal: bool = False
     logs: bool = False
+    panel: str = ""  # optional: a component shown under the stage (e.g. payrace_panel)
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,7 @@ def _parse_lesson(folder: Path) -> Lesson:
                 caption=str(raw.get("caption", "")),
                 terminal=_flag(raw, "terminal", where),
                 logs=_flag(raw, "logs", where),
+                panel=str(raw.get("panel", "")),
             )
         )
     return Lesson(

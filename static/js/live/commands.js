@@ -8,7 +8,9 @@
  *       (an empty input leaves its field out);
  *       data-new-consumer-in="<group>" fills `consumer` with a fresh name,
  *       data-last-consumer-in="<group>" with that group's last member
- *       (consumer-names.js).
+ *       (consumer-names.js);
+ *       data-race-thread="0" fills `thread` with the current payment race's
+ *       first (0) or second (1) thread (lesson 3's race picker).
  *   [data-command-sequence='[{...}, {...}]']  one command message per entry, in order
  *   [data-control="play|pause|step|reset|resync"]  {"type": <that>}
  *   [data-control="rewind"][data-rewind-ms="5000"] rewinds by that many ms
@@ -40,6 +42,11 @@ export function clickMessages(el, root, state, wallMs) {
       const last = lastConsumerName(state, el.dataset.lastConsumerIn);
       if (!last) return { error: "That group has no consumer to remove." };
       command.consumer = last;
+    }
+    if (el.dataset.raceThread !== undefined) {
+      const name = ((state.payments && state.payments.race) || [])[Number(el.dataset.raceThread)];
+      if (!name) return { error: "Start a race first (or pick a preset)." };
+      command.thread = name;
     }
     return { messages: [{ type: "command", command }] };
   }

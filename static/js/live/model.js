@@ -27,7 +27,10 @@
  *   lastCommand  {command, at_ms} or null              the last command the simulation accepted
  *   recent       the last 30 events (for narration and step highlighting)
  *   raw          the snapshot's `state` as the simulator sent it
+ *   payments     the payments extension (reduce-payments.js documents it): balances,
+ *                idempotency_store rows, handler threads, sequence rows, races
  */
+import { emptyPayments } from "./reduce-payments.js";
 
 export const KEEP_RECORDS = 50;
 export const KEEP_RECENT = 30;
@@ -48,6 +51,7 @@ export function initialState() {
     receivedAtWallMs: 0, brokers: {}, controllers: {}, activeController: null, controllerEpoch: 0,
     topics: {}, logs: {}, records: {}, segments: {}, producers: {}, produce: {}, groups: {},
     consumerConfigs: {}, inflight: {}, landed: {}, lastCommand: null, recent: [], raw: {},
+    payments: emptyPayments(),
   };
 }
 

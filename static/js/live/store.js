@@ -13,6 +13,7 @@
 import { CLIENT_REDUCERS } from "./reduce-clients.js";
 import { CLUSTER_REDUCERS } from "./reduce-cluster.js";
 import { PRODUCE_REDUCERS } from "./reduce-produce.js";
+import { PAYMENT_REDUCERS, clonePayments, paymentsFromSnapshot } from "./reduce-payments.js";
 import { KEEP_RECENT, KEEP_RECORDS, initialState, logKey, tpObject } from "./model.js";
 
 export { initialState };
@@ -29,7 +30,7 @@ export function composeReducers(...tables) {
   return Object.freeze(all);
 }
 
-export const REDUCERS = composeReducers(CLUSTER_REDUCERS, CLIENT_REDUCERS, PRODUCE_REDUCERS);
+export const REDUCERS = composeReducers(CLUSTER_REDUCERS, CLIENT_REDUCERS, PRODUCE_REDUCERS, PAYMENT_REDUCERS);
 
 /** Simulated time now: the server's clock plus wall time since, × speed, while playing. */
 export function simulatedNow(state, wallMs) {
@@ -65,6 +66,7 @@ function cloneForEvents(s) {
     logs: { ...s.logs }, records: { ...s.records }, segments: { ...s.segments }, producers: { ...s.producers },
     produce: { ...s.produce }, groups: { ...s.groups }, consumerConfigs: { ...s.consumerConfigs },
     inflight: { ...s.inflight }, landed: { ...s.landed }, recent: s.recent.slice(-KEEP_RECENT),
+    payments: clonePayments(s.payments),
   };
 }
 
@@ -86,7 +88,7 @@ export function fromSnapshot(msg) {
   Object.assign(s, {
     ready: true, now_ms: msg.now_ms ?? raw.now_ms ?? 0, speed: msg.speed ?? 1,
     playing: Boolean(msg.playing), scenario: msg.scenario || "", raw,
-    lastEventSeq: raw.last_seq ?? 0,
+    lastEventSeq: raw.last_seq ?? 0, payments: paymentsFromSnapshot(raw),
   });
   for (const b of asList(raw.brokers)) s.brokers[b.id] = { id: b.id, state: b.state || "online", slow_ms: b.slow_ms || 0 };
   const quorum = raw.controller || {};
