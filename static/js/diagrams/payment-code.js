@@ -12,17 +12,17 @@ import { keyed, layer, prune, setAttrs, setText } from "./geometry.js";
  * as the simulator's handler (simulator/extensions/payments/handler.py).
  */
 export function linesInPlay(settings) {
-  const keyed = settings.variant !== "no_key";
+  const hasKey = settings.variant !== "no_key";
   const guard = settings.safeguard || "none";
   const publishing = settings.publish_events && !settings.outbox;
   const on = {
     signature: true, begin: true, validate: true, deduct: true, record: true, commit: true, respond: true,
-    lock_redis: keyed && guard === "redis_setnx", unlock_redis: keyed && guard === "redis_setnx",
-    lock_advisory: keyed && guard === "advisory_lock", lock_account: keyed && guard === "for_update",
-    lock_key_row: keyed && guard === "for_update_key_row",
-    check: keyed, reject_params: keyed, conflict: keyed, return_cached: keyed, claim: keyed, duplicate: keyed,
-    mark_success: keyed, mark_failed: keyed,
-    commit_claim: keyed && (settings.transaction_scope || "claim_committed_first") === "claim_committed_first",
+    lock_redis: hasKey && guard === "redis_setnx", unlock_redis: hasKey && guard === "redis_setnx",
+    lock_advisory: hasKey && guard === "advisory_lock", lock_account: hasKey && guard === "for_update",
+    lock_key_row: hasKey && guard === "for_update_key_row",
+    check: hasKey, reject_params: hasKey, conflict: hasKey, return_cached: hasKey, claim: hasKey, duplicate: hasKey,
+    mark_success: hasKey, mark_failed: hasKey,
+    commit_claim: hasKey && (settings.transaction_scope || "claim_committed_first") === "claim_committed_first",
     outbox: Boolean(settings.outbox),
     publish_before: Boolean(publishing && settings.publish_order === "publish_then_commit"),
     publish: Boolean(publishing && (settings.publish_order || "commit_then_publish") === "commit_then_publish"),
