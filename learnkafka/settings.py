@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "learnkafka.sandbox",
     "learnkafka.lessons",
     "learnkafka.quizzes",
+    "learnkafka.interview",
 ]
 
 MIDDLEWARE = [

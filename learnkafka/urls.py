@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("learnkafka.sandbox.urls")),
     path("lessons/", include("learnkafka.lessons.urls")),
     path("quizzes/", include("learnkafka.quizzes.urls")),
+    path("interview/", include("learnkafka.interview.urls")),
 ]
