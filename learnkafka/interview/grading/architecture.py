@@ -30,6 +30,7 @@ KINDS = ("producer", "broker", "replica", "controller", "group", "zookeeper")
 MAX_NODES = 60
 MAX_EDGES = 150
 MAX_PARTITIONS = 12
+MAX_LABEL_CHARS = 40
 ID_RE = re.compile(r"^[a-z0-9-]{1,24}$")
 MEANINGS = {
     frozenset({"producer", "replica"}): "writes",
@@ -89,6 +90,9 @@ def parse_diagram(raw) -> dict:
         if not isinstance(node_id, str) or not ID_RE.match(node_id) or node_id in by_id:
             raise InvalidAnswer("Every piece needs its own short id.")
         clean = {"id": node_id, "kind": node["kind"]}
+        label = node.get("label")
+        if isinstance(label, str) and label.strip():
+            clean["label"] = label.strip()[:MAX_LABEL_CHARS]  # shown back, never graded
         if node["kind"] == "replica":
             part, leader = node.get("partition"), node.get("leader")
             if not isinstance(part, int) or isinstance(part, bool) or not (
