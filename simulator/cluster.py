@@ -44,6 +44,7 @@ from simulator.commands import (
 from simulator.controller import ControllerQuorum
 from simulator.engine import World
 from simulator.errors import SimulationError
+from simulator.extension import require_loaded, setup_extensions
 from simulator.network import Network
 from simulator.producer import Producer, normalize_configs
 from simulator.scenarios import SCENARIO_SECTIONS
@@ -57,6 +58,7 @@ def apply_command(world: World, cmd) -> None:
     handler = HANDLERS.get(type(cmd))
     if handler is None:
         raise SimulationError("bad_command", f"no handler for command {cmd.type!r}")
+    require_loaded(world, cmd)
     handler(world, cmd)
 
 
@@ -109,6 +111,7 @@ def build_world(scenario: dict, seed: int) -> World:
     for name, fn in SCENARIO_SECTIONS.items():
         if name in scenario:
             fn(world, scenario[name])
+    setup_extensions(world, scenario)
     Timeline(world, scenario.get("timeline", []))
     return world
 

@@ -149,6 +149,8 @@ class World:
         # Extensions keep their own state here under their own key
         # (e.g. world.ext["groups"]); it is deep-copied with the world.
         self.ext: dict[str, Any] = {}
+        # Names of the extensions this world loaded (simulator/extension.py).
+        self.extensions: tuple[str, ...] = ()
 
     # ---- actors ------------------------------------------------------------
     def add_actor(self, actor: Any) -> None:

@@ -11,7 +11,9 @@ name (``"A"``), ``source``/``target`` are actor ids (``"broker:1"``,
 ``"producer:A"``). Offsets are ints; a missing leader is ``None``.
 
 Append-friendly: the consumers package adds its events in the marked section
-at the end of this file; `event_class` and `event_to_dict` work for them too.
+at the end of this file; an extension (simulator/extension.py) defines its
+own with ``EXTENSION.event(kind)`` in its own package. `event_class` and
+`event_to_dict` work for them too.
 Field names ``kind``, ``seq`` and ``at_ms`` are reserved (``kind`` is the class's
 wire name: a field of that name would shadow it and make the event unbuildable).
 """
@@ -91,6 +93,17 @@ class CommandRejected(Event):
     command: dict
     code: str
     message: str
+
+
+@event("extension_loaded")
+@dataclass(slots=True)
+class ExtensionLoaded(Event):
+    """An extension (simulator/extension.py) was loaded at time 0: its command
+    types and event kinds are accepted and emitted from now on."""
+
+    extension: str
+    commands: list
+    events: list
 
 
 @event("cap_reached")

@@ -42,15 +42,33 @@ MAX_CHECKPOINTS = 240
 
 def _load_extensions() -> None:
     """Import simulator.consumers (when present) so its commands, events,
-    handlers and scenario sections are registered."""
+    handlers and scenario sections are registered, and simulator.extensions,
+    which registers the optional extensions a simulation may load by name."""
     try:
         import simulator.consumers  # noqa: F401
     except ModuleNotFoundError as exc:
         if exc.name not in ("simulator.consumers",):
             raise
+    import simulator.extensions  # noqa: F401
 
 
 _load_extensions()
+
+
+def _with_extensions(scenario: dict, extensions) -> dict:
+    """The scenario with `extensions` added to its own list (kept in the
+    simulation's scenario, so replays and forks load the same ones)."""
+    if extensions is None:
+        return scenario
+    if isinstance(extensions, str) or not isinstance(extensions, (list, tuple)):
+        raise SimulationError("bad_extensions", "extensions is a list of extension names")
+    listed = list(scenario.get("extensions", []) if isinstance(scenario, dict) else [])
+    for name in extensions:
+        if name not in listed:
+            listed.append(name)
+    if not listed:
+        return scenario
+    return {**scenario, "extensions": listed}
 
 
 def _bad_history(message: str) -> SimulationError:
@@ -133,9 +151,11 @@ class Simulation:
     def __init__(self, scenario: dict | None = None, seed: int = 0, *,
                  checkpoint_interval_ms: int | None = 5_000,
                  budget: limits.WorkBudget | None = limits.DEFAULT_BUDGET,
-                 max_checkpoints: int = MAX_CHECKPOINTS):
+                 max_checkpoints: int = MAX_CHECKPOINTS,
+                 extensions: list[str] | None = None):
         if scenario is None:
             scenario = load_scenario("playground")
+        scenario = _with_extensions(scenario, extensions)
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise SimulationError("bad_seed", "the seed must be an integer")
         if budget is not None and not isinstance(budget, limits.WorkBudget):
@@ -426,7 +446,8 @@ class Simulation:
                checkpoint_interval_ms: int | None = 5_000,
                budget: limits.WorkBudget | None = limits.DEFAULT_BUDGET,
                max_work: int | None = None,
-               max_checkpoints: int = MAX_CHECKPOINTS) -> Simulation:
+               max_checkpoints: int = MAX_CHECKPOINTS,
+               extensions: list[str] | None = None) -> Simulation:
         """Rebuild a simulation from its `history` (HistoryEntry objects or
         their dicts): timers run exactly up to each entry's position, its
         command is applied, and the replay ends exactly at `until` (a position
@@ -435,12 +456,13 @@ class Simulation:
         that cannot be replayed within it raises `WorkBudgetExceeded`. With
         `max_work`, the whole replay may run at most about that many timers
         and events (give or take one chunk), else `WorkBudgetExceeded`
-        (``reason`` ``per_replay``): a deterministic bound on a rebuild's CPU."""
+        (``reason`` ``per_replay``): a deterministic bound on a rebuild's CPU.
+        `extensions` as in the constructor (`sim.scenario` already lists them)."""
         entries = _entries(history)
         if max_work is not None and (not _is_int(max_work) or max_work < 1):
             raise SimulationError("bad_budget", "max_work is a positive integer or None")
         sim = cls(scenario, seed, checkpoint_interval_ms=checkpoint_interval_ms, budget=budget,
-                  max_checkpoints=max_checkpoints)
+                  max_checkpoints=max_checkpoints, extensions=extensions)
         if max_work is not None:
             sim._replay_left = sim.world.timers_fired + sim.world.last_seq + max_work
         try:

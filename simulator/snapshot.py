@@ -10,6 +10,7 @@ older ones were left out.
 from __future__ import annotations
 
 from simulator.engine import SNAPSHOT_SECTIONS
+from simulator.extension import snapshot_sections
 from simulator.limits import SNAPSHOT_RECORDS_PER_PARTITION
 
 REPLICA_TAIL = 20  # the last records of every replica (a divergent tail shows)
@@ -103,4 +104,6 @@ def build_snapshot(world) -> dict:
     }
     for name, fn in SNAPSHOT_SECTIONS.items():
         snap[name] = fn(world)
+    snap["extensions"] = list(world.extensions)
+    snap.update(snapshot_sections(world))
     return snap

@@ -10,7 +10,8 @@ folder; content elsewhere registers its own folder with
 ``scenarios/``, since a lesson's scenarios are lesson content), and
 `scenario_names()` lists the names of every registered folder. Extensions
 add top-level sections with `scenario_section` (e.g. ``consumer_groups`` by
-simulator.consumers).
+simulator.consumers); an optional extension (simulator/extension.py) is
+listed in ``extensions: [payments]`` and owns the section of its name.
 """
 
 from __future__ import annotations
@@ -26,13 +27,16 @@ from simulator.cluster_configs import CLUSTER_DEFAULTS
 from simulator.commands import check_text, command_from_dict
 from simulator.config_ranges import check_configs
 from simulator.errors import SimulationError
+from simulator.extension import REGISTRY as EXTENSIONS
+from simulator.extension import check_extension_names
 
 HERE = Path(__file__).parent
 SUFFIXES = (".yaml", ".yml", ".json")
 # Where named scenarios are looked up (code, not state: filled at start-up).
 SCENARIO_DIRS: list[Path] = [HERE]
 SCENARIO_SECTIONS: dict[str, Callable] = {}
-CORE_KEYS = {"name", "description", "cluster", "topics", "producers", "timeline"}
+CORE_KEYS = {"name", "description", "cluster", "topics", "producers", "timeline",
+             "extensions"}
 # Sections an extension honours; accepted (and ignored) while it is not loaded.
 RESERVED_KEYS = {"consumer_groups", "consumers", "acls", "actors", "lesson"}
 
@@ -129,8 +133,15 @@ def validate_scenario(data: dict) -> dict:
         check_text(data, "scenario", max_depth=64)
     except SimulationError as exc:
         raise SimulationError("bad_scenario", exc.message) from None
-    unknown = set(data) - CORE_KEYS - RESERVED_KEYS - set(SCENARIO_SECTIONS)
+    # `extensions: [payments]` loads those extensions (simulator/extension.py);
+    # each may own a section of its own name, allowed only when it is listed.
+    loaded = check_extension_names(data.get("extensions", []))
+    unknown = set(data) - CORE_KEYS - RESERVED_KEYS - set(SCENARIO_SECTIONS) - set(loaded)
     if unknown:
+        stray = sorted(unknown & set(EXTENSIONS))
+        if stray:
+            raise SimulationError("bad_scenario", f"section {stray[0]!r} needs "
+                                                  f"extensions: [{stray[0]}]")
         raise SimulationError("bad_scenario", f"unknown scenario section(s): "
                                               f"{', '.join(sorted(unknown))}")
     cluster = data.get("cluster", {})
@@ -183,6 +194,13 @@ def validate_scenario(data: dict) -> dict:
             for consumer in consumers if isinstance(consumers, list) else []:
                 if isinstance(consumer, dict):
                     _configs("consumer", consumer.get("configs", {}), "consumer configs")
+    for name in loaded:
+        check = EXTENSIONS[name].config_check
+        if check is not None:
+            try:
+                check(data.get(name, {}))
+            except SimulationError as exc:
+                raise SimulationError("bad_scenario", f"{name}: {exc.message}") from None
     for entry in data.get("timeline", []):
         _int(entry.get("at_ms"), "timeline at_ms", 0, limits.MAX_SCENARIO_MS)
         command_from_dict(entry.get("command"))
