@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 import random
 
-from .grading import Check, InvalidAnswer, architecture, cli_commands, design, rubric
+from .grading import Check, InvalidAnswer, architecture, chaos, cli_commands, design, rubric
 from .grading.ordering import grade_order, parse_order
 from .questions import Phase
 
 MAX_POST_CHARS = 20_000
 # Phases whose simulator parts are not in this build yet: they can only be
 # skipped, and a skipped phase has no checks, so it counts for nothing.
-PENDING_KINDS = {"practical", "chaos"}
+PENDING_KINDS = {"practical"}
 
 
 def shuffled_steps(phase: Phase, seed: int, steps: dict[str, str] | None = None) -> list[str]:
@@ -35,8 +35,14 @@ def _steps(phase: Phase) -> dict[str, str]:
     return design.STEPS if phase.kind == "design" else phase.steps
 
 
-def response_from_post(phase: Phase, data, *, previous: dict | None) -> dict:
-    """Validate a form post for `phase`; raises InvalidAnswer, changing nothing."""
+def response_from_post(phase: Phase, data, *, previous: dict | None,
+                       context: dict | None = None) -> dict:
+    """Validate a form post for `phase`; raises InvalidAnswer, changing nothing.
+
+    `context` carries what a phase needs from earlier ones: the chaos run
+    takes the design phase's answer (``design``) and the interview's ``seed``.
+    """
+    context = context or {}
     if phase.kind == "free_text":
         if data.get("stage") == "marks":
             if not previous or "text" not in previous:
@@ -69,6 +75,10 @@ def response_from_post(phase: Phase, data, *, previous: dict | None) -> dict:
     if phase.kind == "cli":
         lines = cli_commands.parse_lines(data.get("commands", ""))
         return {"runs": cli_commands.run_lines(lines)}
+    if phase.kind == "chaos":
+        if not context.get("design"):
+            raise InvalidAnswer("Design the handler first: the chaos run runs your design.")
+        return {"report": chaos.run_chaos(context["design"], seed=context.get("seed", 0))}
     if phase.kind in PENDING_KINDS:
         return {"skipped": "not available in this build"}
     raise InvalidAnswer("This phase is not answered with a form.")
@@ -93,6 +103,8 @@ def grade(phase: Phase, response: dict) -> list[Check]:
         return design.grade_design(response)
     if phase.kind == "cli":
         return cli_commands.grade_commands(response["runs"])
+    if phase.kind == "chaos":
+        return chaos.grade_chaos(response["report"])
     if phase.kind in PENDING_KINDS:
         return []
     raise InvalidAnswer(f"No grader for {phase.kind} phases.")
@@ -112,6 +124,8 @@ def model_response(phase: Phase) -> dict | None:
     if phase.kind == "cli":
         return {"runs": [{"line": "", "output": "", "accepted": True, "purpose": p}
                          for p, _, _ in cli_commands.PURPOSES]}
+    if phase.kind == "chaos":
+        return {"report": chaos.model_report()}
     return None
 
 

@@ -127,7 +127,13 @@ def phase_submit(*, interview: Interview, question_slug: str, phase_slug: str, d
     if existing is not None and existing.final:
         raise PhaseClosed("You already answered this phase.")
     previous = existing.response if existing is not None else None
-    response = phase_grading.response_from_post(phase, data, previous=previous)
+    context = {"seed": interview.seed % 10_000}
+    if phase.kind == "chaos":
+        design = interview.answers.filter(question=question.slug, phase="design",
+                                          state=PhaseAnswer.GRADED).first()
+        context["design"] = design.response if design is not None else None
+    response = phase_grading.response_from_post(phase, data, previous=previous,
+                                                context=context)
     values = {"response": response, "submitted_at": now}
     if phase_grading.is_final(phase, response):
         checks = phase_grading.grade(phase, response)

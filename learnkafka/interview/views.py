@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from learnkafka.core.learners import learner_key_for
 
 from . import phase_grading, selectors, services
-from .grading import InvalidAnswer, architecture, design
+from .grading import InvalidAnswer, architecture, chaos, design
 from .models import Interview
 
 
@@ -90,10 +90,32 @@ def phase_context(interview: Interview, *, error: str = "", posted=None) -> dict
         ctx["safeguards"] = design.SAFEGUARDS
         picked = set(answer.response.get("safeguards", [])) if answer else set()
         ctx["picked"] = picked
+    if phase.kind == "chaos":
+        ctx.update(_chaos_context(answers.get((question.slug, "design")), answer))
     if phase.kind == "builder":
         ctx["reference_json"] = architecture.REFERENCE
         ctx["diagram_json"] = answer.response.get("diagram") if answer else None
     return ctx
+
+
+def _chaos_context(design_answer, answer) -> dict:
+    out: dict = {"design_summary": [], "chaos_rows": []}
+    if design_answer is not None and design_answer.state == "graded":
+        sim = chaos.simulator_design(design_answer.response)
+        out["design_summary"] = [
+            f"Idempotency key in the database: {sim.variant.replace('_', ' ')}",
+            f"Race guard: {sim.safeguard.replace('_', ' ')}",
+            f"Transactions: {sim.transaction_scope.replace('_', ' ')}",
+            f"Gateway cache {'on' if sim.gateway_cache else 'off'}, producer idempotence "
+            f"{'on' if sim.producer_idempotence else 'off'}, outbox "
+            f"{'on' if sim.outbox else 'off'}",
+        ]
+    if answer is not None and "report" in answer.response:
+        r = answer.response["report"]
+        out["chaos_rows"] = [{"id": rid, "charged": n, "events": r["events"].get(rid, 0),
+                              "status": r["client_status"].get(rid)}
+                             for rid, n in r["charges"].items()]
+    return out
 
 
 def mock(request: HttpRequest, public_id) -> HttpResponse:

@@ -261,8 +261,15 @@ def test_a_whole_timed_mock_timer_survives_reload_and_time_up_moves_on(
     screenshot(page, "q3-design-graded")
     next_phase(page)
     at_phase(page, "payment-idempotency", "chaos")
+    expect(page.locator("[data-iv-design-summary]")).to_contain_text("key unique")
     screenshot(page, "q3-chaos")
-    page.get_by_role("button", name="Skip this phase").click()
+    page.locator("[data-iv-run-chaos]").click()
+    expect(page.locator("[data-iv-chaos-result]")).to_be_visible(timeout=WAIT_MS)
+    # No gateway cache nor producer idempotence picked, but the outbox and the UNIQUE key:
+    # charged once each, no event lost.
+    expect(page.locator('[data-iv-count="duplicate_charges"]')).to_have_text("0")
+    expect(page.locator('[data-iv-count="lost_events"]')).to_have_text("0")
+    screenshot(page, "q3-chaos-run")
     next_phase(page)
 
     # The result: every dimension, weak points linked to lessons, the chart, print.
@@ -339,3 +346,54 @@ def test_the_interviewer_sees_rubric_model_answer_and_scores_follow_the_candidat
     expect(panel).to_contain_text("Met 1 of 4 checks", timeout=WAIT_MS)  # htmx refresh
     screenshot(interviewer, "interviewer")
     interviewer.context.close()
+
+
+def _jump_to_q3_design(live_url, page):
+    from learnkafka.interview.models import Interview
+
+    start(page, live_url, timed=False)
+    public_id = page.url.rstrip("/").split("/")[-1]
+    Interview.objects.filter(public_id=public_id).update(question_index=2, phase_index=1)
+    page.reload()
+    at_phase(page, "payment-idempotency", "design")
+
+
+@pytest.mark.parametrize("design", ["wrong", "right"])
+def test_the_chaos_run_counts_the_charges_of_a_wrong_and_a_right_design(
+        live_url, page, screenshot, design):
+    errors = console_errors(page)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    _jump_to_q3_design(live_url, page)
+    order_list(page, HANDLER)
+    if design == "right":
+        page.get_by_label("Claim, process and mark run in one database transaction").check()
+        page.get_by_label("idempotency_key has a UNIQUE constraint", exact=False).check()
+        for label in ("SELECT ... FOR UPDATE", "API gateway answers repeats",
+                      "enable.idempotence=true", "Keys expire after 24 hours", "Outbox:"):
+            page.get_by_label(label, exact=False).check()
+    else:  # a fresh key per request and publishing straight after the commit
+        page.get_by_label("The server makes a fresh key", exact=False).check()
+        page.get_by_label("Publish the event straight after the commit", exact=False).check()
+    page.get_by_role("button", name="Submit my design").click()
+    next_phase(page)
+    at_phase(page, "payment-idempotency", "chaos")
+    page.locator("[data-iv-run-chaos]").click()
+    result = page.locator("[data-iv-chaos-result]")
+    expect(result).to_be_visible(timeout=WAIT_MS)
+    duplicates = int(page.locator('[data-iv-count="duplicate_charges"]').inner_text())
+    lost = int(page.locator('[data-iv-count="lost_charges"]').inner_text())
+    lost_events = int(page.locator('[data-iv-count="lost_events"]').inner_text())
+    if design == "right":
+        expect(result).to_have_attribute("data-safe", "true")
+        assert (duplicates, lost, lost_events) == (0, 0, 0)
+        expect(page.locator('.iv-check[data-passed="false"]')).to_have_count(0)
+    else:
+        expect(result).to_have_attribute("data-safe", "false")
+        assert duplicates > 0
+        expect(page.locator('[data-check="chaos-duplicate-charges"]')).to_have_attribute(
+            "data-passed", "false")
+        expect(page.locator('[data-check="chaos-duplicate-charges"] a')).to_have_attribute(
+            "href", re.compile(r"^/lessons/"))
+    expect(page.locator(".iv-faults li")).to_have_count(5)
+    screenshot(page, f"chaos-{design}")
+    assert errors == [], errors

@@ -159,3 +159,30 @@ def test_attempts_chart_shows_only_finished_attempts_of_that_learner():
     services.interview_start(learner_key="other", shuffled=False, timed=False)
     chart = attempts_chart(learner_key="k")
     assert len(chart.x_ticks) == 1
+
+
+def _to_q3_design(interview):
+    interview.question_index = interview.order.index("payment-idempotency")
+    interview.phase_index = 1
+    interview.save()
+
+
+def test_the_chaos_phase_runs_the_design_the_candidate_submitted():
+    interview = begin(timed=False)
+    _to_q3_design(interview)
+    with pytest.raises(services.PhaseClosed):  # not at the chaos phase yet
+        services.phase_submit(interview=interview, question_slug="payment-idempotency",
+                              phase_slug="chaos", data=form())
+    services.phase_submit(interview=interview, question_slug="payment-idempotency",
+                          phase_slug="design", data=form(
+                              order=["check", "claim", "process", "mark"],
+                              one_transaction="on", unique_key="on",
+                              safeguard=["server-key"]))
+    services.phase_continue(interview=interview, question_slug="payment-idempotency",
+                            phase_slug="design")
+    answer = services.phase_submit(interview=interview, question_slug="payment-idempotency",
+                                   phase_slug="chaos", data=form())
+    report = answer.response["report"]
+    assert report["design"]["variant"] == "no_key"  # a fresh key per request: no key at all
+    assert report["duplicate_charges"] > 0
+    assert answer.points < 1
