@@ -55,8 +55,38 @@ def result_for(interview: Interview) -> dict:
         q = get_question(slug)
         questions.append({"question": q, "phases": [
             {"phase": p, "answer": answers.get((slug, p.slug))} for p in q.phases]})
+    groups = [{"key": key, "label": label,
+               "items": [w for w in scores["weak"] if w["dimension"] == key]}
+              for key, label in DIMENSIONS.items()]
     return {**scores, "rows": rows, "questions": questions,
+            "weak_groups": [g for g in groups if g["items"]],
             "total_percent": round(scores["total"] * 100)}
+
+
+def marked_segments(answer: PhaseAnswer | None) -> list[tuple[str, bool]]:
+    """A graded free-text answer cut into (text, pointed_at) runs, to show the words used."""
+    if answer is None or "marks" not in answer.response:
+        return []
+    text = answer.response["text"]
+    spans = []
+    for mark in answer.response["marks"].values():
+        quote = mark.get("quote", "")
+        start = mark.get("start")
+        if not (isinstance(start, int) and text[start:start + len(quote)] == quote):
+            start = text.find(quote)
+        if quote and start >= 0:
+            spans.append((start, start + len(quote)))
+    covered = [False] * len(text)
+    for a, b in spans:
+        for i in range(a, b):
+            covered[i] = True
+    out: list[tuple[str, bool]] = []
+    for ch, on in zip(text, covered, strict=True):
+        if out and out[-1][1] == on:
+            out[-1] = (out[-1][0] + ch, on)
+        else:
+            out.append((ch, on))
+    return out
 
 
 def attempts_chart(*, learner_key: str) -> Chart | None:

@@ -77,6 +77,7 @@ def phase_context(interview: Interview, *, error: str = "", posted=None) -> dict
         "checks": selectors.checks_with_links(answer),
         "checks_passed": sum(c["passed"] for c in selectors.checks_with_links(answer)),
         "posted_text": (posted or {}).get("text", ""),
+        "segments": selectors.marked_segments(answer),
     }
     if phase.kind in ("ordering", "design"):
         steps = phase_grading._steps(phase)

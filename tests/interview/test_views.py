@@ -118,3 +118,29 @@ def test_bad_minutes_are_refused_with_a_message(client):
     assert response.status_code == 422
     assert "minutes a question" in response.content.decode()
     assert not Interview.objects.exists()
+
+
+def test_the_graded_answer_shows_the_pointed_at_words_marked(client):
+    interview = start(client)
+    post(client, interview, "kafka-basics", "definition", stage="text",
+         text="Kafka is a commit log.")
+    post(client, interview, "kafka-basics", "definition", stage="marks",
+         **{"quote-commit-log": "commit log", "start-commit-log": "11"})
+    page = client.get(f"/interview/{interview.public_id}/").content.decode()
+    assert "Kafka is a <mark>commit log</mark>." in page
+
+
+def test_the_result_groups_weak_points_by_dimension_and_prints(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from learnkafka.interview import services
+
+    interview = start(client, timing="timed", minutes="1")
+    for hours in (1, 2, 3):
+        services.interview_tick(interview=interview, now=timezone.now() + timedelta(hours=hours))
+    page = client.get(f"/interview/{interview.public_id}/result/").content.decode()
+    assert 'class="iv-weak__dim">Kafka fundamentals' in page
+    assert 'href="/lessons/kafka-basics/architecture/"' in page
+    assert "data-iv-print" in page and "<svg" in page  # the printable page, the chart

@@ -92,8 +92,13 @@ export function draw(svg, diagram, { selected = null, interactive = false } = {}
   for (const [a, b] of diagram.edges) {
     if (!pos[a] || !pos[b]) continue;
     const ca = center(a), cb = center(b);
-    edges.append(el("line", { x1: ca.x, y1: ca.y, x2: cb.x, y2: cb.y,
-      class: `iv-edge iv-edge--${meaning(byId[a], byId[b])}`, "data-edge": `${a}|${b}` }));
+    const kind = meaning(byId[a], byId[b]);
+    // Replication runs between brokers at the same height: bow it above the boxes
+    // so it does not hide behind the replicas it passes.
+    const bow = kind === "replicates" ? -Math.max(28, Math.abs(cb.x - ca.x) / 5) : 0;
+    const mx = (ca.x + cb.x) / 2, my = (ca.y + cb.y) / 2 + bow;
+    edges.append(el("path", { d: `M ${ca.x} ${ca.y} Q ${mx} ${my} ${cb.x} ${cb.y}`, fill: "none",
+      class: `iv-edge iv-edge--${kind}`, "data-edge": `${a}|${b}` }));
   }
   const rest = el("g", { class: "iv-layer-nodes" });
   diagram.nodes.filter((n) => n.kind !== "broker").forEach((n) => { const g = nodeGroup(n); if (g) rest.append(g); });
@@ -135,6 +140,7 @@ class Builder {
       try { localStorage.removeItem(this.draftKey); } catch { /* ignore */ }
     });
     this.render();
+    if (this.diagram.nodes.length) this.say("Your draft is back: carry on drawing.");
   }
 
   node(id) { return this.diagram.nodes.find((n) => n.id === id); }
