@@ -107,6 +107,10 @@ class Step:
     controls: tuple[ConfigControl, ...] = ()
     number: int = 0
     caption: str = ""
+    # `terminal: true` / `logs: true` in lesson.yaml put the Kafka terminal and the
+    # client/broker log panel beside the step's live diagram (docs/protocol.md).
+    terminal: bool = False
+    logs: bool = False
 
 
 @dataclass(frozen=True)
@@ -230,6 +234,8 @@ def _parse_lesson(folder: Path) -> Lesson:
                 controls=_parse_controls(raw.get("controls"), where),
                 number=number,
                 caption=str(raw.get("caption", "")),
+                terminal=raw.get("terminal", False) is True,
+                logs=raw.get("logs", False) is True,
             )
         )
     return Lesson(
