@@ -11,6 +11,7 @@ producer's data, the group and its lag, the topic, the ACLs, the fix.
 
 from __future__ import annotations
 
+import re
 import shlex
 
 from simulator.simulation import Simulation
@@ -23,12 +24,22 @@ MAX_LINES = 20
 MAX_LINE_CHARS = 300
 STAGE = "lag-zero-no-messages"
 # What the simulator's CLI prints when the tool itself refuses the line
-# (tests/interview/test_grading_cli.py checks each against run_cli).
+# (tests/interview/test_grading_rubric_cli.py checks each against run_cli): a
+# usage error prints its message and then the tool's help table (jopt's
+# CommandLineUtils.printUsageAndExit); the rest are the shell's or the JVM's.
 REFUSALS = (
-    "Missing required argument", "Found non argument", "Command must include",
-    "Option [", "Error:", "# unknown tool", "# cannot parse", "# no broker answers",
-    "# a command line", "# the simulator supports", "# the simulator's kafka-acls",
+    "bash: ", "# a command line", "# cannot parse", "Error: Could not find or load main class",
+    "Error occurred:", "# no broker answers",
 )
+HELP_TABLE = re.compile(r"^Option\s+Description\s*\n-+\s+-+", re.MULTILINE)
+
+
+def refused(output: str) -> bool:
+    """Whether Kafka's tool (or the shell) refused the line rather than running it."""
+    return (output.startswith(REFUSALS) or bool(HELP_TABLE.search(output))
+            or "java.lang.IllegalArgumentException" in output)
+
+
 LESSON = "debug-consumer"
 
 PURPOSES: tuple[tuple[str, str, str], ...] = (
@@ -84,7 +95,7 @@ def run_lines(lines: list[str]) -> list[dict]:
     runs = []
     for line in lines:
         output = run_cli(world, line).output
-        accepted = not output.startswith(REFUSALS)
+        accepted = not refused(output)
         try:
             argv = shlex.split(line)
         except ValueError:
