@@ -11,14 +11,21 @@ from __future__ import annotations
 import json
 import random
 
-from .grading import Check, InvalidAnswer, architecture, chaos, cli_commands, design, rubric
+from .grading import (
+    Check,
+    InvalidAnswer,
+    architecture,
+    chaos,
+    cli_commands,
+    design,
+    practical,
+    rubric,
+)
 from .grading.ordering import grade_order, parse_order
 from .questions import Phase
 
 MAX_POST_CHARS = 20_000
-# Phases whose simulator parts are not in this build yet: they can only be
-# skipped, and a skipped phase has no checks, so it counts for nothing.
-PENDING_KINDS = {"practical"}
+
 
 
 def shuffled_steps(phase: Phase, seed: int, steps: dict[str, str] | None = None) -> list[str]:
@@ -79,13 +86,20 @@ def response_from_post(phase: Phase, data, *, previous: dict | None,
         if not context.get("design"):
             raise InvalidAnswer("Design the handler first: the chaos run runs your design.")
         return {"report": chaos.run_chaos(context["design"], seed=context.get("seed", 0))}
-    if phase.kind in PENDING_KINDS:
-        return {"skipped": "not available in this build"}
+    if phase.kind == "practical":
+        staged = context.get("practical")
+        if not staged:
+            raise InvalidAnswer("Open the practical first: its cluster is not staged yet.")
+        goal = practical.check_fix(staged["level"], staged["level_seed"],
+                                   context.get("history", []))
+        return {**staged, "goal": goal}
     raise InvalidAnswer("This phase is not answered with a form.")
 
 
 def is_final(phase: Phase, response: dict) -> bool:
-    """A free-text answer is final once marked; every other kind at once."""
+    """A free-text answer is final once marked, a practical once checked; others at once."""
+    if phase.kind == "practical":
+        return "goal" in response
     return phase.kind != "free_text" or "marks" in response
 
 
@@ -105,8 +119,8 @@ def grade(phase: Phase, response: dict) -> list[Check]:
         return cli_commands.grade_commands(response["runs"])
     if phase.kind == "chaos":
         return chaos.grade_chaos(response["report"])
-    if phase.kind in PENDING_KINDS:
-        return []
+    if phase.kind == "practical":
+        return practical.grade_fix(response["goal"])
     raise InvalidAnswer(f"No grader for {phase.kind} phases.")
 
 
@@ -126,6 +140,8 @@ def model_response(phase: Phase) -> dict | None:
                          for p, _, _ in cli_commands.PURPOSES]}
     if phase.kind == "chaos":
         return {"report": chaos.model_report()}
+    if phase.kind == "practical":
+        return {"goal": practical.model_goal()}
     return None
 
 

@@ -16,8 +16,12 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from learnkafka.sandbox.models import Sandbox
+from learnkafka.sandbox.selectors import sandbox_history
+from learnkafka.sandbox.services import SandboxLimitReached, sandbox_create
+
 from . import phase_grading
-from .grading import InvalidAnswer, share_passed
+from .grading import InvalidAnswer, practical, share_passed
 from .models import Interview, PhaseAnswer
 from .questions import GUIDE_ORDER, Phase, Question, get_question
 from .scoring import interview_scores
@@ -132,6 +136,9 @@ def phase_submit(*, interview: Interview, question_slug: str, phase_slug: str, d
         design = interview.answers.filter(question=question.slug, phase="design",
                                           state=PhaseAnswer.GRADED).first()
         context["design"] = design.response if design is not None else None
+    if phase.kind == "practical" and previous:
+        context["practical"] = previous
+        context["history"] = sandbox_history(public_id=previous["sandbox"])
     response = phase_grading.response_from_post(phase, data, previous=previous,
                                                 context=context)
     values = {"response": response, "submitted_at": now}
@@ -166,3 +173,38 @@ def phase_continue(*, interview: Interview, question_slug: str, phase_slug: str,
         _next_question(interview, now)
     interview.save()
     return interview
+
+
+@transaction.atomic
+def practical_open(*, interview: Interview) -> PhaseAnswer | None:
+    """Stage Q2's practical for this interview, once: a sandbox of its own running the
+    level's broken cluster from the moment the ticket was filed.
+
+    Returns the practical's (draft) answer holding the sandbox id and the level, or
+    None when the interview is not at the practical. Raises InvalidAnswer when the
+    learner has too many sandboxes to open another.
+    """
+    interview = _lock(interview)
+    here = current(interview)
+    if here is None or here[1].kind != "practical":
+        return None
+    question, phase = here
+    existing = interview.answers.filter(question=question.slug, phase=phase.slug).first()
+    if existing is not None:
+        return existing
+    level_id, level_seed = practical.pick_level(interview.seed)
+    staged = practical.staged_level(level_id, level_seed)
+    try:
+        sandbox = sandbox_create(owner_key=interview.learner_key, scenario=staged["scenario"],
+                                 seed=level_seed)
+    except SandboxLimitReached as exc:
+        raise InvalidAnswer("You have too many live clusters open to stage the practical.") \
+            from exc
+    # The ticket is filed at ticket_ms: the sandbox opens there (its first rebuild
+    # replays the scenario up to now_ms), so the candidate meets the symptom at once.
+    Sandbox.objects.filter(pk=sandbox.pk).update(now_ms=staged["ticket_ms"])
+    return PhaseAnswer.objects.create(
+        interview=interview, question=question.slug, phase=phase.slug, state=PhaseAnswer.DRAFT,
+        response={"sandbox": sandbox.public_id, "level": level_id, "level_seed": level_seed,
+                  "scenario": staged["scenario"]},
+    )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from learnkafka.core.learners import learner_key_for
 
 from . import phase_grading, selectors, services
-from .grading import InvalidAnswer, architecture, chaos, design
+from .grading import InvalidAnswer, architecture, chaos, design, practical
 from .models import Interview
 
 
@@ -93,6 +93,10 @@ def phase_context(interview: Interview, *, error: str = "", posted=None) -> dict
         ctx["picked"] = picked
     if phase.kind == "chaos":
         ctx.update(_chaos_context(answers.get((question.slug, "design")), answer))
+    if phase.kind == "practical" and answer is not None:
+        r = answer.response
+        ctx["staged"] = practical.staged_level(r["level"], r["level_seed"])
+        ctx["sandbox_id"] = r["sandbox"]
     if phase.kind == "builder":
         ctx["reference_json"] = architecture.REFERENCE
         ctx["diagram_json"] = answer.response.get("diagram") if answer else None
@@ -123,7 +127,12 @@ def mock(request: HttpRequest, public_id) -> HttpResponse:
     interview = services.interview_tick(interview=_own_or_404(request, public_id))
     if services.current(interview) is None:
         return redirect("interview:result", public_id=interview.public_id)
-    ctx = phase_context(interview)
+    error = ""
+    try:
+        services.practical_open(interview=interview)  # stages Q2's cluster on arrival
+    except InvalidAnswer as exc:
+        error = str(exc)
+    ctx = phase_context(interview, error=error)
     ctx["pair_url"] = request.build_absolute_uri(
         reverse("interview:pair", kwargs={"token": interview.pair_token}))
     return render(request, "interview/mock.html", ctx)

@@ -186,3 +186,47 @@ def test_the_chaos_phase_runs_the_design_the_candidate_submitted():
     assert report["design"]["variant"] == "no_key"  # a fresh key per request: no key at all
     assert report["duplicate_charges"] > 0
     assert answer.points < 1
+
+
+def _at_practical(seed: int):
+    interview = begin(timed=False)
+    interview.seed = seed
+    interview.question_index = interview.order.index("consumer-not-consuming")
+    interview.phase_index = 1
+    interview.save()
+    return interview
+
+
+ACL_FIX = {"type": "add_acl", "resource_type": "TOPIC", "name": "orders",
+           "principal": "User:payments", "operation": "READ"}
+
+
+def test_the_practical_stages_a_level_in_a_sandbox_of_its_own_at_the_ticket_time():
+    from learnkafka.sandbox.models import Sandbox
+
+    interview = _at_practical(108)  # stopped-at-1402, its consumer lacks a READ ACL
+    draft = services.practical_open(interview=interview)
+    assert draft.state == "draft" and draft.response["level"] == "stopped-at-1402"
+    sandbox = Sandbox.objects.get(public_id=draft.response["sandbox"])
+    assert sandbox.owner_key == "k" and sandbox.scenario == "level-stopped-at-1402-108"
+    assert sandbox.now_ms == 12_000  # opens when the ticket was filed
+    assert services.practical_open(interview=interview).pk == draft.pk  # once only
+
+
+@pytest.mark.parametrize("fixed", [False, True])
+def test_the_practical_is_graded_by_the_level_engine_on_the_sandbox_history(fixed):
+    from learnkafka.sandbox.models import Sandbox, SandboxCommand
+
+    interview = _at_practical(108)
+    draft = services.practical_open(interview=interview)
+    if fixed:  # what the live sandbox records when the terminal's kafka-acls --add runs
+        SandboxCommand.objects.create(
+            sandbox=Sandbox.objects.get(public_id=draft.response["sandbox"]), position=0,
+            at_ms=15_000, command=ACL_FIX)
+    answer = services.phase_submit(interview=interview, question_slug="consumer-not-consuming",
+                                   phase_slug="practical", data=form())
+    assert answer.state == "graded"
+    assert answer.response["goal"]["passed"] is fixed
+    checks = answer.detail["checks"]
+    assert {c["dimension"] for c in checks} == {"debugging"}
+    assert all(c["passed"] for c in checks) is fixed
