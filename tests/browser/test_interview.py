@@ -397,3 +397,52 @@ def test_the_chaos_run_counts_the_charges_of_a_wrong_and_a_right_design(
     expect(page.locator(".iv-faults li")).to_have_count(5)
     screenshot(page, f"chaos-{design}")
     assert errors == [], errors
+
+
+def _jump_to_practical(live_url, page, seed: int):
+    from learnkafka.interview.models import Interview
+
+    start(page, live_url, timed=False)
+    public_id = page.url.rstrip("/").split("/")[-1]
+    Interview.objects.filter(public_id=public_id).update(seed=seed, question_index=1,
+                                                         phase_index=1)
+    page.reload()
+    at_phase(page, "consumer-not-consuming", "practical")
+    expect(page.locator("[data-live-sandbox]")).to_have_attribute("data-live-state", "live",
+                                                                  timeout=WAIT_MS)
+
+
+def terminal(page, line: str, expect_text: str):
+    box = page.locator("[data-terminal-input]")
+    box.fill(line)
+    box.press("Enter")
+    expect(page.locator("[data-terminal-output]")).to_contain_text(expect_text, timeout=WAIT_MS)
+
+
+@pytest.mark.parametrize("fix", ["fixed", "unfixed"])
+def test_the_practical_is_diagnosed_in_the_terminal_and_graded_by_the_simulator(
+        live_url, page, screenshot, fix):
+    errors = console_errors(page)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    _jump_to_practical(live_url, page, 108)  # the consumer's principal lacks READ on orders
+    expect(page.locator("[data-iv-ticket]")).to_contain_text("stopped consuming orders")
+    terminal(page, "kafka-consumer-groups.sh --bootstrap-server broker-1:9092 --describe "
+             "--group payment-service", "payment-service")
+    terminal(page, "kafka-acls.sh --bootstrap-server broker-1:9092 --list --topic orders",
+             "Current ACLs")
+    if fix == "fixed":
+        terminal(page, "kafka-acls.sh --bootstrap-server broker-1:9092 --add --allow-principal "
+                 "User:payments --operation Read --topic orders", "Adding ACLs")
+    screenshot(page, f"practical-{fix}")
+    page.locator("[data-iv-check-fix]").click()
+    expect(page.locator("[data-iv-feedback]")).to_be_visible(timeout=60_000)
+    passed = page.locator("[data-iv-goal-passed]")
+    expect(passed).to_have_attribute("data-iv-goal-passed",
+                                     "true" if fix == "fixed" else "false")
+    missed = page.locator('.iv-check[data-passed="false"]')
+    if fix == "fixed":
+        expect(missed).to_have_count(0)
+    else:
+        expect(missed.first).to_contain_text("never returned by poll()")
+    screenshot(page, f"practical-{fix}-graded")
+    assert errors == [], errors
