@@ -224,11 +224,26 @@ def test_a_whole_timed_mock_timer_survives_reload_and_time_up_moves_on(
     screenshot(page, "q1-concepts-graded")
     next_phase(page)
 
-    # Q2: a fresh clock. Write the approach, then let the time run out.
+    # Q2: a fresh clock. The approach, the practical (checked before fixing anything),
+    # then the CLI commands are typed but the time runs out before they are sent.
     at_phase(page, "consumer-not-consuming", "approach")
     assert seconds_left(page) >= 590
-    page.locator("textarea[name=text]").fill("I'd go systematically: first the producer.")
-    screenshot(page, "q2-approach")
+    free_text(page, "I'd go systematically: first verify the producer, then the consumer "
+              "group's lag.", {"systematic": "systematically", "producer": "producer",
+                               "group-lag": "consumer group's lag"})
+    screenshot(page, "q2-approach-graded")
+    next_phase(page)
+    at_phase(page, "consumer-not-consuming", "practical")
+    expect(page.locator("[data-live-sandbox]")).to_have_attribute("data-live-state", "live",
+                                                                  timeout=WAIT_MS)
+    screenshot(page, "q2-practical")
+    page.locator("[data-iv-check-fix]").click()
+    expect(page.locator("[data-iv-goal-passed]")).to_have_attribute(
+        "data-iv-goal-passed", "false", timeout=60_000)
+    next_phase(page)
+    at_phase(page, "consumer-not-consuming", "commands")
+    page.locator("textarea[name=commands]").fill(COMMANDS)
+    screenshot(page, "q2-commands")
     set_deadline(mock_url, 4)
     page.reload()
     assert seconds_left(page) <= 4
@@ -276,7 +291,9 @@ def test_a_whole_timed_mock_timer_survives_reload_and_time_up_moves_on(
     expect(page.locator("[data-iv-result]")).to_be_visible(timeout=WAIT_MS)
     for key in ("fundamentals", "debugging", "cli", "idempotency", "structure"):
         expect(page.locator(f'.iv-dims [data-dimension="{key}"]')).to_be_visible()
-    expect(page.locator('[data-dimension="debugging"] [data-iv-percent]')).to_have_text("0%")
+    expect(page.locator('[data-dimension="cli"] [data-iv-percent]')).to_have_text("0%")
+    expect(page.locator(".iv-phase-list").nth(1)).to_contain_text("Show you know the CLI commands: "
+                                                           "time ran out")
     expect(page.locator(".iv-weak a[href='/lessons/kafka-basics/isr/']").first).to_be_visible()
     expect(page.locator("[data-iv-chart] [data-series=total] circle")).to_have_count(1)
     screenshot(page, "result")
@@ -445,4 +462,30 @@ def test_the_practical_is_diagnosed_in_the_terminal_and_graded_by_the_simulator(
     else:
         expect(missed.first).to_contain_text("never returned by poll()")
     screenshot(page, f"practical-{fix}-graded")
+    assert errors == [], errors
+
+
+def test_the_cli_phase_runs_each_named_command_on_a_simulated_cluster(live_url, page, screenshot):
+    from learnkafka.interview.models import Interview
+
+    errors = console_errors(page)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    start(page, live_url, timed=False)
+    public_id = page.url.rstrip("/").split("/")[-1]
+    Interview.objects.filter(public_id=public_id).update(question_index=1, phase_index=2)
+    page.reload()
+    at_phase(page, "consumer-not-consuming", "commands")
+    page.locator("textarea[name=commands]").fill(
+        COMMANDS + "\nkafka-run-class kafka.tools.GetOffsetShell --broker-list localhost:9092 "
+        "--topic orders")
+    page.get_by_role("button", name="Run my commands").click()
+    expect(page.locator("[data-iv-feedback]")).to_be_visible(timeout=WAIT_MS)
+    for check in ("cli-producer", "cli-group", "cli-topic", "cli-acls", "cli-reset"):
+        expect(page.locator(f'[data-check="{check}"]')).to_have_attribute("data-passed", "true")
+    expect(page.locator('[data-check="cli-accepted"]')).to_have_attribute("data-passed", "false")
+    expect(page.locator('.iv-runs li[data-accepted="false"]')).to_contain_text("GetOffsetShell")
+    expect(page.locator(".iv-runs").first).to_contain_text("orders:0:")
+    screenshot(page, "cli-graded")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "cli-graded-390")
     assert errors == [], errors

@@ -65,17 +65,25 @@ def _check_id(name: str) -> str:
 
 def grade_fix(goal: dict) -> list[Check]:
     """One check per goal check of the level engine, named as it names them
-    ("reads every order", "commits its progress", "stays stable for 30 s")."""
+    ("reads every order", "commits its progress", "stays stable for 30 s").
+
+    The level is fixed only when all of them hold, so a check that held while
+    the level is still broken (a group that is Stable because it reads
+    nothing) earns nothing: doing nothing never scores."""
     checks = []
     for c in goal["checks"]:
         check = Check(id=f"practical-{_check_id(c['name'])}",
                       label=f"After your fix, payment-service {c['name']}", passed=True,
                       dimension="debugging", lesson=LESSON)
-        checks.append(check if c["passed"] else check.failed(c["detail"]))
+        if not c["passed"]:
+            check = check.failed(c["detail"])
+        elif not goal.get("passed", False):
+            check = check.failed(f"{c['detail']}, but the level is not fixed")
+        checks.append(check)
     return checks
 
 
 def model_goal() -> dict:
-    return {"checks": [{"name": n, "passed": True, "detail": ""} for n in
+    return {"passed": True, "checks": [{"name": n, "passed": True, "detail": ""} for n in
                        ("reads every order", "commits its progress",
                         "stays stable for 30 s")]}
