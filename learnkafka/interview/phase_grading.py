@@ -38,7 +38,8 @@ def shuffled_steps(phase: Phase, seed: int, steps: dict[str, str] | None = None)
     return order
 
 
-def _steps(phase: Phase) -> dict[str, str]:
+def steps_of(phase: Phase) -> dict[str, str]:
+    """The steps an ordering phase (or the design's handler) puts in order, right order."""
     return design.STEPS if phase.kind == "design" else phase.steps
 
 
@@ -159,4 +160,4 @@ def timed_out_checks(phase: Phase) -> list[Check]:
 
 
 __all__ = ["InvalidAnswer", "grade", "is_final", "reference_checks", "response_from_post",
-           "shuffled_steps", "timed_out_checks", "_steps"]
+           "shuffled_steps", "steps_of", "timed_out_checks"]

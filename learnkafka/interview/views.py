@@ -67,6 +67,7 @@ def phase_context(interview: Interview, *, error: str = "", posted=None) -> dict
     question, phase = here
     answers = selectors.answers_of(interview)
     answer = answers.get((question.slug, phase.slug))
+    checks = selectors.checks_with_links(answer)
     ctx = {
         "interview": interview, "question": question, "phase": phase, "answer": answer,
         "error": error, "remaining_seconds": services.remaining_seconds(interview),
@@ -74,13 +75,13 @@ def phase_context(interview: Interview, *, error: str = "", posted=None) -> dict
         "phase_number": interview.phase_index + 1,
         "phases": [{"phase": p, "answer": answers.get((question.slug, p.slug)),
                     "current": p.slug == phase.slug} for p in question.phases],
-        "checks": selectors.checks_with_links(answer),
-        "checks_passed": sum(c["passed"] for c in selectors.checks_with_links(answer)),
+        "checks": checks,
+        "checks_passed": sum(c["passed"] for c in checks),
         "posted_text": (posted or {}).get("text", ""),
         "segments": selectors.marked_segments(answer),
     }
     if phase.kind in ("ordering", "design"):
-        steps = phase_grading._steps(phase)
+        steps = phase_grading.steps_of(phase)
         if answer is not None and "order" in answer.response:
             order = answer.response["order"]
         else:

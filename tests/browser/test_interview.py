@@ -265,7 +265,7 @@ def test_a_whole_timed_mock_timer_survives_reload_and_time_up_moves_on(
     order_list(page, HANDLER)
     page.get_by_label("Claim, process and mark run in one database transaction").check()
     page.get_by_label("idempotency_key has a UNIQUE constraint", exact=False).check()
-    for label in ("SELECT ... FOR UPDATE on the key's row", "Keys expire after 24 hours",
+    for label in ("SELECT ... FOR UPDATE", "Keys expire after 24 hours",
                   "Outbox: write the event", "Publish the event straight after the commit"):
         page.get_by_label(label, exact=False).check()
     screenshot(page, "q3-design")
@@ -299,6 +299,7 @@ def test_a_whole_timed_mock_timer_survives_reload_and_time_up_moves_on(
     screenshot(page, "result")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "result-390")
+    page.set_viewport_size({"width": 1366, "height": 768})
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
     screenshot(page, "result-print")

@@ -35,8 +35,10 @@ class Safeguard:
 
 
 SAFEGUARDS: tuple[Safeguard, ...] = (
-    Safeguard("select-for-update", "SELECT ... FOR UPDATE on the key's row", True, "safeguards",
-              "Locks the row while checking, so a concurrent retry waits."),
+    # FOR UPDATE locks rows that exist: before the key's row is there, the account's
+    # row is the one to lock (simulator/extensions/payments/config.py, `for_update`).
+    Safeguard("select-for-update", "SELECT ... FOR UPDATE on the account row before the check",
+              True, "safeguards", "Locks the row while checking, so a concurrent retry waits."),
     Safeguard("setnx", "Redis SETNX idempotency:<key> with an expiry (EX 30)", True, "safeguards",
               "A distributed lock: one worker wins, the others are told it is locked."),
     Safeguard("advisory-lock", "pg_advisory_xact_lock(hash(key))", True, "safeguards",
