@@ -121,7 +121,10 @@ def grade(phase: Phase, response: dict) -> list[Check]:
     if phase.kind == "chaos":
         return chaos.grade_chaos(response["report"])
     if phase.kind == "practical":
-        return practical.grade_fix(response["goal"])
+        cause = ""
+        if "level" in response:  # which step teaches it: the hidden cause's (server side)
+            cause = practical.staged_level(response["level"], response["level_seed"])["cause_id"]
+        return practical.grade_fix(response["goal"], cause)
     raise InvalidAnswer(f"No grader for {phase.kind} phases.")
 
 

@@ -144,3 +144,24 @@ def test_the_result_groups_weak_points_by_dimension_and_prints(client):
     assert 'class="iv-weak__dim">Kafka fundamentals' in page
     assert 'href="/lessons/kafka-basics/architecture/"' in page
     assert "data-iv-print" in page and "<svg" in page  # the printable page, the chart
+
+
+def test_every_lesson_step_a_check_links_exists_when_its_lesson_is_here():
+    """Links to lessons 2 and 3 point at their real steps once those lessons are merged
+    (learnkafka/lessons/content/<slug>/lesson.yaml); lesson 1 is always here."""
+    from learnkafka.interview import phase_grading
+    from learnkafka.interview.grading.practical import CAUSE_STEPS
+    from learnkafka.interview.questions import QUESTIONS
+    from learnkafka.lessons.content import load_lesson
+
+    pairs = {(c.lesson, c.step) for q in QUESTIONS.values() for p in q.phases
+             for c in phase_grading.reference_checks(p)}
+    pairs |= {("debug-consumer", step) for _, step in CAUSE_STEPS}
+    checked = 0
+    for lesson_slug, step in sorted(pairs):
+        lesson = load_lesson(lesson_slug)
+        if lesson is None:
+            continue
+        assert step == "" or lesson.step(step) is not None, (lesson_slug, step)
+        checked += 1
+    assert checked >= 7  # lesson 1: the seven steps it teaches are linked

@@ -45,10 +45,10 @@ LESSON = "debug-consumer"
 PURPOSES: tuple[tuple[str, str, str], ...] = (
     ("producer", "Checks the producer's data is there (console consumer --from-beginning "
      "or kafka-get-offsets)", "verify-producer"),
-    ("group", "Describes the consumer group: members, offsets, LAG", "consumer-group"),
+    ("group", "Describes the consumer group: members, offsets, LAG", "lag"),
     ("topic", "Describes the topic (a typo in its name, its partitions)", "assignment"),
-    ("acls", "Lists the topic's ACLs", "acls"),
-    ("reset", "Fixes the offsets: --reset-offsets --to-earliest", "offset-reset"),
+    ("acls", "Lists the topic's ACLs", "acls-network"),
+    ("reset", "Fixes the offsets: --reset-offsets --to-earliest", "auto-offset-reset"),
 )
 
 

@@ -47,6 +47,7 @@ def staged_level(level_id: str, level_seed: int) -> dict:
     staged = levels.stage(level_id, level_seed)
     public = levels.public_level(level_id, level_seed)
     return {"level": level_id, "level_seed": level_seed, "scenario": staged.scenario_name,
+            "cause_id": staged.cause_id,
             "ticket": public["ticket"], "title": public["title"], "goal": public["goal"],
             "ticket_ms": staged.ticket_ms, "consumers": consumer_names(staged.scenario),
             "explanation": staged.explanation, "solution": [a.how for a in staged.solution]}
@@ -63,7 +64,20 @@ def _check_id(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40]
 
 
-def grade_fix(goal: dict) -> list[Check]:
+# The step of lesson 2 that teaches each kind of hidden cause (cause ids are the level
+# engine's; matched by what they name, first match wins).
+CAUSE_STEPS = (("retention", "retention"), ("deserial", "deserialization"),
+               ("acl", "acls-network"), ("bootstrap", "acls-network"),
+               ("group-id", "group-id"), ("latest", "auto-offset-reset"),
+               ("rebalanc", "rebalancing"), ("topic", "assignment"),
+               ("too-many", "assignment"), ("assign", "assignment"))
+
+
+def cause_step(cause_id: str) -> str:
+    return next((step for word, step in CAUSE_STEPS if word in cause_id), "lag")
+
+
+def grade_fix(goal: dict, cause_id: str = "") -> list[Check]:
     """One check per goal check of the level engine, named as it names them
     ("reads every order", "commits its progress", "stays stable for 30 s").
 
@@ -74,7 +88,8 @@ def grade_fix(goal: dict) -> list[Check]:
     for c in goal["checks"]:
         check = Check(id=f"practical-{_check_id(c['name'])}",
                       label=f"After your fix, payment-service {c['name']}", passed=True,
-                      dimension="debugging", lesson=LESSON)
+                      dimension="debugging", lesson=LESSON,
+                      step=cause_step(cause_id) if cause_id else "")
         if not c["passed"]:
             check = check.failed(c["detail"])
         elif not goal.get("passed", False):
