@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from learnkafka.interview.grading import InvalidAnswer
@@ -105,6 +105,7 @@ def test_malformed_diagrams_are_refused_with_a_message(bad):
         grade_diagram(bad)
 
 
+@settings(deadline=None)  # a loaded shared machine: no per-example deadline
 @given(st.permutations(REFERENCE["nodes"]), st.permutations(REFERENCE["edges"]),
        st.lists(st.booleans(), min_size=15, max_size=15))
 def test_the_grade_does_not_depend_on_drawing_order_or_edge_direction(nodes, edges, flips):
@@ -113,6 +114,7 @@ def test_the_grade_does_not_depend_on_drawing_order_or_edge_direction(nodes, edg
     assert failed(d) == set()
 
 
+@settings(deadline=None)  # a loaded shared machine: no per-example deadline
 @given(st.sampled_from([0, 1, 2]), st.sampled_from(["broker-1", "broker-2", "broker-3"]))
 def test_any_extra_copy_of_a_partition_on_a_broker_that_has_one_fails(partition, broker):
     d = copy.deepcopy(REFERENCE)

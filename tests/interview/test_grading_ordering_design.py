@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from learnkafka.interview.grading import Check, InvalidAnswer
@@ -50,6 +50,7 @@ def _lis_length(seq: list[int]) -> int:
     return max(best, default=0)
 
 
+@settings(deadline=None)  # a loaded shared machine: no per-example deadline
 @given(st.permutations(FLOW))
 def test_credit_is_the_longest_run_already_in_order(order):
     kept = in_order_steps(list(order), FLOW)
