@@ -29,6 +29,16 @@ def answers_of(interview: Interview) -> dict[tuple[str, str], PhaseAnswer]:
     return {(a.question, a.phase): a for a in interview.answers.all()}
 
 
+def previous_timed_out(interview: Interview) -> str | None:
+    """The title of the question before the current one if the clock closed it."""
+    if interview.question_index == 0:
+        return None
+    slug = interview.order[min(interview.question_index, len(interview.order)) - 1]
+    if interview.answers.filter(question=slug, state=PhaseAnswer.TIMED_OUT).exists():
+        return get_question(slug).title
+    return None
+
+
 def checks_with_links(answer: PhaseAnswer | None) -> list[dict]:
     if answer is None:
         return []

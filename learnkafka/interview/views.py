@@ -134,6 +134,8 @@ def mock(request: HttpRequest, public_id) -> HttpResponse:
     except InvalidAnswer as exc:
         error = str(exc)
     ctx = phase_context(interview, error=error)
+    ctx["time_up_notice"] = request.GET.get("timeup") == "1" and selectors.previous_timed_out(
+        interview)
     ctx["pair_url"] = request.build_absolute_uri(
         reverse("interview:pair", kwargs={"token": interview.pair_token}))
     return render(request, "interview/mock.html", ctx)

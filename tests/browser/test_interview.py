@@ -249,6 +249,7 @@ def test_a_whole_timed_mock_timer_survives_reload_and_time_up_moves_on(
     assert seconds_left(page) <= 4
     # Nobody clicks: the countdown reaches zero and the server moves on to Q3.
     at_phase(page, "payment-idempotency", "idea")
+    expect(page.locator("[data-iv-timeup]")).to_contain_text("Time ran out on")
     assert seconds_left(page) >= 590
     screenshot(page, "q3-after-time-up")
 

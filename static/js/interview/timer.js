@@ -20,7 +20,7 @@ if (el) {
       el.classList.add("is-up");
       value.textContent = "Time is up";
       // A small grace so the server's clock has surely passed the deadline too.
-      setTimeout(() => window.location.assign(el.dataset.expireUrl), 600);
+      setTimeout(() => window.location.assign(`${el.dataset.expireUrl}?timeup=1`), 600);
       return;
     }
     if (!done) setTimeout(tick, 250);
