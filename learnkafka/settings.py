@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "learnkafka.lessons",
     "learnkafka.quizzes",
     "learnkafka.payrace",
+    "learnkafka.interview",
 ]
 
 MIDDLEWARE = [

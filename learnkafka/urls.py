@@ -8,4 +8,5 @@ urlpatterns = [
     path("lessons/", include("learnkafka.lessons.urls")),
     path("quizzes/", include("learnkafka.quizzes.urls")),
     path("payrace/", include("learnkafka.payrace.urls")),
+    path("interview/", include("learnkafka.interview.urls")),
 ]

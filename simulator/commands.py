@@ -403,9 +403,21 @@ class CrashConsumer(Command):
     consumer: str
 
 
+@command("stop_consumer")
+@dataclass(frozen=True)
+class StopConsumer(Command):
+    """Shut the application down cleanly: close() (commit, LeaveGroup at once), but
+    the consumer and its configs stay, so `restart_consumer` starts it again (the
+    debugging levels stop a group this way to reset its offsets)."""
+
+    consumer: str
+
+
 @command("restart_consumer")
 @dataclass(frozen=True)
 class RestartConsumer(Command):
+    """Start a crashed or stopped consumer again (a new member, same configs)."""
+
     consumer: str
 
 

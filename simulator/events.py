@@ -620,7 +620,7 @@ class ConsumerConfigChanged(Event):
 @event("consumer_status_changed")
 @dataclass(slots=True)
 class ConsumerStatusChanged(Event):
-    """status: polling | processing | idle | rebalancing | stuck | crashed | error."""
+    """status: polling | processing | idle | rebalancing | stuck | crashed | stopped | error."""
 
     consumer: str
     group: str

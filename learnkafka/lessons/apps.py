@@ -15,3 +15,9 @@ class LessonsConfig(AppConfig):
 
         for folder in lesson_scenario_dirs():
             register_scenario_dir(folder)
+        # The debugging lesson's labs and levels are staged by code (simulator/tools).
+        from simulator.scenarios import register_scenario_provider
+        from simulator.tools import debugging, levels
+
+        register_scenario_provider(debugging.symptom_scenario_names, debugging.scenario_for_name)
+        register_scenario_provider(list, levels.scenario_for_name)

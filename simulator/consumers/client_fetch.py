@@ -48,8 +48,11 @@ class Fetching:
         limit = self.cfg("max.poll.records")
         expected = self.cfg("value.deserializer")
         batch = []
+        # max.poll.records caps the records of one poll() over all partitions (the Java
+        # client's FetchCollector counts recordsRemaining down across partitions).
+        total = 0
         for tp in list(self.assignment):
-            if len(batch) >= limit:
+            if total >= limit:
                 break
             buffered = self.buffer.get(tp)
             if not buffered:
@@ -57,7 +60,7 @@ class Fetching:
             records, next_offset = buffered
             taken = []
             for record in records:
-                if len(batch) + len(taken) >= limit:
+                if total + len(taken) >= limit:
                     break
                 if deserialization_error(expected, record):
                     if not batch and not taken:
@@ -80,6 +83,7 @@ class Fetching:
             self.buffer[tp] = (rest, next_offset) if rest else None
             new_position = next_offset if not rest else rest[0].offset
             batch.append((tp, taken, new_position))
+            total += len(taken)
         if batch and self.error_key and self.error_key[0] == "RecordDeserializationException":
             self._clear_error()
         return batch

@@ -103,6 +103,15 @@ def _apply_crash_consumer(world, cmd: cmds.CrashConsumer) -> None:
     world.emit(ev.ConsumerCrashed, consumer=client.name, group=client.group_id)
 
 
+@handles(cmds.StopConsumer)
+def _apply_stop_consumer(world, cmd: cmds.StopConsumer) -> None:
+    client = _consumer(world, cmd.consumer)
+    if not client.running:
+        raise SimulationError("consumer_not_running", f"consumer {client.name!r} is not running")
+    client.close()
+    client._set_status("stopped")
+
+
 @handles(cmds.RestartConsumer)
 def _apply_restart_consumer(world, cmd: cmds.RestartConsumer) -> None:
     client = _consumer(world, cmd.consumer)

@@ -8,7 +8,11 @@ own scenarios (the playground and the engine's demonstrations) are in this
 folder; content elsewhere registers its own folder with
 `register_scenario_dir` (the lessons app registers each lesson's
 ``scenarios/``, since a lesson's scenarios are lesson content), and
-`scenario_names()` lists the names of every registered folder. Extensions
+`scenario_names()` lists the names of every registered folder. Scenarios
+made by code (a debugging level staged from its seed, a symptom of the
+debugging table) come from providers registered with
+`register_scenario_provider`: a function from a name to a dict, or None when
+the name is not its own. Extensions
 add top-level sections with `scenario_section` (e.g. ``consumer_groups`` by
 simulator.consumers); an optional extension (simulator/extension.py) is
 listed in ``extensions: [payments]`` and owns the section of its name.
@@ -35,6 +39,8 @@ SUFFIXES = (".yaml", ".yml", ".json")
 # Where named scenarios are looked up (code, not state: filled at start-up).
 SCENARIO_DIRS: list[Path] = [HERE]
 SCENARIO_SECTIONS: dict[str, Callable] = {}
+# (list the names it offers by name, or [] for an open family; make one by name)
+SCENARIO_PROVIDERS: list[tuple[Callable[[], list[str]], Callable[[str], dict | None]]] = []
 CORE_KEYS = {"name", "description", "cluster", "topics", "producers", "timeline",
              "extensions"}
 # Sections an extension honours; accepted (and ignored) while it is not loaded.
@@ -60,6 +66,22 @@ def register_scenario_dir(path: Path | str) -> None:
         SCENARIO_DIRS.append(folder)
 
 
+def register_scenario_provider(names: Callable[[], list[str]],
+                               make: Callable[[str], dict | None]) -> None:
+    """Let `load_scenario(name)` ask `make(name)` for scenarios built by code;
+    `names()` are the ones `scenario_names()` lists (a learner may load them)."""
+    if (names, make) not in SCENARIO_PROVIDERS:
+        SCENARIO_PROVIDERS.append((names, make))
+
+
+def _provided(name: str) -> dict | None:
+    for _, make in SCENARIO_PROVIDERS:
+        data = make(name)
+        if data is not None:
+            return data
+    return None
+
+
 def _named_files() -> dict[str, list[Path]]:
     """name -> its file in each folder that has one (in a folder: .yaml, then .yml, .json)."""
     found: dict[str, list[Path]] = {}
@@ -75,8 +97,10 @@ def _named_files() -> dict[str, list[Path]]:
 
 
 def scenario_names() -> list[str]:
-    """The names `load_scenario` knows, from every registered scenario folder."""
-    return sorted(_named_files())
+    """The names `load_scenario` knows, from every registered scenario folder
+    and provider (an open family such as the levels' lists none)."""
+    provided = {n for names, _ in SCENARIO_PROVIDERS for n in names()}
+    return sorted(set(_named_files()) | provided)
 
 
 def _find(name: str) -> Path:
@@ -104,6 +128,9 @@ def load_scenario(name_or_path: str) -> dict:
     """A named scenario (``playground``) or a path to a YAML/JSON file, validated."""
     path = Path(name_or_path)
     if not path.suffix:
+        provided = _provided(name_or_path)
+        if provided is not None:
+            return validate_scenario(provided)
         path = _find(name_or_path)
     elif not path.exists():
         raise SimulationError("unknown_scenario", f"no scenario file {name_or_path}")

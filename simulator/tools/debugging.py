@@ -342,6 +342,26 @@ SYMPTOMS: list[dict] = [
 ]
 
 
+SCENARIO_PREFIX = "symptom-"
+
+
+def symptom_scenario_names() -> list[str]:
+    """The sandbox scenario names of the symptoms (``symptom-<id>``)."""
+    return [SCENARIO_PREFIX + entry["id"] for entry in SYMPTOMS]
+
+
+def scenario_for_name(name: str) -> dict | None:
+    """Scenario provider for simulator.scenarios: ``symptom-<id>`` -> that symptom's scenario."""
+    if not isinstance(name, str) or not name.startswith(SCENARIO_PREFIX):
+        return None
+    symptom_id = name[len(SCENARIO_PREFIX):]
+    if not any(entry["id"] == symptom_id for entry in SYMPTOMS):
+        return None
+    data = symptom_scenario(symptom_id)
+    data["name"] = name
+    return data
+
+
 def symptom(symptom_id: str) -> dict:
     for entry in SYMPTOMS:
         if entry["id"] == symptom_id:

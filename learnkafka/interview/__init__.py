@@ -1,0 +1,1 @@
+"""Interview prep: a timed mock interview on the study guide's three questions (issue 14)."""
