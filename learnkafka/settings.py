@@ -37,6 +37,7 @@ CSRF_TRUSTED_ORIGINS = [
 INSTALLED_APPS = [
     # daphne must precede staticfiles so `runserver` serves ASGI (daphne.E001).
     "daphne",
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,7 +50,11 @@ INSTALLED_APPS = [
     "learnkafka.sandbox",
     "learnkafka.lessons",
     "learnkafka.quizzes",
+    "learnkafka.classroom",
 ]
+# The classroom (issue 13): instructors log in with Django's auth.
+LOGIN_URL = "classroom:login"
+LOGIN_REDIRECT_URL = "classroom:home"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

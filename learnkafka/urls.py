@@ -1,4 +1,5 @@
 """URL routes: each app owns its own urls module."""
+from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
@@ -7,4 +8,6 @@ urlpatterns = [
     path("", include("learnkafka.sandbox.urls")),
     path("lessons/", include("learnkafka.lessons.urls")),
     path("quizzes/", include("learnkafka.quizzes.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("learnkafka.classroom.urls")),
 ]
