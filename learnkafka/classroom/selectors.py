@@ -113,8 +113,13 @@ def results(room: Room) -> dict:
     online = connected_ids(room)
     rows = [{"student": s, "connected": s.id in online, "score": points.get(s.id, 0),
              "answers": [_cell(p, answers.get((p.id, s.id))) for p in polls]} for s in students]
-    summary = [{"poll": p, "answered": p.n, "of": len(students), "counts": tally(p),
-                "right": p.right if p.correct else None} for p in polls]
+    summary = []
+    for p in polls:
+        counts = tally(p)
+        summary.append({"poll": p, "answered": p.n, "of": len(students),
+                        "right": p.right if p.correct else None,
+                        "choices": [{**c, "count": counts[c["id"]], "is_right": c["id"] == p.correct}
+                                    for c in p.choices]})
     return {"polls": polls, "rows": rows, "summary": summary}
 
 
