@@ -104,8 +104,8 @@ def presenter_state(room: Room) -> dict:
 
 def results(room: Room) -> dict:
     """The dashboard: every student's answer per poll, and a summary per poll."""
-    polls = list(room.polls.annotate(n=Count("answers"),
-                                     right=Count("answers", filter=Q(answers__choice=F("correct")))))
+    right = Count("answers", filter=Q(answers__choice=F("correct")))
+    polls = list(room.polls.annotate(n=Count("answers"), right=right))
     students = list(room.students.all())
     answers = {(a.poll_id, a.student_id): a.choice
                for a in Answer.objects.filter(poll__room=room)}
@@ -118,8 +118,8 @@ def results(room: Room) -> dict:
         counts = tally(p)
         summary.append({"poll": p, "answered": p.n, "of": len(students),
                         "right": p.right if p.correct else None,
-                        "choices": [{**c, "count": counts[c["id"]], "is_right": c["id"] == p.correct}
-                                    for c in p.choices]})
+                        "choices": [{**c, "count": counts[c["id"]],
+                                     "is_right": c["id"] == p.correct} for c in p.choices]})
     return {"polls": polls, "rows": rows, "summary": summary}
 
 

@@ -117,7 +117,8 @@ def test_a_poll_round_trip_answers_hidden_until_the_reveal(room, teacher):
                             {"kind": "bank", "ref": "kafka-basics/what-is-kafka"},
                             HTTP_ACCEPT="application/json")
     poll = Poll.objects.get(pk=response.json()["poll"])
-    assert alice.post(f"/r/{room.code}/answer/", {"poll": poll.id, "choice": "log"}).status_code == 302
+    sent = alice.post(f"/r/{room.code}/answer/", {"poll": poll.id, "choice": "log"})
+    assert sent.status_code == 302
     bob.post(f"/r/{room.code}/answer/", {"poll": poll.id, "choice": "queue"})
     public = selectors.public_state(room)
     assert "correct" not in public["poll"] and "counts" not in public["poll"]
