@@ -30,24 +30,26 @@ function drawHistogram() {
   const max = Math.max(1, ...Object.values(counts));
   const ns = "http://www.w3.org/2000/svg";
   svg.replaceChildren();
-  const rowH = 160 / Math.max(1, latestPoll.choices.length);
+  const rowH = 52;  // a label line, then its bar
+  svg.setAttribute("viewBox", `0 0 400 ${rowH * latestPoll.choices.length}`);
   latestPoll.choices.forEach((c, i) => {
     const n = counts[c.id] || 0;
     const g = document.createElementNS(ns, "g");
     g.dataset.tallyChoice = c.id;
     g.dataset.count = String(n);
     const label = document.createElementNS(ns, "text");
-    label.setAttribute("x", "0"); label.setAttribute("y", String(i * rowH + rowH * 0.62));
-    label.textContent = c.text.length > 22 ? c.text.slice(0, 21) + "…" : c.text;
+    label.setAttribute("x", "0"); label.setAttribute("y", String(i * rowH + 17));
+    label.textContent = c.text.length > 38 ? c.text.slice(0, 37) + "…" : c.text;
+    const width = Math.round((n / max) * 340);
     const bar = document.createElementNS(ns, "rect");
-    bar.setAttribute("x", "170"); bar.setAttribute("y", String(i * rowH + 4));
-    bar.setAttribute("height", String(Math.max(4, rowH - 8)));
-    bar.setAttribute("width", String(Math.round((n / max) * 190)));
+    bar.setAttribute("x", "0"); bar.setAttribute("y", String(i * rowH + 24));
+    bar.setAttribute("height", "20");
+    bar.setAttribute("width", String(Math.max(2, width)));
     const right = latestPoll.state === "revealed" && c.id === (latestTally?.correct || latestPoll.correct);
     bar.setAttribute("class", right ? "bar bar-right" : "bar");
     const num = document.createElementNS(ns, "text");
-    num.setAttribute("x", String(176 + Math.round((n / max) * 190)));
-    num.setAttribute("y", String(i * rowH + rowH * 0.62));
+    num.setAttribute("x", String(width + 8));
+    num.setAttribute("y", String(i * rowH + 40));
     num.textContent = String(n);
     g.append(label, bar, num);
     svg.append(g);
@@ -127,7 +129,8 @@ document.addEventListener("keydown", (e) => {
   if (e.target.closest("input, textarea, select, [contenteditable]") || e.ctrlKey || e.metaKey || e.altKey) return;
   const live = sandbox();
   if (e.key === " ") {
-    e.preventDefault();
+    e.preventDefault();  // and on keyup (below): a focused button must not also be pressed
+    if (e.target.closest("button")) e.target.blur();
     if (live) live.send({ type: live.state.playing ? "pause" : "play" });
   } else if (e.key === "n" || e.key === "N") {
     if (live) live.send({ type: "step" });
@@ -139,6 +142,10 @@ document.addEventListener("keydown", (e) => {
     if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
     else document.documentElement.requestFullscreen?.().catch(() => {});
   }
+});
+
+document.addEventListener("keyup", (e) => {
+  if (e.key === " " && !e.target.closest("input, textarea, select, [contenteditable]")) e.preventDefault();
 });
 
 connectRoom(root.dataset.roomSocket, {
