@@ -104,7 +104,9 @@ def same_state(pages) -> str:
             page.wait_for_function(f"(ref) => ({DIGEST_JS})() === ref", arg=reference,
                                    timeout=WAIT)
         except Exception:
-            raise AssertionError(f"{page.evaluate(DIGEST_JS)}\n!=\n{reference}") from None
+            raise AssertionError(f"{page.url} {page.evaluate(DIGEST_JS)}\n!=\n{reference}"
+                                 f"\n{page.locator('[data-live-sandbox]').get_attribute('data-live-state')}"
+                                 f" {page.locator('[data-me-name]').all_inner_texts()}") from None
     return reference
 
 
