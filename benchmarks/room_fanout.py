@@ -29,8 +29,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.bench_fanout import ORIGIN, REPO, Servers, _bare, _drain, _free_port, _measure, \
-    _rss_kb, _wait
+from benchmarks.bench_fanout import (
+    ORIGIN,
+    REPO,
+    Servers,
+    _bare,
+    _drain,
+    _free_port,
+    _measure,
+    _rss_kb,
+    _wait,
+)
 
 MAKE_ROOM = """
 import json, sys
