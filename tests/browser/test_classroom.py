@@ -51,7 +51,7 @@ def create_instructor(env=None):
                    stdout=subprocess.DEVNULL)
 
 
-def instructor_opens_a_room(browser, base: str):
+def instructor_opens_a_room(browser, base: str, screenshot=None):
     context = browser.new_context(viewport=PRESENTER)
     page = context.new_page()
     page.goto(f"{base}/classroom/")
@@ -62,6 +62,9 @@ def instructor_opens_a_room(browser, base: str):
     page.select_option("#room-lesson", "kafka-basics")
     page.get_by_role("button", name="Create the room").click()
     code = page.locator(".join-code").inner_text().strip()
+    page.wait_for_function("() => document.querySelector('.join-qr').naturalWidth > 0")
+    if screenshot:
+        screenshot(page, "lobby-1920x1080")
     page.get_by_role("button", name="Start the class").click()
     expect(page.locator("[data-room-state]")).to_have_text("live")
     page.get_by_role("link", name="Presenter view").click()
@@ -138,11 +141,12 @@ def test_a_class_follows_the_instructor_polls_and_survives_a_restart(
         restartable_server, browser, screenshot):
     create_instructor()
     base = restartable_server.url
-    presenter, code = instructor_opens_a_room(browser, base)
+    presenter, code = instructor_opens_a_room(browser, base, screenshot)
     alice = student_joins(browser, base, code, "Alice")
     bob = student_joins(browser, base, code, "<b>Bob</b>")
     expect(bob.locator("[data-me-name]")).to_have_text("<b>Bob</b>")  # text, not markup
     expect(presenter.locator("[data-presence-count]").first).to_have_text("2", timeout=WAIT)
+    assert_labels_readable(presenter)  # step 1: the cluster diagram
 
     # Follow me: → moves the whole room to step 2 and its scenario.
     press(presenter, "ArrowRight")
@@ -159,8 +163,13 @@ def test_a_class_follows_the_instructor_polls_and_survives_a_restart(
     assert carol.evaluate("() => document.querySelector('[data-live-sandbox]')"
                           ".liveSandbox.state.now_ms") > 0
     press(presenter, " ")  # pause: now every screen must show exactly the same cluster
+    paused_at = json.loads(same_state([presenter, alice, bob, carol]))["now"]
+    press(presenter, "n")  # N: the next happening, on every screen
+    presenter.wait_for_function(
+        "(t) => document.querySelector('[data-live-sandbox]').liveSandbox.state.now_ms > t",
+        arg=paused_at, timeout=WAIT)
     digest = same_state([presenter, alice, bob, carol])
-    assert json.loads(digest)["records"] > 0
+    assert json.loads(digest)["records"] > 0 and json.loads(digest)["now"] > paused_at
     expect(carol.locator("[data-live-sandbox] [data-live-error]")).to_have_text("")
 
     # A poll: answers hidden from students, live on the presenter's histogram.
