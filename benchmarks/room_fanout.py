@@ -76,6 +76,21 @@ def _make_room(servers: Servers, n: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+async def _open(uri: str, headers: dict, attempts: int = 5):
+    """A student's room socket; a loaded server may drop a handshake: try again, as
+    the page's room-socket.js does."""
+    from websockets.asyncio.client import connect
+
+    for attempt in range(attempts):
+        try:
+            return await connect(uri, origin=ORIGIN, additional_headers=headers,
+                                 open_timeout=60, ping_interval=None)
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(0.5 * (attempt + 1))
+
+
 async def _room(n: int, processes: int, redis_url: str | None, tmp: Path) -> dict:
     from websockets.asyncio.client import connect
 
@@ -89,12 +104,11 @@ async def _room(n: int, processes: int, redis_url: str | None, tmp: Path) -> dic
         drain = [asyncio.get_running_loop().create_task(_drain(driver))]
         # Each student's room socket stays open (and idle) while the diagram is measured.
         room_socks = []
-        for start in range(0, n, 50):
-            batch = room["students"][start:start + 50]
-            room_socks += await asyncio.gather(*(connect(
-                f"{ws[(start + i) % processes]}/ws/room/{room['code']}/", origin=ORIGIN,
-                additional_headers={"Cookie": f"sessionid={s}"}, open_timeout=60,
-                ping_interval=None) for i, s in enumerate(batch)))
+        for start in range(0, n, 25):
+            batch = room["students"][start:start + 25]
+            room_socks += await asyncio.gather(*(_open(
+                f"{ws[(start + i) % processes]}/ws/room/{room['code']}/",
+                {"Cookie": f"sessionid={s}"}) for i, s in enumerate(batch)))
         drain += [asyncio.get_running_loop().create_task(_drain(c)) for c in room_socks]
         uris = [(f"{ws[i % processes]}/ws/sandbox/{room['sandbox']}/",
                  {"Cookie": f"sessionid={s}"}) for i, s in enumerate(room["students"])]
