@@ -9,6 +9,7 @@ also works without JavaScript. Every POST carries Django's CSRF token.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from functools import wraps
 
@@ -112,9 +113,9 @@ def room_detail(request, code):
 @require_GET
 def room_qr(request, code):
     room = _my_room(request, code)
-    svg = segno.make(_join_url(request, room), error="m").svg_inline(scale=8, border=2)
-    return HttpResponse('<?xml version="1.0" encoding="utf-8"?>\n' + svg,
-                        content_type="image/svg+xml")
+    out = io.BytesIO()  # a whole SVG document (with its namespace), for an <img>
+    segno.make(_join_url(request, room), error="m").save(out, kind="svg", scale=8, border=2)
+    return HttpResponse(out.getvalue(), content_type="image/svg+xml")
 
 
 @instructor_required
