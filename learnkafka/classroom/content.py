@@ -6,6 +6,11 @@ lesson files each time, as the lesson pages do.
 """
 from __future__ import annotations
 
+import html
+
+import markdown
+from django.utils.html import strip_tags
+
 from learnkafka.lessons.content import Step, TryThis, lesson_slugs, load_lesson
 from learnkafka.quizzes.banks import all_banks
 
@@ -50,6 +55,11 @@ def title_of(lesson_slug: str) -> str:
     return dict(sources()).get(lesson_slug, "Playground")
 
 
+def plain(text: str) -> str:
+    """A bank's Markdown as the plain text a poll shows (polls are text, never markup)."""
+    return " ".join(html.unescape(strip_tags(markdown.markdown(text or ""))).split())
+
+
 def poll_questions(lesson_slug: str) -> list[dict]:
     """Single-choice questions of the quiz banks (this lesson's first) a room can push:
     [{"ref": "bank/question", "prompt", "choices": [{"id", "text"}], "answer", "explanation"}]."""
@@ -58,9 +68,11 @@ def poll_questions(lesson_slug: str) -> list[dict]:
     for bank in banks:
         for q in bank.questions:
             if q.type == "single_choice":
-                out.append({"ref": f"{bank.slug}/{q.id}", "prompt": q.prompt, "step": q.step,
-                            "choices": list(q.spec["choices"]), "answer": q.spec["answer"],
-                            "explanation": q.explanation})
+                out.append({"ref": f"{bank.slug}/{q.id}", "prompt": plain(q.prompt),
+                            "step": q.step, "answer": q.spec["answer"],
+                            "choices": [{"id": c["id"], "text": plain(c["text"])}
+                                        for c in q.spec["choices"]],
+                            "explanation": plain(q.explanation)})
     return out
 
 

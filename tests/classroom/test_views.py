@@ -199,3 +199,9 @@ def test_an_ended_room_accepts_no_answers(room, teacher):
                         HTTP_ACCEPT="application/json")
     assert response.status_code == 409 and response.json()["code"] == "room_ended"
     assert not Answer.objects.exists()
+
+
+def test_bank_questions_are_pushed_as_plain_text(room):
+    poll = services.poll_push_bank(room=room, ref="kafka-basics/what-is-kafka")
+    assert "**" not in poll.explanation and "durable, append-only log" in poll.explanation
+    assert all("<" not in c["text"] for c in poll.choices)
