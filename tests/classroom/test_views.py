@@ -205,3 +205,23 @@ def test_bank_questions_are_pushed_as_plain_text(room):
     poll = services.poll_push_bank(room=room, ref="kafka-basics/what-is-kafka")
     assert "**" not in poll.explanation and "durable, append-only log" in poll.explanation
     assert all("<" not in c["text"] for c in poll.choices)
+
+
+def test_a_student_cannot_answer_for_another_or_read_the_results(room):
+    alice, bob = join(room, "Alice"), join(room, "Bob")
+    poll = services.poll_push_bank(room=room, ref="kafka-basics/what-is-kafka")
+    alice_id = Student.objects.get(name="Alice").id
+    # Bob names Alice in every way a form could: the answer is still Bob's own.
+    response = bob.post(f"/r/{room.code}/answer/", {"poll": poll.id, "choice": "log",
+                                                    "student": alice_id, "student_id": alice_id,
+                                                    "name": "Alice"},
+                        HTTP_ACCEPT="application/json")
+    assert response.status_code == 200 and response.json()["name"] == "Bob"
+    assert list(Answer.objects.values_list("student__name", flat=True)) == ["Bob"]
+    # Nor can a student reach the instructor's views of the answers.
+    for url in (f"/classroom/{room.code}/dashboard/", f"/classroom/{room.code}/results.csv",
+                f"/classroom/{room.code}/present/"):
+        assert alice.get(url).status_code == 302
+    assert alice.post(f"/classroom/{room.code}/reveal/", {"poll": poll.id}).status_code == 302
+    poll.refresh_from_db()
+    assert poll.state == Poll.OPEN
