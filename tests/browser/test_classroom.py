@@ -288,3 +288,26 @@ def test_instructor_on_one_process_and_students_on_another(daphne_cluster, brows
     rows = cluster.sql("select s.name, a.choice from classroom_answer a join classroom_student s"
                        " on s.id = a.student_id order by s.name")
     assert rows == [("Ann", "log"), ("Cy", "cache")]
+
+
+def test_a_prediction_then_the_instructor_runs_it(live_url, browser, transactional_db):
+    create_instructor()
+    presenter, code = instructor_opens_a_room(browser, live_url)
+    student = student_joins(browser, live_url, code, "Dee")
+    crash = presenter.locator(".try-this li", has_text="Crash broker 1").locator("[data-ask-first]")
+    crash.click()
+    expect(presenter.locator("#predict-prompt")).to_have_value(
+        "What happens when I: Crash broker 1?")
+    choices = presenter.locator("[data-predict-form] [name=choice]")
+    choices.nth(0).fill("P0 gets a new leader from the ISR")
+    choices.nth(1).fill("P0 is offline until broker 1 returns")
+    presenter.locator("[data-push-predict]").click()
+    answer(student, "a")
+    tally(presenter, "a", 1)
+    expect(student.locator('svg [data-broker="1"]')).not_to_have_class("broker crashed")
+    presenter.select_option("[data-correct-select]", "a")
+    presenter.locator("[data-reveal]").click()
+    expect(student.locator("[data-me-score]")).to_have_text("100", timeout=WAIT)
+    presenter.get_by_role("button", name="Now run it").click()
+    expect(student.locator('svg [data-broker="1"]')).to_have_class("broker crashed",
+                                                                    timeout=WAIT)
