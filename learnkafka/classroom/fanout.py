@@ -8,7 +8,8 @@ after a reveal each student socket gets its own score, from one query.
 
 Presence follows the sockets: each socket has a Presence row, deleted when it
 closes and refreshed every HEARTBEAT_S by its process, so the rows of a process
-that died go stale (selectors.PRESENCE_STALE_S) and drop off the roster.
+that died go stale (selectors.PRESENCE_STALE_S) and drop off the roster; the
+instructor's screens get the roster again on every beat, so they see that too.
 """
 from __future__ import annotations
 
@@ -134,6 +135,11 @@ class RoomSockets:
                 await database_sync_to_async(services.presence_refresh)(channel_names=names)
             except Exception:
                 log.exception("could not refresh room presence")
+            # A socket of a process that died (a restart) drops off the roster when
+            # its row goes stale, with no socket closing to say so: tell the
+            # instructor's screens on each beat.
+            for room_id in list(self.rooms):
+                self._presenter_soon(room_id)
 
 
 def _public_and_scores(room_id: int, with_scores: bool):
