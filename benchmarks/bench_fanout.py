@@ -276,6 +276,9 @@ def main() -> int:
         else:
             print("  (redis-server not found: the two-process case was skipped)")
         print("  not measured here yet: how many simulations one process keeps on time")
+        if os.environ.get("FANOUT_ROOM", "1") != "0":  # the classroom's room mode (issue 13)
+            from benchmarks import room_fanout
+            room_fanout.main()
     finally:
         if redis is not None:
             redis.terminate()

@@ -37,6 +37,7 @@ CSRF_TRUSTED_ORIGINS = [
 INSTALLED_APPS = [
     # daphne must precede staticfiles so `runserver` serves ASGI (daphne.E001).
     "daphne",
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,7 +52,11 @@ INSTALLED_APPS = [
     "learnkafka.quizzes",
     "learnkafka.payrace",
     "learnkafka.interview",
+    "learnkafka.classroom",
 ]
+# The classroom (issue 13): instructors log in with Django's auth.
+LOGIN_URL = "classroom:login"
+LOGIN_REDIRECT_URL = "classroom:home"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

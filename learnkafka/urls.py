@@ -1,4 +1,5 @@
 """URL routes: each app owns its own urls module."""
+from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
@@ -9,4 +10,6 @@ urlpatterns = [
     path("quizzes/", include("learnkafka.quizzes.urls")),
     path("payrace/", include("learnkafka.payrace.urls")),
     path("interview/", include("learnkafka.interview.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("learnkafka.classroom.urls")),
 ]

@@ -81,6 +81,7 @@ class Node:
         self.live: dict[str, LiveSimulation] = {}
         self.hubs: dict[str, Hub] = {}
         self._opening: dict[str, asyncio.Future] = {}
+        self._joining: dict[str, int] = {}  # sockets joining each simulation right now
         self._replies: dict[int, asyncio.Future] = {}
         self._req_ids = itertools.count(1)
         self._outgoing: dict[str, asyncio.Queue] = {}
@@ -118,6 +119,7 @@ class Node:
         self.live.clear()
         self.hubs.clear()
         self._opening.clear()
+        self._joining.clear()
         self._replies.clear()
         self._outgoing.clear()
 
@@ -183,6 +185,18 @@ class Node:
     async def watch(self, row, watcher: Watcher) -> None:
         """Attach a socket: a snapshot now, then every frame. Raises Refused."""
         await self.start()
+        public_id = row.public_id
+        # While a socket is joining, its hub has no watcher yet: the watchdog must not
+        # drop that hub (and its group) under it, or the socket would never get a frame.
+        self._joining[public_id] = self._joining.get(public_id, 0) + 1
+        try:
+            await self._watch(row, watcher)
+        finally:
+            left = self._joining.pop(public_id, 1) - 1
+            if left:
+                self._joining[public_id] = left
+
+    async def _watch(self, row, watcher: Watcher) -> None:
         public_id = row.public_id
         hub = self.hub_for(public_id)
         if len(hub) >= policy.MAX_WATCHERS:
@@ -318,7 +332,7 @@ class Node:
         if hub is not None and hub.watchers and resync:
             await self.layer.group_add(sim_group(public_id), self.channel)
             hub.resync_all()
-        elif hub is not None and not hub.watchers:
+        elif hub is not None and not hub.watchers and not self._joining.get(public_id):
             self.hubs.pop(public_id, None)
 
     def _sender(self, public_id: str):
@@ -460,7 +474,7 @@ class Node:
         for public_id, hub in list(self.hubs.items()):
             if public_id in self.live:
                 continue
-            if not hub.watchers:
+            if not hub.watchers and not self._joining.get(public_id):
                 self.hubs.pop(public_id, None)
                 await self.layer.group_discard(sim_group(public_id), self.channel)
                 continue

@@ -162,3 +162,23 @@ def sandbox_delete_stale(*, older_than_days: int) -> int:
     cutoff = timezone.now() - timedelta(days=older_than_days)
     deleted, _ = Sandbox.objects.filter(updated_at__lt=cutoff).delete()
     return deleted
+
+
+def sandbox_fork(*, public_id: str, owner_key: str) -> Sandbox:
+    """A private copy of a sandbox as last stored (its history and clock; the
+    clock is saved every second while playing): the classroom's "break away"."""
+    with transaction.atomic():
+        source = Sandbox.objects.get(public_id=public_id)
+        copy = sandbox_create(owner_key=owner_key, scenario=source.scenario, seed=source.seed)
+        Sandbox.objects.filter(pk=copy.pk).update(
+            now_ms=source.now_ms, fired=source.fired, speed=source.speed, playing=source.playing)
+        SandboxCommand.objects.bulk_create(
+            SandboxCommand(sandbox=copy, position=c.position, at_ms=c.at_ms, fired=c.fired,
+                           command=c.command)
+            for c in SandboxCommand.objects.filter(sandbox=source).order_by("position"))
+    copy.refresh_from_db()
+    return copy
+
+
+def sandbox_delete(*, public_id: str) -> None:
+    Sandbox.objects.filter(public_id=public_id).delete()
