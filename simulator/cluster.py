@@ -20,6 +20,7 @@ from simulator.commands import (
     AbortTransaction,
     AddBroker,
     AddProducer,
+    AlterPartitions,
     AlterTopicConfig,
     BeginTransaction,
     CommitTransaction,
@@ -366,6 +367,49 @@ def _apply_alter_topic_config(world: World, cmd: AlterTopicConfig) -> None:
     merged.update(cmd.configs)
     topic.configs = validate_topic_configs(merged, rf)
     world.emit(ev.TopicConfigChanged, topic=cmd.topic, configs=topic.effective_configs())
+
+
+@handles(AlterPartitions)
+def _apply_alter_partitions(world: World, cmd: AlterPartitions) -> None:
+    """CreatePartitions: only growing is allowed, with the broker's own error texts
+    (ReplicationControlManager.createPartitions). New partitions are placed by the
+    same rack-unaware rule as at creation, continuing from partition 0's first
+    replica (AdminUtils.assignReplicasToBrokers with a fixed start index)."""
+    _require_controller(world)
+    quorum = world.controller
+    topic = _topic(world, cmd.topic)
+    have = len(topic.partitions)
+    if topic.internal:
+        raise SimulationError("bad_command", f"{cmd.topic} is an internal topic")
+    if not isinstance(cmd.partitions, int) or cmd.partitions < have:
+        raise SimulationError("invalid_partitions", f"Topic currently has {have} partitions, "
+                                                    f"which is higher than the requested "
+                                                    f"{cmd.partitions}.")
+    if cmd.partitions == have:
+        raise SimulationError("invalid_partitions", f"Topic already has {have} partitions.")
+    if cmd.partitions > limits.MAX_PARTITIONS_PER_TOPIC:
+        raise SimulationError("cap_exceeded", "partitions must be between 1 and "
+                                              f"{limits.MAX_PARTITIONS_PER_TOPIC} "
+                                              "(a simulator cap)")
+    live = sorted(b for b in world.brokers if not quorum.is_fenced(b))
+    rf = len(topic.partitions[0].replicas)
+    if rf > len(live):
+        raise SimulationError("invalid_replication_factor",
+                              f"Replication factor: {rf} larger than available brokers: "
+                              f"{len(live)}.")
+    first = topic.partitions[0].replicas[0]
+    start = live.index(first) if first in live else 0
+    placement = assign_replicas(live, cmd.partitions, rf, start, 0)
+    added = []
+    for p in range(have, cmd.partitions):
+        replicas = placement[p]
+        isr = [b for b in replicas if not quorum.is_fenced(b)]
+        pm = PartitionMeta(cmd.topic, p, replicas, isr[0] if isr else None, 0, 0,
+                           isr or replicas[:1])
+        topic.partitions.append(pm)
+        added.append(pm)
+    world.emit(ev.PartitionsCreated, topic=cmd.topic, partitions=[pm.to_dict() for pm in added])
+    quorum.publish(added)
 
 
 @handles(ElectLeaders)

@@ -280,6 +280,15 @@ class AlterTopicConfig(Command):
     configs: dict
 
 
+@command("alter_partitions")
+@dataclass(frozen=True)
+class AlterPartitions(Command):
+    """kafka-topics --alter --partitions N: grow a topic to N partitions (never shrink)."""
+
+    topic: str
+    partitions: int
+
+
 @command("elect_leaders")
 @dataclass(frozen=True)
 class ElectLeaders(Command):

@@ -251,6 +251,15 @@ class TopicCreated(Event):
     partitions: list  # [{partition, replicas, leader, leader_epoch, isr, preferred_leader}]
 
 
+@event("partitions_created")
+@dataclass(slots=True)
+class PartitionsCreated(Event):
+    """A topic grew (kafka-topics --alter --partitions); `partitions` lists the new ones."""
+
+    topic: str
+    partitions: list  # [{partition, replicas, leader, leader_epoch, isr, preferred_leader}]
+
+
 @event("topic_deleted")
 @dataclass(slots=True)
 class TopicDeleted(Event):

@@ -110,6 +110,10 @@ class Step:
     # For the consumer-groups diagram: which groups to draw ("" = every group), or None
     # for the diagram's default.
     diagram_groups: str | None = None
+    # `terminal: true` / `logs: true` in lesson.yaml put the Kafka terminal and the
+    # client/broker log panel beside the step's live diagram (docs/protocol.md).
+    terminal: bool = False
+    logs: bool = False
 
 
 @dataclass(frozen=True)
@@ -237,6 +241,8 @@ def _parse_lesson(folder: Path) -> Lesson:
                 caption=str(raw.get("caption", "")),
                 diagram_groups=(None if raw.get("diagram_groups") is None
                                 else str(raw["diagram_groups"])),
+                terminal=raw.get("terminal", False) is True,
+                logs=raw.get("logs", False) is True,
             )
         )
     return Lesson(

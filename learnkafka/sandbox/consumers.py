@@ -190,7 +190,22 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         if kind == "resync":
             self.watcher.ask_resync()
             return
+        if kind in policy.TERMINAL:
+            await self._cli(message)
+            return
         if kind not in policy.DRIVING | policy.OWNING:
             raise Refused("unknown_type", f"Unknown message type {kind!r}.")
         policy.check_allowed(self.watcher.role, kind)
         await node.request(self.public_id, self.watcher, message)
+
+    async def _cli(self, message: dict) -> None:
+        """A terminal line: run where the simulation lives; the answer goes to this
+        socket only (never published to the other watchers)."""
+        policy.check_cli(message)
+        request = {"type": "cli", "line": message["line"], "input": message.get("input"),
+                   # decided here, from this socket's role; never taken from the client
+                   "may_drive": policy.may_drive(self.watcher.role)}
+        result = await node.request(self.public_id, self.watcher, request)
+        self.watcher.send_message({"type": "cli_output", "id": message.get("id"),
+                                   **(result or {"output": "", "interactive": False,
+                                                 "applied": 0})})

@@ -13,6 +13,10 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from simulator.tools.cli import run_cli
+from simulator.tools.logs import log_lines
+from simulator.tools.view import ClusterView
+
 from . import framing
 from .hub import Hub, encode
 from .policy import Refused
@@ -28,6 +32,15 @@ SAVE_CLOCK_EVERY_S = 1.0   # persist the clock this often while playing
 IDLE_PAUSE_S = 900         # a playing sandbox whose drivers sent nothing for this long pauses
 
 SendOut = Callable[[int, int, str, bool], None]  # (epoch, frame, body, is_snapshot)
+
+
+def with_logs(message: dict) -> dict:
+    """An events frame carries the log lines its events write (simulator/tools/logs.py,
+    docs/protocol.md "Log lines"), so every watcher's log panel shows the same lines."""
+    if message.get("type") != "events":
+        return message
+    lines = log_lines(message.get("events", []))
+    return {**message, "logs": lines} if lines else message
 
 
 class LiveSimulation:
@@ -68,7 +81,7 @@ class LiveSimulation:
             else:  # held events go first, in order
                 self._publish_events([])
             self._held = []
-        epoch, frame, body = self.hub.publish(message)
+        epoch, frame, body = self.hub.publish(with_logs(message))
         if snapshot:  # a fresh start: every watcher begins again from it
             for w in list(self.hub.watchers):
                 w.start_from(epoch, frame, body)
@@ -127,7 +140,7 @@ class LiveSimulation:
         self.hub_publish(message)
 
     def hub_publish(self, message: dict) -> None:
-        epoch, frame, body = self.hub.publish(message)
+        epoch, frame, body = self.hub.publish(with_logs(message))
         self._last_sent = self.clock.wall()
         if self.send_out is not None:
             self.send_out(epoch, frame, body, False)
@@ -172,8 +185,10 @@ class LiveSimulation:
 
     # ---- requests (already allowed by policy) ----------------------------------
 
-    async def handle(self, kind: str, message: dict) -> None:
+    async def handle(self, kind: str, message: dict) -> dict | None:
         self.last_active = self.clock.wall()
+        if kind == "cli":
+            return await self._cli(message)
         if kind == "command":
             command = message.get("command")
             if not isinstance(command, dict):
@@ -210,6 +225,28 @@ class LiveSimulation:
             self.ensure_ticker()
         else:
             raise Refused("unknown_type", f"Unknown message type {kind!r}.")
+
+    async def _cli(self, message: dict) -> dict:
+        """Run one terminal line on a read-only view; apply the commands a changing
+        tool returns through the one door (_apply), only for a socket that may drive."""
+        async with self.mutex:
+            if self.session.playing:
+                self._tick_locked()  # the tool sees the cluster as of this instant
+            result = run_cli(ClusterView(self.session.sim.world), message.get("line", ""),
+                             stdin=message.get("input"))
+        output, applied = result.output, 0
+        if result.commands and not message.get("may_drive"):
+            output += ("# you are watching this simulation: only its drivers can change it, "
+                       "so nothing was changed\n")
+        elif result.commands:
+            for command in result.commands:
+                try:
+                    await self._apply(command)
+                except Refused as err:
+                    output += f"# the simulator refused it: {err.message}\n"
+                    break
+                applied += 1
+        return {"output": output, "interactive": result.interactive, "applied": applied}
 
     async def _apply(self, command: dict) -> None:
         async with self.mutex:

@@ -210,8 +210,9 @@ class Node:
             if live is not None and not live.lost:
                 live._save_clock_locked()
 
-    async def request(self, public_id: str, watcher: Watcher, message: dict) -> None:
-        """One request from a socket, already allowed for its role by policy."""
+    async def request(self, public_id: str, watcher: Watcher, message: dict) -> dict | None:
+        """One request from a socket, already allowed for its role by policy; returns
+        the reply meant for that socket alone (a terminal line's output), if any."""
         kind = message["type"]
         if kind in policy.OWNING:
             await self._owner_request(public_id, message)
@@ -219,14 +220,14 @@ class Node:
         live = self.live.get(public_id)
         if live is not None:
             try:
-                await live.handle(kind, message)
+                return await live.handle(kind, message)
             finally:
                 if live.lost:
                     await self._let_go(public_id)
-            return
         reply = await self._ask(public_id, {"type": "lk.request", "request": message})
         if reply.get("code"):
             raise Refused(reply["code"], reply["message"])
+        return reply.get("result")
 
     # ---- holding ---------------------------------------------------------------
 
@@ -424,7 +425,9 @@ class Node:
                     reply.update(epoch=epoch, frame=frame, body=body)
                 else:
                     request = message["request"]
-                    await live.handle(request["type"], request)
+                    result = await live.handle(request["type"], request)
+                    if result is not None:
+                        reply["result"] = result
             except Refused as err:
                 reply.update(code=err.code, message=err.message)
             if live.lost:

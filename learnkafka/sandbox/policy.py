@@ -28,6 +28,30 @@ DRIVING = frozenset({"command", "play", "pause", "speed", "step", "rewind", "res
                      "load_scenario"})
 OWNING = frozenset({"grant", "revoke", "share"})
 WATCHING = frozenset({"resync"})
+# The terminal (docs/protocol.md, "The terminal"): anyone who may watch may run a
+# tool that only reads; a tool that would change the cluster needs drive rights,
+# checked where the tool's commands are known (live.py).
+TERMINAL = frozenset({"cli"})
+MAX_CLI_ID_CHARS = 64
+
+
+def may_drive(role: str) -> bool:
+    return role in (OWNER, DRIVER)
+
+
+def check_cli(message: dict) -> None:
+    """The shape of a terminal request: a line of text, an optional id echoed back,
+    and optional `input` (one line typed into an interactive tool)."""
+    if not isinstance(message.get("line"), str):
+        raise Refused("bad_cli", '"line" must be a string.')
+    request_id = message.get("id")
+    if request_id is not None and (isinstance(request_id, bool)
+                                   or not isinstance(request_id, str | int)
+                                   or len(str(request_id)) > MAX_CLI_ID_CHARS):
+        raise Refused("bad_cli", f'"id" must be a string or number of at most '
+                                 f"{MAX_CLI_ID_CHARS} characters.")
+    if message.get("input") is not None and not isinstance(message.get("input"), str):
+        raise Refused("bad_cli", '"input" must be a string.')
 
 
 class Refused(Exception):

@@ -53,7 +53,7 @@ def consumer_groups_describe(group: DescribedGroup | None, group_id: str) -> str
     offsets for but nobody holds, with ``-`` for consumer, host and client.
     """
     if group is None or group.state == "Dead":
-        return f"Error: Consumer group '{group_id}' does not exist.\n"
+        return f"\nError: Consumer group '{group_id}' does not exist.\n"
 
     out = []
     if group.state == "Empty":
@@ -156,13 +156,23 @@ def topics_describe(topic: DescribedTopic | None, name: str) -> str:
         f"Topic: {topic.name}\tTopicId: {topic.topic_id}\tPartitionCount: "
         f"{len(topic.partitions)}\tReplicationFactor: {replication_factor}\tConfigs: {configs}"
     ]
-    for p in sorted(topic.partitions, key=lambda p: p.partition):
-        leader = "none" if p.leader is None else str(p.leader)
-        lines.append(
-            f"\tTopic: {topic.name}\tPartition: {p.partition}\tLeader: {leader}"
-            f"\tReplicas: {_ids(p.replicas)}\tIsr: {_ids(p.isr)}\tElr: \tLastKnownElr: "
-        )
+    lines.extend(_partition_line(topic.name, p)
+                 for p in sorted(topic.partitions, key=lambda p: p.partition))
     return "\n".join(lines) + "\n"
+
+
+def _partition_line(name: str, p) -> str:
+    """TopicCommand.PartitionDescription.printDescription."""
+    leader = "none" if p.leader is None else str(p.leader)
+    return (f"\tTopic: {name}\tPartition: {p.partition}\tLeader: {leader}"
+            f"\tReplicas: {_ids(p.replicas)}\tIsr: {_ids(p.isr)}\tElr: \tLastKnownElr: ")
+
+
+def topics_describe_partitions(topic, keep) -> str:
+    """``--describe --under-replicated-partitions``: only the partition lines that match
+    (TopicCommand skips the topic line when a partition filter is given)."""
+    return "".join(_partition_line(topic.name, p) + "\n"
+                   for p in sorted(topic.partitions, key=lambda p: p.partition) if keep(p))
 
 
 def _ids(ids: Iterable[int]) -> str:
@@ -172,36 +182,58 @@ def _ids(ids: Iterable[int]) -> str:
 # ----------------------------------------------------------- kafka-get-offsets.sh
 
 
-def get_offsets(topic: str, offsets: Mapping[int, int] | None) -> str:
+def get_offsets(offsets: Mapping[tuple[str, int], int] | None) -> str:
     """``kafka-get-offsets.sh --bootstrap-server B --topic T``: ``T:partition:offset``.
 
-    The default ``--time latest`` asks ListOffsets for the end of the log a
-    read_uncommitted consumer can see: the high watermark. ``--time earliest``
-    gives the log start offset; the caller passes whichever it wants.
+    GetOffsetShell.fetchOffsets collects into a ``TreeMap`` ordered by
+    ``TopicPartition.toString()`` ("orders-10" sorts before "orders-2"), and
+    ``--time latest`` asks ListOffsets for the high watermark (what a
+    read_uncommitted consumer can reach); the caller passes whichever it wants.
+    With nothing matched the tool fails with a TerseException.
     """
     if offsets is None:
         return "Error occurred: Could not match any topic-partitions with the specified filters\n"
-    return "".join(f"{topic}:{p}:{offsets[p]}\n" for p in sorted(offsets))
+    ordered = sorted(offsets, key=lambda tp: f"{tp[0]}-{tp[1]}")
+    return "".join(f"{t}:{p}:{offsets[(t, p)]}\n" for t, p in ordered)
 
 
 # ------------------------------------------------------- kafka-console-consumer.sh
 
 
 def console_consumer(
-    records: Sequence[tuple[str | None, str]], *, print_key: bool = False, separator: str = "\t"
+    records: Sequence[tuple],
+    *,
+    key: bool = False,
+    value: bool = True,
+    offset: bool = False,
+    partition: bool = False,
+    timestamp: bool = False,
+    separator: str = "\t",
 ) -> str:
-    """``kafka-console-consumer.sh`` output: one value per line, then the count.
+    """``kafka-console-consumer.sh`` output: one record per line, then the count.
 
-    ``records`` are (key, value) in the order the consumer received them.
-    With ``--property print.key=true`` each line is key, tab, value; a missing
-    key prints ``null``. The closing line goes to stderr when the tool exits.
+    ``records`` are (key, value[, partition, offset, timestamp_ms]) in the order
+    the consumer received them. DefaultMessageFormatter writes, each followed by
+    the separator: ``CreateTime:<ts>`` (print.timestamp), ``Partition:<p>``,
+    ``Offset:<o>``, the key (``null`` when missing), then the value. The closing
+    line goes to stderr when the tool exits.
     """
     lines = []
-    for key, value in records:
-        if print_key:
-            lines.append(f"{'null' if key is None else key}{separator}{value}")
-        else:
-            lines.append(value)
+    for record in records:
+        k, v = record[0], record[1]
+        p, o, ts = (tuple(record[2:5]) + (None, None, None))[:3]
+        fields = []
+        if timestamp:
+            fields.append(f"CreateTime:{ts}")
+        if partition:
+            fields.append(f"Partition:{p}")
+        if offset:
+            fields.append(f"Offset:{o}")
+        if key:
+            fields.append("null" if k is None else k)
+        if value:
+            fields.append("null" if v is None else v)
+        lines.append(separator.join(fields))
     lines.append(f"Processed a total of {len(records)} messages")
     return "\n".join(lines) + "\n"
 
@@ -229,6 +261,11 @@ class AclEntry:
     permission: str = "ALLOW"  # or DENY
     host: str = "*"
 
+    def text(self) -> str:
+        """AccessControlEntry.toString()."""
+        return (f"(principal={self.principal}, host={self.host}, operation={self.operation}, "
+                f"permissionType={self.permission})")
+
 
 def acls_list(resource_type: str, name: str, entries: Sequence[AclEntry]) -> str:
     """``kafka-acls.sh --bootstrap-server B --list --topic T`` (or ``--group G``).
@@ -240,30 +277,24 @@ def acls_list(resource_type: str, name: str, entries: Sequence[AclEntry]) -> str
     if not entries:
         return ""
     pattern = f"ResourcePattern(resourceType={resource_type}, name={name}, patternType=LITERAL)"
-    body = "\n".join(
-        f"\t(principal={e.principal}, host={e.host}, operation={e.operation}, "
-        f"permissionType={e.permission})"
-        for e in entries
-    )
+    body = "\n".join(f"\t{e.text()}" for e in entries)
     return f"Current ACLs for resource `{pattern}`: \n {body} \n\n"
 
 
 def reset_offsets_plan(rows: Sequence[tuple[str, str, int, int]]) -> str:
     """``kafka-consumer-groups.sh --reset-offsets``: the new offsets, per (group, topic, p).
 
-    Printed both for a dry run (Kafka's default) and with ``--execute``.
+    ConsumerGroupCommand.printOffsetsToReset: ``%n%-30s %-30s %-10s %-15s`` for the
+    header and every row (so lines end in spaces), then a newline. Printed both
+    for a dry run (the default) and with ``--execute``; a refused group prints
+    the header alone.
     """
-    if not rows:
-        return "\n"
-    group_w = max(15, *(len(r[0]) for r in rows))
-    topic_w = max(15, *(len(r[1]) for r in rows))
 
     def line(g, t, p, o) -> str:
-        return f"\n{g:<{group_w}} {t:<{topic_w}} {p!s:<10} {o}"
+        return f"\n{g!s:<30} {t!s:<30} {p!s:<10} {o!s:<15}"
 
-    out = [line("GROUP", "TOPIC", "PARTITION", "NEW-OFFSET")]
-    out.extend(line(*r) for r in rows)
-    return "".join(out) + "\n"
+    return line("GROUP", "TOPIC", "PARTITION", "NEW-OFFSET") + "".join(
+        line(*r) for r in rows) + "\n"
 
 
 def reset_offsets_refused(group_id: str, state: str) -> str:
@@ -277,7 +308,7 @@ def reset_offsets_refused(group_id: str, state: str) -> str:
 def _state_message(group: DescribedGroup | None, group_id: str) -> tuple[str, bool]:
     """Kafka's ``shouldPrintMemberState``: the message to print first, and whether to go on."""
     if group is None or group.state == "Dead":
-        return f"Error: Consumer group '{group_id}' does not exist.\n", False
+        return f"\nError: Consumer group '{group_id}' does not exist.\n", False
     if group.state == "Empty":
         return f"\nConsumer group '{group.group_id}' has no active members.\n", True
     if group.state in _REBALANCING:
@@ -285,48 +316,72 @@ def _state_message(group: DescribedGroup | None, group_id: str) -> tuple[str, bo
     return "", True
 
 
-def consumer_groups_members(group: DescribedGroup | None, group_id: str) -> str:
-    """``kafka-consumer-groups.sh --describe --group G --members``.
+def consumer_groups_members(
+    group: DescribedGroup | None, group_id: str, *, verbose: bool = False
+) -> str:
+    """``kafka-consumer-groups.sh --describe --group G --members [--verbose]``.
 
-    One row per member, partitions counted; Kafka pads every column including
-    the last one, so header and rows end with a space.
+    ConsumerGroupCommand.printMembers: a group with no members prints only its
+    message (shouldPrintMemberState); otherwise one row per member,
+    partitions counted, every column padded (``%-15s `` ends each line in a
+    space); with --verbose an ASSIGNMENT column lists ``topic(p,p)``.
     """
     message, go_on = _state_message(group, group_id)
-    if not go_on:
+    if not go_on or not group.members:
         return message
     members = group.members
-    group_w = max(15, len(group.group_id)) if members else 15
-    cid_w = max(15, *(len(m.consumer_id) for m in members)) if members else 15
-    host_w = max(15, *(len(m.host) for m in members)) if members else 15
-    client_w = max(15, *(len(m.client_id) for m in members)) if members else 15
+    group_w = max(15, len(group.group_id))
+    cid_w = max(15, *(len(m.consumer_id) for m in members))
+    host_w = max(15, *(len(m.host) for m in members))
+    client_w = max(15, *(len(m.client_id) for m in members))
 
     def line(g, c, h, cl, n) -> str:
         return f"{g:<{group_w}} {c:<{cid_w}} {h:<{host_w}} {cl:<{client_w}} {n!s:<15} "
 
-    out = [message, "\n", line("GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS"), "\n"]
+    out = [message, "\n", line("GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS")]
+    if verbose:
+        out.append("ASSIGNMENT")
+    out.append("\n")
     for m in members:
         out.append(line(group.group_id, m.consumer_id, m.host, m.client_id, len(m.assignment)))
+        if verbose:
+            out.append(_assignment_text(m.assignment))
         out.append("\n")
     return "".join(out)
+
+
+def _assignment_text(assignment) -> str:
+    """``topic(0,1), other(2)``: partitions sorted as strings, topics sorted by their text."""
+    if not assignment:
+        return MISSING
+    by_topic: dict[str, list[str]] = {}
+    for topic, partition in assignment:
+        by_topic.setdefault(topic, []).append(str(partition))
+    return ", ".join(sorted(f"{t}({','.join(sorted(ps))})" for t, ps in by_topic.items()))
 
 
 def consumer_groups_state(
     group: DescribedGroup | None, group_id: str, coordinator: int | None, assignor: str | None
 ) -> str:
-    """``kafka-consumer-groups.sh --describe --group G --state``."""
+    """``kafka-consumer-groups.sh --describe --group G --state``.
+
+    ConsumerGroupCommand.printStates: ``"\\n%-Ns %-25s %-20s %-15s %s"`` with N =
+    max(25, length of "host:port  (id)") for the GROUP column; an Empty group
+    has no assignment strategy, so that column is blank.
+    """
     message, go_on = _state_message(group, group_id)
     if not go_on:
         return message
     node = f"broker-{coordinator}:9092  ({coordinator})" if coordinator is not None else "-"
-    coord_w = max(25, len(node))
-    group_w = max(15, len(group.group_id))
+    group_w = max(25, len(node))
+    strategy = "" if group.state == "Empty" else (assignor or "")
 
     def line(g, c, a, s, n) -> str:
-        return f"\n{g:<{group_w}} {c:<{coord_w}} {a:<20} {s:<20} {n}"
+        return f"\n{g:<{group_w}} {c:<25} {a:<20} {s:<15} {n}"
 
     return (
         message
         + line("GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "#MEMBERS")
-        + line(group.group_id, node, assignor or MISSING, group.state, len(group.members))
+        + line(group.group_id, node, strategy, group.state, len(group.members))
         + "\n"
     )

@@ -81,6 +81,13 @@ export const CLUSTER_REDUCERS = {
     for (const p of e.partitions || []) partitions[p.partition] = { ...p };
     s.topics[e.topic] = { name: e.topic, internal: Boolean(e.internal), configs: e.configs || {}, partitions };
   },
+  partitions_created(s, e) {
+    const topic = s.topics[e.topic];
+    if (!topic) return;
+    const partitions = { ...topic.partitions };
+    for (const p of e.partitions || []) partitions[p.partition] = { ...p };
+    s.topics[e.topic] = { ...topic, partitions };
+  },
   topic_deleted(s, e) {
     delete s.topics[e.topic];
     for (const k of Object.keys(s.logs)) if (k.startsWith(`${e.topic}/`)) delete s.logs[k];

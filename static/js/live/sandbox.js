@@ -57,6 +57,10 @@ export async function bootLive(root) {
 
   const socket = connectSandbox(root.dataset.liveSandbox, {
     onMessage(msg) {
+      if (msg.type === "cli_output") {  // a terminal's answer, for this socket only
+        root.dispatchEvent(new CustomEvent("live:message", { detail: msg }));
+        return;
+      }
       if (msg.type === "error") {
         setText(root, "[data-live-error]", msg.message);
         root.dispatchEvent(new CustomEvent("live:error", { detail: msg }));

@@ -94,8 +94,9 @@ def test_describe_group_without_rows_prints_only_the_state_message():
 
 
 def test_describe_unknown_group():
+    # ConsumerGroupCommand.printError prints "\nError: ..."
     assert consumer_groups_describe(None, "nope") == (
-        "Error: Consumer group 'nope' does not exist.\n"
+        "\nError: Consumer group 'nope' does not exist.\n"
     )
 
 
@@ -124,8 +125,12 @@ def test_topics_describe_unknown_topic():
 
 
 def test_get_offsets_prints_topic_partition_offset():
-    assert get_offsets("orders", {1: 10, 0: 42}) == "orders:0:42\norders:1:10\n"
-    assert get_offsets("ordrs", None) == (
+    assert get_offsets({("orders", 1): 10, ("orders", 0): 42}) == "orders:0:42\norders:1:10\n"
+    # GetOffsetShell's TreeMap orders by the "topic-partition" string.
+    many = {("orders", p): p for p in range(12)}
+    assert [line.split(":")[1] for line in get_offsets(many).splitlines()] == [
+        "0", "1", "10", "11", "2", "3", "4", "5", "6", "7", "8", "9"]
+    assert get_offsets(None) == (
         "Error occurred: Could not match any topic-partitions with the specified filters\n"
     )
 
@@ -133,7 +138,7 @@ def test_get_offsets_prints_topic_partition_offset():
 def test_console_consumer_prints_values_then_the_total():
     records = [("k1", '{"id": 1}'), (None, "plain")]
     assert console_consumer(records) == '{"id": 1}\nplain\nProcessed a total of 2 messages\n'
-    assert console_consumer(records, print_key=True) == (
+    assert console_consumer(records, key=True) == (
         'k1\t{"id": 1}\nnull\tplain\nProcessed a total of 2 messages\n'
     )
     assert console_consumer([]) == "Processed a total of 0 messages\n"
@@ -169,19 +174,24 @@ def test_members_view_pads_every_column():
         "g               m-1             /10.0.1.1       c-1             2               \n"
         "g               m-2             /10.0.1.2       c-2             0               \n"
     )
+    # shouldPrintMemberState: no rows, so only the message (no header).
     assert consumer_groups_members(DescribedGroup("g", "Empty"), "g") == (
         "\nConsumer group 'g' has no active members.\n"
-        "\nGROUP           CONSUMER-ID     HOST            CLIENT-ID       #PARTITIONS     \n"
     )
 
 
 def test_state_view():
     group = DescribedGroup("g", "Stable", members=(DescribedMember("m", "c", "/h"),))
+    # printStates: GROUP padded to max(25, coordinator text), STATE to 15.
     assert consumer_groups_state(group, "g", 2, "range") == (
-        "\nGROUP           COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE                #MEMBERS"
-        "\ng               broker-2:9092  (2)        range                Stable               1\n"
+        "\nGROUP                     COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE           #MEMBERS"
+        "\ng                         broker-2:9092  (2)        range                Stable          1\n"
     )
+    # An Empty group has no assignment strategy: the column is blank.
+    empty = consumer_groups_state(DescribedGroup("g", "Empty"), "g", 2, "range")
+    assert empty.endswith("\ng                         broker-2:9092  (2)        "
+                          "                     Empty           0\n")
     assert (
         consumer_groups_state(None, "x", None, None)
-        == "Error: Consumer group 'x' does not exist.\n"
+        == "\nError: Consumer group 'x' does not exist.\n"
     )
