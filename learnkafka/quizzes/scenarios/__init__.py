@@ -22,6 +22,11 @@ from types import ModuleType
 
 from . import (
     acks_outcome,
+    blocked_producer_replica,
+    describe_diagnosis,
+    offsets_diagnosis,
+    poll_loop_outcome,
+    reset_offsets_outcome,
     idle_consumers,
     isr_lagging_follower,
     leader_crash,
@@ -38,6 +43,12 @@ GENERATORS: dict[str, ModuleType] = {
         idle_consumers,
         isr_lagging_follower,
         write_target,
+        # The debugging lesson (Q2): CLI output to read, and outcomes to predict.
+        describe_diagnosis,
+        offsets_diagnosis,
+        reset_offsets_outcome,
+        poll_loop_outcome,
+        blocked_producer_replica,
     )
 }
 
