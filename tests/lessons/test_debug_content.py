@@ -22,7 +22,8 @@ def _symptom_of(step):
 def test_every_step_teaches_stages_a_symptom_and_has_a_terminal_and_logs(slug):
     step = LESSON.step(slug)
     assert len(step.markdown_text.split()) > 150
-    assert "## Commands to run" in step.markdown_text and "## What to look for" in step.markdown_text
+    assert "## Commands to run" in step.markdown_text
+    assert "## What to look for" in step.markdown_text
     assert step.scenario in scenario_names() and step.scenario.startswith("symptom-")
     assert step.terminal and step.logs and step.diagram == "consumer-groups"
     assert step.try_this

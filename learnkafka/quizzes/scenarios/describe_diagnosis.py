@@ -21,7 +21,8 @@ CHOICES = [
     {"id": "caught-up", "text": "Nothing is wrong with the group: it has read everything there is"},
     {"id": "no-members", "text": "No consumer is running in the group: start (restart) it"},
     {"id": "idle-member", "text": "A member has no partitions: more consumers than partitions"},
-    {"id": "stuck", "text": "Members hold the partitions but the offsets do not move: they are stuck"},
+    {"id": "stuck",
+     "text": "Members hold the partitions but the offsets do not move: they are stuck"},
 ]
 
 
