@@ -54,4 +54,4 @@ function boot(panel) {
   });
 }
 
-document.querySelectorAll("[data-app-panel]").forEach(boot);
+if (typeof document !== "undefined") document.querySelectorAll("[data-app-panel]").forEach(boot);
