@@ -365,6 +365,10 @@ def _apply_alter_topic_config(world: World, cmd: AlterTopicConfig) -> None:
     rf = len(topic.partitions[0].replicas)
     merged = dict(topic.configs)
     merged.update(cmd.configs)
+    for key in cmd.delete:
+        if not isinstance(key, str) or key not in merged:
+            raise SimulationError("bad_config", f"Invalid config(s): {key}")
+        del merged[key]
     topic.configs = validate_topic_configs(merged, rf)
     world.emit(ev.TopicConfigChanged, topic=cmd.topic, configs=topic.effective_configs())
 

@@ -276,8 +276,12 @@ class DeleteTopic(Command):
 @command("alter_topic_config")
 @dataclass(frozen=True)
 class AlterTopicConfig(Command):
+    """Set topic configs; `delete` names configs to drop back to their defaults
+    (kafka-configs --alter --add-config / --delete-config)."""
+
     topic: str
     configs: dict
+    delete: list = field(default_factory=list)
 
 
 @command("alter_partitions")

@@ -144,6 +144,13 @@ def _parse_command(raw, where: str) -> dict:
     return raw
 
 
+def _flag(raw: dict, name: str, where: str) -> bool:
+    value = raw.get(name, False)
+    if not isinstance(value, bool):
+        raise ContentError(f"{where}: {name} must be true or false")
+    return value
+
+
 def _parse_try_this(raw, where: str) -> tuple[TryThis, ...]:
     if not isinstance(raw, list):
         raise ContentError(f"{where}: 'try' must be a list of prompts")
@@ -241,8 +248,8 @@ def _parse_lesson(folder: Path) -> Lesson:
                 caption=str(raw.get("caption", "")),
                 diagram_groups=(None if raw.get("diagram_groups") is None
                                 else str(raw["diagram_groups"])),
-                terminal=raw.get("terminal", False) is True,
-                logs=raw.get("logs", False) is True,
+                terminal=_flag(raw, "terminal", where),
+                logs=_flag(raw, "logs", where),
             )
         )
     return Lesson(

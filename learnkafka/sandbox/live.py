@@ -233,7 +233,8 @@ class LiveSimulation:
             if self.session.playing:
                 self._tick_locked()  # the tool sees the cluster as of this instant
             result = run_cli(ClusterView(self.session.sim.world), message.get("line", ""),
-                             stdin=message.get("input"))
+                             stdin=message.get("input"),
+                             stdin_number=message.get("input_number", 1))
         output, applied = result.output, 0
         if result.commands and not message.get("may_drive"):
             output += ("# you are watching this simulation: only its drivers can change it, "

@@ -52,6 +52,9 @@ def check_cli(message: dict) -> None:
                                  f"{MAX_CLI_ID_CHARS} characters.")
     if message.get("input") is not None and not isinstance(message.get("input"), str):
         raise Refused("bad_cli", '"input" must be a string.')
+    number = message.get("input_number", 1)
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 10**9:
+        raise Refused("bad_cli", '"input_number" must be a whole number from 1.')
 
 
 class Refused(Exception):

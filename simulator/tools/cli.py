@@ -24,13 +24,24 @@ import shlex
 from dataclasses import dataclass
 
 from simulator.tools import cli_output as out
-from simulator.tools.cli_options import HELP, KAFKA_VERSION, VERSION, Opt, ToolExit, ToolSpec, parse
+from simulator.tools.cli_options import (
+    HELP,
+    KAFKA_VERSION,
+    VERSION,
+    Opt,
+    ToolExit,
+    ToolSpec,
+    number,
+    parse,
+)
 from simulator.tools.java_order import hash_map_order, topic_partition_hash
+from simulator.tools.logs import log_time
 from simulator.tools.view import ClusterView
 
 MAX_LINE_CHARS = 1_000
 MAX_CONSOLE_MESSAGES = 1_000
 MAX_OUTPUT_CHARS = 64_000
+ARGV = " argv"  # options key of the raw arguments (no option name has a space)
 CONSOLE_PRODUCER = "console-producer"
 
 
@@ -58,7 +69,10 @@ def tool_options(tool: str) -> tuple[str, ...]:
     return tuple(f"--{o.name}" for o in spec.options) if spec else ()
 
 
-def run_cli(world_or_view, line: str, *, stdin: str | None = None) -> CliResult:
+def run_cli(world_or_view, line: str, *, stdin: str | None = None,
+            stdin_number: int = 1) -> CliResult:
+    """Run one command line; `stdin` is one line typed into an interactive tool (the
+    `stdin_number`-th since it started), for console-producer."""
     view = ClusterView.of(world_or_view)
     if not isinstance(line, str) or len(line) > MAX_LINE_CHARS:
         return CliResult(f"# a command line is at most {MAX_LINE_CHARS} characters\n")
@@ -78,12 +92,15 @@ def run_cli(world_or_view, line: str, *, stdin: str | None = None) -> CliResult:
     spec = _SPECS[tool]
     try:
         options = parse(spec, argv[1:])
+        options[ARGV] = tuple(argv[1:])  # the raw arguments, for messages that echo them
         if not argv[1:] or options.get("help"):
             raise spec.usage_exit(spec.usage)
         if options.get("version"):
             raise ToolExit(f"{KAFKA_VERSION}\n")
-        result = handler(view, options, stdin) if tool == "kafka-console-producer" else (
-            handler(view, options))
+        if tool == "kafka-console-producer":
+            result = handler(view, options, stdin, stdin_number)
+        else:
+            result = handler(view, options)
     except ToolExit as exc:
         result = CliResult(exc.text)
     if len(result.output) > MAX_OUTPUT_CHARS:
@@ -116,13 +133,6 @@ def _check_bootstrap(spec: ToolSpec, view: ClusterView, options: dict) -> None:
             "assignment. Call: listNodes\n"
             f"# this cluster's brokers: {', '.join(sorted(view.bootstrap_addresses()))}\n"
         )
-
-
-def _int_value(spec: ToolSpec, name: str, text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise spec.usage_exit(f"Cannot parse argument '{text}' of option {name}") from None
 
 
 def _offset_bounds(view: ClusterView, topic: str, p: int) -> tuple[int, int]:
@@ -197,6 +207,7 @@ _CG_SPEC = ToolSpec(
         HELP, VERSION,
     ),
     parse_errors="uncaught",  # ConsumerGroupCommand.main parses before its try
+    bad_number="print_error",
 )
 
 _NO_EXECUTE_WARNING = (
@@ -290,12 +301,13 @@ def _reset_offsets(view: ClusterView, options: dict) -> CliResult:
         elif "to-current" in options:
             target = committed.get(tp, high)
         elif "to-offset" in options:
-            target = _in_range(int(options["to-offset"]), low, high, tp, notes)
+            target = _in_range(number(spec, options, "to-offset"), low, high, tp, notes)
         elif "shift-by" in options:
             if tp not in committed:
                 raise spec.usage_exit(f"Cannot shift offset for partition {tp[0]}-{tp[1]} since "
                                       "there is no current committed offset")
-            target = _in_range(committed[tp] + int(options["shift-by"]), low, high, tp, notes)
+            target = _in_range(committed[tp] + number(spec, options, "shift-by"), low, high, tp,
+                               notes)
         elif "to-datetime" in options:
             found = view.offset_for_time(*tp, _datetime_ms(options["to-datetime"]))
             if found is None:
@@ -381,8 +393,11 @@ def _partitions_to_reset(view: ClusterView, group_id: str, options: dict):
                 "does not host this topic-partition.\n")
         if numbers:
             for n in numbers.split(","):
-                p = _int_value(spec, "topic", n.strip())
-                partitions.append((topic, p))
+                if not re.fullmatch(r"[+-]?\d+", n.strip()):
+                    # Integer.parseInt's NumberFormatException is an
+                    # IllegalArgumentException: ConsumerGroupCommand.run prints usage.
+                    raise spec.usage_exit(f'For input string: "{n.strip()}"')
+                partitions.append((topic, int(n)))
         else:
             partitions.extend((topic, p.partition) for p in info.partitions)
     return partitions
@@ -431,6 +446,7 @@ _TOPICS_SPEC = ToolSpec(
         HELP, VERSION,
     ),
     parse_errors="stacktrace",
+    bad_number="topic_command",
 )
 
 
@@ -497,9 +513,10 @@ def _matching_topics(view: ClusterView, pattern: str | None, include_internal: b
 
 
 def _create_topic(view: ClusterView, options: dict) -> CliResult:
+    spec = _TOPICS_SPEC
     name = options["topic"]
-    partitions = int(options.get("partitions", 1))
-    rf = int(options.get("replication-factor", min(3, len(view.broker_ids()))))
+    partitions = number(spec, options, "partitions", 1)
+    rf = number(spec, options, "replication-factor", min(3, len(view.broker_ids())))
     if rf < 1 or rf > 32767:
         return CliResult(_topic_error("The replication factor must be between 1 and 32767 "
                                       "inclusive"))
@@ -551,7 +568,7 @@ def _alter_topic(view: ClusterView, options: dict, names: list[str]) -> CliResul
         if options.get("if-exists"):
             return CliResult("")
         return CliResult(_topic_error(f"Topic '{options['topic']}' does not exist as expected"))
-    wanted = int(options["partitions"])
+    wanted = number(_TOPICS_SPEC, options, "partitions")
     commands = []
     for name in names:
         info = view.topic(name)
@@ -585,7 +602,8 @@ _OFFSETS_SPEC = ToolSpec(
             "used if --topic-partitions is present.", "String: partition ids"),
         Opt("time", "timestamp of the offsets before that. [Note: No offset is returned, if "
             "the timestamp greater than recently committed record timestamp is given.]",
-            "<timestamp> / -1 or latest / -2 or earliest / -3 or max-timestamp",
+            "String: <timestamp> / -1 or latest / -2 or earliest / -3 or max-timestamp / -4 or "
+            "earliest-local / -5 or latest-tiered",
             default="latest"),
         Opt("exclude-internal-topics", "By default, internal topics are included. If "
             "specified, internal topics are excluded."),
@@ -698,17 +716,30 @@ _CONSUMER_SPEC = ToolSpec(
         HELP, VERSION,
     ),
     parse_errors="usage",  # ConsoleConsumerOptions catches OptionException
+    bad_number="console_consumer",
 )
 
 
 def _console_consumer(view: ClusterView, options: dict) -> CliResult:
     spec = _CONSUMER_SPEC
-    topic = _required(spec, options, "topic")
+    # ConsoleConsumerOptions.checkRequiredArgs, checkConsumerGroup, parseOffset, in order.
+    if "topic" not in options:
+        raise spec.usage_exit("Exactly one of --include/--topic is required. ")
+    topic = options["topic"]
+    if "partition" in options:
+        if options.get("from-beginning") and "offset" in options:
+            raise spec.usage_exit("Options from-beginning and offset cannot be specified "
+                                  "together.")
+    elif "offset" in options:
+        raise spec.usage_exit("The partition is required when offset is specified.")
     _required(spec, options, "bootstrap-server")
     if "group" in options and "partition" in options:
         raise spec.usage_exit("Options group and partition cannot be specified together.")
-    if options.get("from-beginning") and "offset" in options:
-        raise spec.usage_exit("Options from-beginning and offset cannot be specified together.")
+    offset = options.get("offset")
+    if offset not in (None, "earliest", "latest"):
+        if not re.fullmatch(r"\d+", offset):
+            raise spec.usage_exit(f"The provided offset value '{offset}' is incorrect. Valid "
+                                  "values are 'earliest', 'latest', or a non-negative long.")
     _check_bootstrap(spec, view, options)
     props = {}
     for item in options.get("property", []):
@@ -722,14 +753,17 @@ def _console_consumer(view: ClusterView, options: dict) -> CliResult:
     separator = props.get("key.separator", "\t")
     limit = MAX_CONSOLE_MESSAGES
     if "max-messages" in options:
-        limit = max(0, min(limit, int(options["max-messages"])))
+        limit = max(0, min(limit, number(spec, options, "max-messages")))
     info = view.topic(topic)
     if info is None:
+        group = options.get("group") or out.console_consumer_group_id(view.group_ids(),
+                                                                       view.now_ms)
         return CliResult(
-            f"[WARN] [Consumer clientId=console-consumer, groupId=console-consumer] Error while "
-            f"fetching metadata with correlation id 2 : {{{topic}=UNKNOWN_TOPIC_OR_PARTITION}}\n"
+            f"[{log_time(view.now_ms)}] WARN [Consumer clientId=console-consumer, groupId="
+            f"{group}] Error while fetching metadata with correlation id 2 : {{{topic}="
+            "UNKNOWN_TOPIC_OR_PARTITION} (org.apache.kafka.clients.NetworkClient)\n"
             "# it would wait for the topic to appear; nothing to read\n"
-            + out.console_consumer([], **{}))
+            + out.console_consumer([]))
     group_id = options.get("group")
     committed = {}
     note = ""
@@ -746,7 +780,7 @@ def _console_consumer(view: ClusterView, options: dict) -> CliResult:
         note = f"# a fresh group {group_id}: no committed offsets\n"
     partitions = [p.partition for p in info.partitions]
     if "partition" in options:
-        wanted = int(options["partition"])
+        wanted = number(spec, options, "partition")
         if wanted not in partitions:
             return CliResult(f"# partition {wanted} does not exist in {topic}: the consumer "
                              "would wait for it\n" + out.console_consumer([]))
@@ -757,15 +791,19 @@ def _console_consumer(view: ClusterView, options: dict) -> CliResult:
         start = committed.get((topic, p))
         if start is None:
             start = high
-            if options.get("from-beginning") or options.get("offset") == "earliest":
+            if options.get("from-beginning") or offset == "earliest":
                 start = low
-            elif options.get("offset") not in (None, "latest", "earliest"):
-                start = _int_value(spec, "offset", options["offset"])
+            elif offset not in (None, "latest"):
+                start = int(offset)
         for r in view.records(topic, p, start, high, limit):
             if not r.control:
                 records.append(r)
     shown = records[:limit]
     after = ""
+    if "group" in options and shown:
+        after += (f"# the real tool, as a member of group {group_id}, would also commit how far "
+                  "it read when it exits (enable.auto.commit); the simulator's reads without "
+                  "joining, so the group's offsets stay as they were\n")
     if "max-messages" not in options:
         after = ("# the real tool keeps waiting for more; the simulator stops at the end of "
                  "the log, as if you pressed Ctrl-C\n")
@@ -797,7 +835,8 @@ _PRODUCER_SPEC = ToolSpec(
 )
 
 
-def _console_producer(view: ClusterView, options: dict, stdin: str | None) -> CliResult:
+def _console_producer(view: ClusterView, options: dict, stdin: str | None,
+                      line_number: int = 1) -> CliResult:
     spec = _PRODUCER_SPEC
     topic = _required(spec, options, "topic")
     _required(spec, options, "bootstrap-server")
@@ -814,11 +853,14 @@ def _console_producer(view: ClusterView, options: dict, stdin: str | None) -> Cl
     value = stdin.rstrip("\n")
     if props.get("parse.key", "false").lower() == "true":
         separator = props.get("key.separator", "\t")
-        if separator not in value:
-            # LineMessageReader.parse
+        if separator in value:
+            key, value = value.split(separator, 1)
+        elif props.get("ignore.error", "false").lower() != "true":
+            # LineMessageReader.parse throws; ConsoleProducer.start prints the trace, exits.
             return CliResult(f"org.apache.kafka.common.KafkaException: No key separator found "
-                             f"on line number 1: '{value}'\n")
-        key, value = value.split(separator, 1)
+                             f"on line number {line_number}: '{value}'\n"
+                             "\tat org.apache.kafka.tools.LineMessageReader.parse"
+                             "(LineMessageReader.java:177)\n")
     commands = []
     if CONSOLE_PRODUCER not in view.producer_names():
         commands.append({"type": "add_producer", "producer": CONSOLE_PRODUCER, "configs": {}})
@@ -826,8 +868,11 @@ def _console_producer(view: ClusterView, options: dict, stdin: str | None) -> Cl
                      "key": key, "value": value})
     commands.append({"type": "flush", "producer": CONSOLE_PRODUCER})
     if view.topic(topic) is None:
-        note = (f"[WARN] Error while fetching metadata with correlation id 1 : "
-                f"{{{topic}=UNKNOWN_TOPIC_OR_PARTITION}}\n")
+        note = (f"[{log_time(view.now_ms)}] WARN [Producer clientId=console-producer] Error while "
+                f"fetching metadata with correlation id 1 : {{{topic}="
+                "UNKNOWN_TOPIC_OR_PARTITION} (org.apache.kafka.clients.NetworkClient)\n"
+                "# the simulated brokers run with auto.create.topics.enable=false (as production "
+                "clusters usually do), so nothing was sent\n")
         return CliResult(note + ">", interactive=True)
     return CliResult(">", tuple(commands), interactive=True)
 
@@ -836,6 +881,21 @@ def _console_producer(view: ClusterView, options: dict, stdin: str | None) -> Cl
 # kafka.admin.AclCommand
 
 _ACL_OPERATIONS = {"READ": "READ", "WRITE": "WRITE", "DESCRIBE": "DESCRIBE", "ALL": "ALL"}
+# org.apache.kafka.common.acl.AclOperation, in declaration order, and its names as
+# SecurityUtils.operationName prints them (and SecurityUtils.operation reads them: the
+# exact name, else its upper case form).
+_ACL_ORDER = ("ALL", "READ", "WRITE", "CREATE", "DELETE", "ALTER", "DESCRIBE", "CLUSTER_ACTION",
+              "DESCRIBE_CONFIGS", "ALTER_CONFIGS", "IDEMPOTENT_WRITE", "CREATE_TOKENS",
+              "DESCRIBE_TOKENS")
+_OPERATION_NAMES = {o: "".join(w.capitalize() for w in o.split("_")) for o in _ACL_ORDER}
+_JAVA_OPERATIONS = {**{n: o for o, n in _OPERATION_NAMES.items()},
+                    **{n.upper(): o for o, n in _OPERATION_NAMES.items()}}
+# AclEntry.supportedOperations, plus ALL (AclCommand.validateOperation)
+_VALID_OPERATIONS = {
+    "TOPIC": {"READ", "WRITE", "CREATE", "DESCRIBE", "DELETE", "ALTER", "DESCRIBE_CONFIGS",
+              "ALTER_CONFIGS", "ALL"},
+    "GROUP": {"READ", "DESCRIBE", "DELETE", "DESCRIBE_CONFIGS", "ALTER_CONFIGS", "ALL"},
+}
 _ACLS_SPEC = ToolSpec(
     "kafka-acls",
     "This tool helps to manage acls on kafka.",
@@ -914,24 +974,33 @@ def _acls(view: ClusterView, options: dict) -> CliResult:
     if action == "add" and not allow and not deny:
         raise spec.usage_exit("You must specify one of: --allow-principal, --deny-principal "
                               "when trying to add ACLs.")
+    for principal in allow + deny:
+        # SecurityUtils.parseKafkaPrincipal, inside AclCommand.main's try
+        if ":" not in principal or principal.startswith(":"):
+            return CliResult("Error while executing ACL command: expected a string in format "
+                             f"principalType:principalName but got {principal}\n"
+                             "java.lang.IllegalArgumentException: expected a string in format "
+                             f"principalType:principalName but got {principal}\n")
+        if not re.fullmatch(r"User:\S+", principal):
+            return CliResult(f"# the simulator's principals look like User:alice, not "
+                             f"{principal}\n")
     operations = []
-    for name in options.get("operation", ["All"]):
-        op = name.replace("_", "").upper()
-        if op not in _ACL_OPERATIONS:
-            known = {"DESCRIBECONFIGS", "ALTER", "IDEMPOTENTWRITE", "DELETE", "CREATE",
-                     "CLUSTERACTION", "CREATETOKENS", "DESCRIBETOKENS", "ALTERCONFIGS"}
-            if op in known:
+    for resource_type, _ in resources:
+        for name in options.get("operation", ["All"]):
+            op = _JAVA_OPERATIONS.get(name) or _JAVA_OPERATIONS.get(name.upper(), "UNKNOWN")
+            if op not in _VALID_OPERATIONS[resource_type]:
+                # AclCommand.validateOperation. Kafka prints a HashSet of enum constants,
+                # whose order follows identity hash codes and so differs between runs;
+                # we print them in AclOperation's order.
+                valid = ", ".join(_OPERATION_NAMES[o] for o in _ACL_ORDER
+                                  if o in _VALID_OPERATIONS[resource_type])
+                raise spec.usage_exit(f"ResourceType {resource_type} only supports operations "
+                                      f"{valid}")
+            if op not in _ACL_OPERATIONS:
                 return CliResult(f"# the simulator's ACLs know Read, Write, Describe and All, "
                                  f"not {name}\n")
-            return CliResult(f"Error while executing ACL command: Unknown operation: {name}\n")
-        operations.append(_ACL_OPERATIONS[op])
-    for principal in allow + deny:
-        if not re.fullmatch(r"User:[^\s]+", principal):
-            return CliResult(
-                "Error while executing ACL command: Could not parse principal from `"
-                f"{principal}` (no colon is present separating the principal type from the "
-                "principal name)\n" if ":" not in principal else
-                f"# the simulator's principals look like User:alice, not {principal}\n")
+            if _ACL_OPERATIONS[op] not in operations:
+                operations.append(_ACL_OPERATIONS[op])
     acls = [(p, op, "ALLOW") for p in allow for op in operations] + [
         (p, op, "DENY") for p in deny for op in operations]
     text, commands = [], []
@@ -1079,8 +1148,8 @@ def _describe_configs(view: ClusterView, kind: str, entity: str, options: dict) 
 
 
 def _args_text(options: dict) -> str:
-    return " ".join(f"--{k}" if v is True else f"--{k} {v if isinstance(v, str) else v[0]}"
-                    for k, v in options.items())
+    """``args.mkString(" ")``: the arguments as given."""
+    return " ".join(options.get(ARGV, ()))
 
 
 def _split_configs(text: str) -> list[str]:
@@ -1121,16 +1190,16 @@ def _alter_configs(view: ClusterView, kind: str, entity: str, options: dict) -> 
         known = view.topic_config_defaults()
         invalid = [k for k in deleted if k not in info.configs]
         if invalid:
-            return CliResult(_config_error(options, "InvalidConfigurationException",
-                                           f"Invalid config(s): {','.join(invalid)}"))
+            # thrown before any request, so ConfigCommand.main prints only its message
+            return CliResult(f"Invalid config(s): {','.join(invalid)}\n")
         for key in added:
             if key not in known:
                 return CliResult(_config_error(options, "InvalidConfigurationException",
                                                f"Unknown topic config name: {key}"))
         configs = {k: _typed_config(v) for k, v in added.items()}
-        for key in deleted:
-            configs[key] = _typed_config(known[key])  # back to the default
         command = {"type": "alter_topic_config", "topic": entity, "configs": configs}
+        if deleted:
+            command["delete"] = deleted
         return CliResult(f"Completed updating config for topic {entity}.\n", (command,))
     for key in list(added) + deleted:
         if key not in _GROUP_CONFIGS:

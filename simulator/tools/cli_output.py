@@ -13,7 +13,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from simulator.tools.java_order import hash_map_order, topic_partition_hash
+from simulator.transactions import java_string_hash
+
 MISSING = "-"
+
+
+def _kafka_member_order(members):
+    """The coordinator keeps a classic group's members in a HashMap by member id
+    (ClassicGroup.members), and DescribeGroups lists them in its iteration order."""
+    return hash_map_order(list(members), lambda m: java_string_hash(m.consumer_id))
+
+
+def _kafka_partition_order(tps):
+    """A member's partitions (a HashSet<TopicPartition>) as ConsumerGroupCommand
+    lists them: sorted by partition number only (collectConsumerAssignment), ties in
+    the set's iteration order."""
+    return sorted(hash_map_order(list(tps), topic_partition_hash), key=lambda tp: tp[1])
 
 
 # ------------------------------------------------------- kafka-consumer-groups.sh
@@ -63,14 +79,15 @@ def consumer_groups_describe(group: DescribedGroup | None, group_id: str) -> str
 
     rows: list[tuple[str, ...]] = []
     held: set[tuple[str, int]] = set()
-    holders = [m for m in group.members if m.assignment]
-    # Java sorts by assignment size, descending, with a stable sort.
+    holders = [m for m in _kafka_member_order(group.members) if m.assignment]
+    # collectGroupOffsets: members by assignment size, descending (a stable sort).
     holders.sort(key=lambda m: -len(m.assignment))
     for member in holders:
-        for tp in sorted(member.assignment):
+        for tp in _kafka_partition_order(member.assignment):
             held.add(tp)
             rows.append(_offset_row(group, tp, member.consumer_id, member.host, member.client_id))
-    for tp in sorted(tp for tp in group.committed if tp not in held):
+    # Committed partitions nobody holds: a HashMap's keys, sorted by partition.
+    for tp in _kafka_partition_order(tp for tp in group.committed if tp not in held):
         rows.append(_offset_row(group, tp, MISSING, MISSING, MISSING))
 
     if not rows:
@@ -329,7 +346,7 @@ def consumer_groups_members(
     message, go_on = _state_message(group, group_id)
     if not go_on or not group.members:
         return message
-    members = group.members
+    members = _kafka_member_order(group.members)
     group_w = max(15, len(group.group_id))
     cid_w = max(15, *(len(m.consumer_id) for m in members))
     host_w = max(15, *(len(m.host) for m in members))

@@ -114,3 +114,25 @@ def test_duplicate_step_slugs_are_refused(tmp_path):
     )
     with pytest.raises(ContentError, match="duplicate slug 'a'"):
         _parse_lesson(folder)
+
+
+def test_a_step_turns_the_terminal_and_the_logs_on_with_true(tmp_path):
+    folder = tmp_path / "lab"
+    folder.mkdir()
+    (folder / "a.md").write_text("text")
+    (folder / "lesson.yaml").write_text(
+        "slug: lab\ntitle: T\nsummary: S\nsteps:\n"
+        "  - {slug: a, title: A, text: a.md, diagram: isr, scenario: lesson-isr,"
+        " terminal: true, logs: true}\n"
+        "  - {slug: b, title: B, text: a.md, diagram: isr, scenario: lesson-isr}\n"
+    )
+    first, second = _parse_lesson(folder).steps
+    assert (first.terminal, first.logs) == (True, True)
+    assert (second.terminal, second.logs) == (False, False)
+    (folder / "lesson.yaml").write_text(
+        "slug: lab\ntitle: T\nsummary: S\nsteps:\n"
+        "  - {slug: a, title: A, text: a.md, diagram: isr, scenario: lesson-isr,"
+        " terminal: 'yes'}\n"
+    )
+    with pytest.raises(ContentError, match="terminal must be true or false"):
+        _parse_lesson(folder)

@@ -37,3 +37,27 @@ def test_time_controls_offer_every_clock_action_and_all_speeds():
     assert 'data-rewind-ms="10000"' in html and "Rewind 10 s" in html
     assert 'id="isr-speed"' in html and '<label for="isr-speed">' in html
     assert html.count("<option") == 6
+
+
+def test_terminal_renders_its_hooks_and_completion_data():
+    import json
+    import re
+
+    html = render('{% component "terminal" id_prefix="pg" hint="kafka-topics.sh --list" / %}')
+    for hook in ("data-terminal", "data-terminal-output", "data-terminal-input",
+                 "data-terminal-prompt", "data-terminal-copy", "data-terminal-clear"):
+        assert hook in html
+    assert 'role="log"' in html and 'for="pg-terminal-input"' in html
+    data = json.loads(re.search(r'<script id="pg-terminal-data" type="application/json">'
+                                r"(.*?)</script>", html, re.S).group(1))
+    assert "kafka-consumer-groups" in data["tools"]
+    assert "--reset-offsets" in data["options"]["kafka-consumer-groups"]
+    assert "# try: kafka-topics.sh --list" in html
+
+
+def test_log_panel_renders_its_filters_and_list():
+    html = render('{% component "log_panel" id_prefix="pg" / %}')
+    for name in ("source", "level", "client"):
+        assert f'data-log-filter="{name}"' in html
+    assert "data-log-lines" in html and 'role="listbox"' in html
+    assert 'for="pg-log-level"' in html and 'id="pg-log-level"' in html

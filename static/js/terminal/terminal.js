@@ -13,11 +13,17 @@
  * leaves the producer (it copies instead when text is selected); Ctrl-L or
  * `clear` clears; the Copy button copies the whole output. Text only: every
  * piece of output is a text node, so a key or value that looks like HTML stays text.
+ *
+ * Events for the page: each answer bubbles up as `terminal:output` with detail
+ * {id, line, output, interactive, applied} (a lesson may count the commands run);
+ * `el.terminal.run(line)` types a line as if entered.
  */
 import { complete, liveNames } from "./completion.js";
 import { createHistory } from "./history.js";
 
 const MAX_OUTPUT_CHARS = 200_000;
+// Errors that answer a cli message instead of cli_output (docs/protocol.md).
+const REFUSALS = new Set(["bad_cli", "rate_limited", "unavailable", "bad_json", "too_large", "bad_text"]);
 const HISTORY_KEY = "learnkafka.terminal.history";
 
 function loadHistory() {
@@ -37,8 +43,9 @@ function bootTerminal(el) {
   const data = dataNode ? JSON.parse(dataNode.textContent) : { tools: [], options: {}, bootstrap: "" };
   const history = createHistory(loadHistory());
   let nextId = 1;
-  let pending = null;        // id of the request we wait for
+  const pending = new Map(); // id -> line, for the requests whose answers we wait for
   let interactive = null;    // the command of a tool reading lines (console-producer)
+  let typed = 0;             // lines typed into it so far (LineMessageReader's lineNumber)
 
   function print(text, cls) {
     if (!text) return;
@@ -51,6 +58,7 @@ function bootTerminal(el) {
 
   function setInteractive(command) {
     interactive = command;
+    typed = 0;
     prompt.textContent = command ? ">" : "$";
     el.dataset.mode = command ? "interactive" : "shell";
   }
@@ -60,15 +68,17 @@ function bootTerminal(el) {
   function send(line, extra = {}) {
     const live = handle();
     if (!live) { print("# not connected yet; try again in a moment\n", "terminal-note"); return; }
-    pending = `t${nextId++}`;
-    el.dataset.pending = pending;
-    live.send({ type: "cli", id: pending, line, ...extra });
+    const id = `t${nextId++}`;
+    pending.set(id, extra.input !== undefined ? extra.input : line);
+    el.dataset.pending = String(pending.size);
+    live.send({ type: "cli", id, line, ...extra });
   }
 
   function run(line) {
     if (interactive) {
       print(`${line}\n`, "terminal-echo");
-      send(interactive, { input: line });
+      typed += 1;
+      send(interactive, { input: line, input_number: typed });
       return;
     }
     print(`$ ${line}\n`, "terminal-echo");
@@ -83,19 +93,25 @@ function bootTerminal(el) {
 
   sandbox?.addEventListener("live:message", (e) => {
     const msg = e.detail;
-    if (msg.type !== "cli_output" || msg.id !== pending) return;
-    pending = null;
-    delete el.dataset.pending;
+    if (msg.type !== "cli_output" || !pending.has(msg.id)) return;
+    const asked = pending.get(msg.id);
+    pending.delete(msg.id);
+    if (pending.size) el.dataset.pending = String(pending.size);
+    else delete el.dataset.pending;
     let text = msg.output || "";
     if (msg.interactive && text.endsWith(">")) text = text.slice(0, -1); // our prompt shows it
     print(text);
     if (msg.interactive && !interactive) setInteractive(lastLine);
-    el.dispatchEvent(new CustomEvent("terminal:output", { bubbles: true, detail: msg }));
+    else if (!msg.interactive && interactive) setInteractive(null); // the tool exited
+    // For pages that count what the learner ran (a lesson's score): the line and its answer.
+    el.dispatchEvent(new CustomEvent("terminal:output", { bubbles: true, detail: { ...msg, line: asked } }));
   });
   sandbox?.addEventListener("live:error", (e) => {
-    if (pending && e.detail.code && e.detail.code.startsWith("bad_cli")) {
+    // A refused line (bad_cli, rate_limited...) has no cli_output: stop waiting for it.
+    if (pending.size && REFUSALS.has(e.detail.code)) {
       print(`# ${e.detail.message}\n`, "terminal-note");
-      pending = null;
+      pending.clear();
+      delete el.dataset.pending;
     }
   });
 
@@ -126,7 +142,8 @@ function bootTerminal(el) {
       e.preventDefault();
       print(`${interactive ? "" : "$ "}${input.value}^C\n`, "terminal-echo");
       input.value = "";
-      pending = null;
+      pending.clear(); // like ending the process: its answer is not shown
+      delete el.dataset.pending;
       setInteractive(null);
     } else if (e.ctrlKey && (e.key === "d" || e.key === "D") && interactive) {
       e.preventDefault();

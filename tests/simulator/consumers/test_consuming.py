@@ -251,7 +251,7 @@ def test_an_empty_groups_offsets_expire_after_offsets_retention():
     assert expired.at_ms - emptied_at <= 10 * 60_000
     assert [g["group_id"] for g in sim.snapshot()["groups"]] == []
     assert consumer_groups_describe(describe_group(sim.world, "g"), "g") == (
-        "Error: Consumer group 'g' does not exist.\n"
+        "\nError: Consumer group 'g' does not exist.\n"
     )
     # A consumer coming back now finds no committed offset and applies auto.offset.reset.
     sim.apply({"type": "add_consumer", "consumer": "B", "group": "g", "topics": ["orders"]})

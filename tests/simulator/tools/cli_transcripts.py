@@ -92,11 +92,14 @@ def run(seed: int, scenario: dict, steps) -> list[tuple[str, str]]:
         else:
             if kind == "$":
                 result = run_cli(sim.world, rest)
-                interactive = rest if result.interactive else None
+                interactive, typed = (rest if result.interactive else None), 0
             else:
                 if interactive is None:
                     raise ValueError("'<' needs an interactive tool started before it")
-                result = run_cli(sim.world, interactive, stdin=rest)
+                typed += 1
+                result = run_cli(sim.world, interactive, stdin=rest, stdin_number=typed)
+                if not result.interactive:
+                    interactive = None  # the tool exited
             for command in result.commands:
                 sim.apply(command)
             output = result.output
