@@ -107,6 +107,9 @@ class Step:
     controls: tuple[ConfigControl, ...] = ()
     number: int = 0
     caption: str = ""
+    # For the consumer-groups diagram: which groups to draw ("" = every group), or None
+    # for the diagram's default.
+    diagram_groups: str | None = None
     # `terminal: true` / `logs: true` in lesson.yaml put the Kafka terminal and the
     # client/broker log panel beside the step's live diagram (docs/protocol.md).
     terminal: bool = False
@@ -122,6 +125,8 @@ class Lesson:
     title: str
     summary: str
     steps: tuple[Step, ...] = field(default_factory=tuple)
+    # Extra pages of the lesson shown on its overview: ((label, href), ...).
+    links: tuple[tuple[str, str], ...] = ()
 
     def step(self, slug: str) -> Step | None:
         return next((s for s in self.steps if s.slug == slug), None)
@@ -242,6 +247,8 @@ def _parse_lesson(folder: Path) -> Lesson:
                 controls=_parse_controls(raw.get("controls"), where),
                 number=number,
                 caption=str(raw.get("caption", "")),
+                diagram_groups=(None if raw.get("diagram_groups") is None
+                                else str(raw["diagram_groups"])),
                 terminal=_flag(raw, "terminal", where),
                 logs=_flag(raw, "logs", where),
                 panel=str(raw.get("panel", "")),
@@ -252,7 +259,23 @@ def _parse_lesson(folder: Path) -> Lesson:
         title=require_str(data, "title", str(source)),
         summary=require_str(data, "summary", str(source)),
         steps=tuple(steps),
+        links=_parse_links(data.get("links", []), str(source)),
     )
+
+
+def _parse_links(raw, where: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(raw, list):
+        raise ContentError(f"{where}: 'links' must be a list")
+    links = []
+    for index, item in enumerate(raw):
+        spot = f"{where} links[{index}]"
+        if not isinstance(item, dict):
+            raise ContentError(f"{spot}: must be a mapping")
+        href = require_str(item, "href", spot)
+        if not href.startswith("/"):
+            raise ContentError(f"{spot}: href must be a path on this site")
+        links.append((require_str(item, "label", spot), href))
+    return tuple(links)
 
 
 _cache: ContentCache[Lesson] = ContentCache()

@@ -48,3 +48,33 @@ class StepVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_key[:8]} saw {self.lesson_slug}/{self.step_slug}"
+
+
+class LevelProgress(models.Model):
+    """A learner's go at one mystery level of the debugging lesson, for one seed.
+
+    `level_id` and `seed` name the staged cluster exactly (simulator/tools/levels.py);
+    the row keeps the score: hints revealed, whether the solution was shown, how many
+    cluster-changing commands the solving run used, and when it was solved.
+    """
+
+    learner_key = models.CharField(max_length=64)
+    level_id = models.SlugField(max_length=80)
+    seed = models.BigIntegerField()
+    hints_used = models.PositiveSmallIntegerField(default=0)
+    solution_shown = models.BooleanField(default=False)
+    checks = models.PositiveIntegerField(default=0)
+    commands_used = models.PositiveIntegerField(null=True, blank=True)
+    solved_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner_key", "level_id", "seed"], name="lessons_one_try_per_level_seed"
+            )
+        ]
+        indexes = [models.Index(fields=["learner_key", "level_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner_key[:8]} on {self.level_id}#{self.seed}"

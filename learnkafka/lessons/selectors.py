@@ -83,3 +83,40 @@ def checkpoint_results(*, learner_key: str, lesson: Lesson) -> dict[str, bool]:
         for step in lesson.steps
         if step.checkpoint and step.checkpoint in answers
     }
+
+
+# ---- mystery levels (the debugging lesson) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class LevelStatus:
+    """What the level list shows for one level: solved (on any seed), best score."""
+
+    level_id: str
+    solved: bool
+    best_commands: int | None
+    hints_used: int | None
+    with_solution: bool
+
+
+def level_statuses(*, learner_key: str, level_ids: list[str]) -> dict[str, LevelStatus]:
+    """{level id: status} over every seed the learner played; unplayed levels are unsolved."""
+    from .models import LevelProgress
+
+    rows = LevelProgress.objects.filter(learner_key=learner_key, level_id__in=level_ids)
+    out = {i: LevelStatus(i, False, None, None, False) for i in level_ids}
+    for row in rows.order_by("solved_at"):
+        if row.solved_at is None:
+            continue
+        best = out[row.level_id]
+        if not best.solved or (row.commands_used or 0) < (best.best_commands or 0):
+            out[row.level_id] = LevelStatus(row.level_id, True, row.commands_used,
+                                            row.hints_used, row.solution_shown)
+    return out
+
+
+def level_progress_for(*, learner_key: str, level_id: str, seed: int):
+    from .models import LevelProgress
+
+    return LevelProgress.objects.filter(
+        learner_key=learner_key, level_id=level_id, seed=seed).first()

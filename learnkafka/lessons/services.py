@@ -55,3 +55,55 @@ def step_mark_tried(*, learner_key: str, lesson_slug: str, step_slug: str) -> St
     return StepVisit.objects.get(
         learner_key=learner_key, lesson_slug=lesson_slug, step_slug=step_slug
     )
+
+
+# ---- mystery levels (the debugging lesson) ------------------------------------------
+
+
+def level_progress_get_or_create(*, learner_key: str, level_id: str, seed: int):
+    """The learner's row for (level, seed), made on first visit."""
+    from .models import LevelProgress
+
+    try:
+        row, _ = LevelProgress.objects.get_or_create(
+            learner_key=learner_key, level_id=level_id, seed=seed)
+    except IntegrityError:  # the learner's other tab made it first
+        row = LevelProgress.objects.get(learner_key=learner_key, level_id=level_id, seed=seed)
+    return row
+
+
+def level_reveal_hint(*, learner_key: str, level_id: str, seed: int, hint_count: int) -> int:
+    """Reveal one more hint (up to `hint_count`); returns how many are now shown."""
+    from django.db.models import F
+
+    from .models import LevelProgress
+
+    level_progress_get_or_create(learner_key=learner_key, level_id=level_id, seed=seed)
+    LevelProgress.objects.filter(
+        learner_key=learner_key, level_id=level_id, seed=seed, hints_used__lt=hint_count
+    ).update(hints_used=F("hints_used") + 1)
+    return LevelProgress.objects.get(
+        learner_key=learner_key, level_id=level_id, seed=seed).hints_used
+
+
+def level_show_solution(*, learner_key: str, level_id: str, seed: int) -> None:
+    from .models import LevelProgress
+
+    level_progress_get_or_create(learner_key=learner_key, level_id=level_id, seed=seed)
+    LevelProgress.objects.filter(
+        learner_key=learner_key, level_id=level_id, seed=seed).update(solution_shown=True)
+
+
+def level_record_check(*, learner_key: str, level_id: str, seed: int, passed: bool,
+                       commands_used: int) -> None:
+    """Count a goal check; the first passing one marks the level solved with its score."""
+    from django.db.models import F
+
+    from .models import LevelProgress
+
+    level_progress_get_or_create(learner_key=learner_key, level_id=level_id, seed=seed)
+    rows = LevelProgress.objects.filter(learner_key=learner_key, level_id=level_id, seed=seed)
+    rows.update(checks=F("checks") + 1)
+    if passed:
+        rows.filter(solved_at__isnull=True).update(
+            solved_at=timezone.now(), commands_used=commands_used)

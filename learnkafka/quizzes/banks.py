@@ -45,6 +45,17 @@ LESSON_STEPS: dict[str, dict[str, str]] = {
         "ttl": "TTL: keys expire after 24 hours",
         "outbox": "The outbox pattern",
     },
+    "debug-consumer": {
+        "verify-producer": "1. Verify the producer",
+        "group-id": "2. Check the consumer group id",
+        "lag": "3. Read the lag",
+        "assignment": "4. Check the assignment",
+        "auto-offset-reset": "5. auto.offset.reset",
+        "rebalancing": "6. The rebalancing loop",
+        "deserialization": "7. Deserialization",
+        "acls-network": "8. ACLs and the network",
+        "retention": "9. Retention",
+    },
 }
 
 

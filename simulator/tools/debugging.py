@@ -76,6 +76,63 @@ def _group(consumers: list, topics=("orders",), **configs) -> dict:
 
 SYMPTOMS: list[dict] = [
     {
+        "id": "producer-not-writing",
+        "symptom": "Consumer healthy, LAG = 0, yet new orders never arrive",
+        "cause": "The producer is failing, not the consumer: orders needs 3 in-sync "
+        "replicas (min.insync.replicas=3, acks=all) and broker 3 is down, so every write "
+        "gets NOT_ENOUGH_REPLICAS and is retried until delivery.timeout.ms.",
+        "fix": "Check the producer first: bring the replica back (restart broker 3) or "
+        "lower min.insync.replicas; the retried orders then arrive.",
+        "scenario": _scenario(
+            "producer-not-writing",
+            [_group(["A"], **{"auto.offset.reset": "earliest"})],
+            [
+                {"at_ms": 1_000, "command": {"type": "crash_broker", "broker": 3}},
+                _produce(4_000, 10),
+            ],
+            topic={**ORDERS, "configs": {"min.insync.replicas": 3}},
+        ),
+        "observe_at_ms": 12_000,
+        "fix_steps": _now([{"type": "restart_broker", "broker": 3}]),
+    },
+    {
+        "id": "wrong-group-id",
+        "symptom": "LAG = 0, no messages (a different group)",
+        "cause": "The new deploy runs with group.id=payment-service-v2: a new group that "
+        "started at the end (auto.offset.reset=latest), while payment-service keeps its "
+        "committed offsets and has no members.",
+        "fix": "Deploy with the right group.id: the group resumes from its commits.",
+        "scenario": _scenario(
+            "wrong-group-id",
+            [],
+            [
+                _produce(500, 12),
+                {
+                    "at_ms": 1_000,
+                    "command": {"type": "add_consumer", "consumer": "old",
+                                "group": "payment-service", "topics": ["orders"],
+                                "configs": {"auto.offset.reset": "earliest"}},
+                },
+                {"at_ms": 8_000, "command": {"type": "remove_consumer", "consumer": "old"}},
+                {
+                    "at_ms": 9_000,
+                    "command": {"type": "add_consumer", "consumer": "A",
+                                "group": "payment-service-v2", "topics": ["orders"]},
+                },
+                _produce(12_000, 18),
+            ],
+        ),
+        "observe_at_ms": 20_000,
+        "fix_steps": [
+            {"after_ms": 0, "command": {"type": "remove_consumer", "consumer": "A"}},
+            {
+                "after_ms": 0,
+                "command": {"type": "add_consumer", "consumer": "A",
+                            "group": "payment-service", "topics": ["orders"]},
+            },
+        ],
+    },
+    {
         "id": "lag-zero-no-messages",
         "symptom": "LAG = 0, no messages",
         "cause": "A new group with auto.offset.reset=latest starts at the end: the 30 "

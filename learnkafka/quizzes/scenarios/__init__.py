@@ -22,12 +22,17 @@ from types import ModuleType
 
 from . import (
     acks_outcome,
+    blocked_producer_replica,
+    describe_diagnosis,
     idle_consumers,
     isr_lagging_follower,
     leader_crash,
+    offsets_diagnosis,
     payment_double_deduction,
     payment_lost_response,
     payment_retry_charges,
+    poll_loop_outcome,
+    reset_offsets_outcome,
     retention_reset,
     write_target,
 )
@@ -44,6 +49,12 @@ GENERATORS: dict[str, ModuleType] = {
         payment_lost_response,
         payment_retry_charges,
         payment_double_deduction,
+        # The debugging lesson (Q2): CLI output to read, and outcomes to predict.
+        describe_diagnosis,
+        offsets_diagnosis,
+        reset_offsets_outcome,
+        poll_loop_outcome,
+        blocked_producer_replica,
     )
 }
 

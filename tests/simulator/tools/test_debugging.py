@@ -139,3 +139,30 @@ def test_retention_deleted_the_position_then_reset_on_restart():
     events = sim.advance(10_000)
     resets = [e for e in _kinds(events, "consumer_position_changed") if e.reason == "reset"]
     assert resets and "is out of range for partition orders-0" in resets[0].log
+
+
+def test_a_failing_producer_leaves_a_healthy_consumer_idle_until_the_replica_returns():
+    entry, sim, events = _stage("producer-not-writing")
+    assert _group(sim)["state"] == "Stable" and _total_lag(sim) == 0 and _polled(events) == 0
+    events = _fix(entry, sim) + sim.advance(15_000)
+    assert _polled(events) == 10
+
+
+def test_a_wrong_group_id_reads_nothing_while_the_real_group_waits_then_the_right_id():
+    entry, sim, events = _stage("wrong-group-id")
+    groups = {g["group_id"]: g for g in sim.snapshot()["groups"]}
+    assert groups["payment-service"]["state"] == "Empty"
+    assert sum(groups["payment-service"]["lag"].values()) == 18
+    assert sum(groups["payment-service-v2"]["lag"].values()) == 0
+    events = _fix(entry, sim) + sim.advance(15_000)
+    assert _polled(events) == 18
+
+
+def test_symptom_scenarios_load_by_name_through_the_provider():
+    from simulator.scenarios import load_scenario, register_scenario_provider, scenario_names
+    from simulator.tools import debugging
+
+    register_scenario_provider(debugging.symptom_scenario_names, debugging.scenario_for_name)
+    assert "symptom-constant-rebalancing" in scenario_names()
+    assert load_scenario("symptom-constant-rebalancing")["name"] == "symptom-constant-rebalancing"
+    assert debugging.scenario_for_name("symptom-nope") is None
