@@ -219,16 +219,23 @@ class Hub:
         can be had right now (the holder is moving), the watcher waits as a
         lagging one and is resynced as soon as there is a holder again."""
         watcher.hub = self
+        # A member from the start, while the snapshot is on its way (after_frame
+        # None: frames pass it by): a hub whose only watcher is still joining is
+        # not empty, so the node's lease watchdog neither forgets it nor stops
+        # looking after its lease (the SIGKILL restart: the first snapshot waits
+        # on a dead holder, and the takeover must still find this watcher).
+        self.watchers.add(watcher)
         try:
             epoch, frame, body = await self.snapshot()
         except Exception as err:
             log.info("no snapshot of %s for a new watcher yet (%s)", self.public_id, err)
-            watcher.lagging = True
-            watcher.after_frame = -1
-            self.watchers.add(watcher)
+            if watcher.after_frame is None:  # nobody started it meanwhile
+                watcher.lagging = True
+                watcher.after_frame = -1
             return
+        if watcher.after_frame is not None and not watcher.lagging:
+            return  # a fresher snapshot (a takeover) started it while it waited
         self._start(watcher, epoch, frame, body)
-        self.watchers.add(watcher)
 
     async def resync(self, watcher: Watcher) -> None:
         try:

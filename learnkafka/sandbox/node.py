@@ -194,6 +194,9 @@ class Node:
         live = await self._live_or_none(row)
         if live is None:
             await self.layer.group_add(sim_group(public_id), self.channel)
+        # The hub again: while the lease was taken and the history rebuilt, the
+        # watchdog may have forgotten the (then empty) hub it found above.
+        hub = self.hub_for(public_id)
         await hub.join(watcher)
         if live is not None:
             live.ensure_ticker()
