@@ -84,6 +84,7 @@ class Node:
         self._replies: dict[int, asyncio.Future] = {}
         self._req_ids = itertools.count(1)
         self._outgoing: dict[str, asyncio.Queue] = {}
+        self._pumps: dict[str, asyncio.Task] = {}  # one per simulation held here
         self._tasks: list[asyncio.Task] = []
         self._start_lock: asyncio.Lock | None = None
         self._loop = None
@@ -110,8 +111,9 @@ class Node:
             self._install_sigterm(loop)
 
     def _forget(self) -> None:
-        for task in self._tasks:
+        for task in [*self._tasks, *self._pumps.values()]:
             task.cancel()
+        self._pumps.clear()
         for live in self.live.values():
             live._stopped = True
         self._tasks, self.channel, self.layer = [], None, None
@@ -313,6 +315,7 @@ class Node:
             return
         lost = live.lost
         await live.stop()
+        self._stop_sending(public_id)
         if not lost:
             await database_sync_to_async(services.lease_release)(
                 public_id=public_id, holder=self.channel, epoch=live.recorder.epoch)
@@ -325,6 +328,7 @@ class Node:
 
     def _sender(self, public_id: str):
         """Frames to the other processes, one channel-layer message per frame, in order."""
+        self._stop_sending(public_id)
         queue: asyncio.Queue = asyncio.Queue()
         self._outgoing[public_id] = queue
 
@@ -336,7 +340,7 @@ class Node:
                 except Exception as err:
                     log.info("frame of %s not sent to other processes (%s)", public_id, err)
 
-        self._tasks.append(asyncio.get_running_loop().create_task(pump()))
+        self._pumps[public_id] = asyncio.get_running_loop().create_task(pump())
 
         def send_out(epoch: int, frame: int, body: str, snapshot: bool) -> None:
             live = self.live.get(public_id)
@@ -346,6 +350,15 @@ class Node:
                               "frame": frame, "body": body, "snapshot": snapshot})
 
         return send_out
+
+    def _stop_sending(self, public_id: str) -> None:
+        """No more frames of `public_id` go out from here (let go, or held anew):
+        its pump and queue leave memory with it, or every eviction and takeover
+        would leave one behind."""
+        pump = self._pumps.pop(public_id, None)
+        if pump is not None:
+            pump.cancel()
+        self._outgoing.pop(public_id, None)
 
     # ---- talking to other processes ----------------------------------------------
 
