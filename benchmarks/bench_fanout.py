@@ -48,7 +48,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait(port: int, timeout: float = 30) -> None:
+def _wait(port: int, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -137,13 +137,20 @@ async def _read_share(uris, ready, start, stop, results, drive_every_s=None) -> 
     conns, readers = [], []
 
     async def watch(uri, headers):
-        conn = await connect(uri, origin=ORIGIN, additional_headers=headers, max_size=None,
-                             ping_interval=None, open_timeout=120)
+        for attempt in range(8):  # as the browser's socket.js: reconnect with backoff
+            try:
+                conn = await connect(uri, origin=ORIGIN, additional_headers=headers,
+                                     max_size=None, ping_interval=None, open_timeout=120)
+                break
+            except Exception:
+                if attempt == 7:
+                    raise
+                await asyncio.sleep(0.5 * 2 ** min(attempt, 3))
         conns.append(conn)
         readers.append(asyncio.get_running_loop().create_task(read(conn)))
 
-    for first in range(0, len(uris), 25):
-        await asyncio.gather(*(watch(u, h) for u, h in uris[first:first + 25]))
+    for first in range(0, len(uris), 10):
+        await asyncio.gather(*(watch(u, h) for u, h in uris[first:first + 10]))
     ready.set()
     while not start.is_set():
         await asyncio.sleep(0.005)
