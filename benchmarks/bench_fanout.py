@@ -94,8 +94,12 @@ class Servers:
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(p),
              "live_asgi:application"], cwd=REPO, env=self.env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for p in self.ports]
-        for p in self.ports:
-            _wait(p)
+        try:
+            for p in self.ports:
+                _wait(p)
+        except BaseException:
+            self.stop()  # none left running behind a failed start
+            raise
 
     def stop(self):
         for proc in self.procs:
