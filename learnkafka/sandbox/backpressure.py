@@ -9,6 +9,14 @@ the buffer holds more than its bufferSize (64 KB) and `resumeProducing()` when
 it drained. We register a `Probe` as that producer and the watcher stops
 sending (and drops to a resync) while it is paused.
 
+The same protocol object can take a frame at once (`write_for`): the hub then
+writes each frame straight to Daphne's WebSocket protocol, synchronously, in
+the loop turn that made it, instead of through a task per socket and Channels'
+send chain (session middleware, consumer, `Server.handle_reply`), which cost
+more than the write itself when a room of hundreds watches (benchmarks/
+bench_fanout.py). Only while the socket is open; anything else (a closing
+socket, another server) goes the ordinary way.
+
 Finding the transport means looking through the ASGI `send` callable: Daphne
 passes `partial(server.handle_reply, protocol)`, which Channels' session
 middleware wraps in a bound method. Under another server (or the test
@@ -52,6 +60,22 @@ def _daphne_protocol(send):
             return None
         send = inner
     return None
+
+
+def write_for(send):
+    """A function writing one text frame to this socket now (True), or False when
+    the socket is not open; None when `send` does not lead to Daphne."""
+    protocol = _daphne_protocol(send)
+    if protocol is None or not hasattr(protocol, "serverSend"):
+        return None
+
+    def write(text: str) -> bool:
+        if protocol.state != protocol.STATE_OPEN:
+            return False
+        protocol.serverSend(text, False)  # what Daphne does with a websocket.send
+        return True
+
+    return write
 
 
 def probe_for(send) -> Probe | None:

@@ -19,7 +19,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from learnkafka.core.learners import SESSION_FIELD
 
 from . import policy, services, wire
-from .backpressure import probe_for
+from .backpressure import probe_for, write_for
 from .hub import Watcher
 from .node import node
 from .policy import Refused
@@ -98,6 +98,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         session = self.scope.get("session")
         await self.accept()
         self.watcher = Watcher(self._send_text, probe=probe_for(self.base_send),
+                               write_now=write_for(self.base_send),
                                name=f"socket of {public_id[:8]}")
         self.watcher.kick = lambda: self._close_soon(CLOSE_FORBIDDEN)
         # A cookie the server never issued (or that expired) is no session:

@@ -47,8 +47,11 @@ class Watcher:
     """One socket: its seq counter, its role, an outbox and the task draining it."""
 
     def __init__(self, send_text: SendText, *, learner_key: str = "", role: str = "",
-                 probe=None, name: str = "socket"):
+                 probe=None, name: str = "socket", write_now=None):
         self.send_text = send_text
+        # write_now(text) -> bool: write at once, synchronously (backpressure.write_for);
+        # False: the socket is no longer open. None: always through send_text.
+        self.write_now = write_now
         self.learner_key = learner_key
         self.role = role
         self.name = name
@@ -78,6 +81,9 @@ class Watcher:
         queue is dropped and it is resynced when it reads again. A snapshot
         (`always`) is queued whatever its size, so a big one cannot loop."""
         if self._closed:
+            return
+        if self.write_now is not None and not self._outbox and not self._congested():
+            self._write(body)  # nothing queued ahead of it: straight to the socket
             return
         if not always and self._outbox_bytes + len(body) > MAX_OUTBOX_BYTES:
             self.fall_behind()
@@ -148,13 +154,34 @@ class Watcher:
             while self._outbox and not self._closed and not self._congested():
                 body = self._outbox.popleft()
                 self._outbox_bytes -= len(body)
+                if self.write_now is not None:
+                    self._write(body)
+                    continue
                 self.seq += 1
                 try:
                     await self.send_text(with_seq(self.seq, body))
                 except Exception as err:  # a routine disconnect mid-send: one line
-                    log.info("%s went away while sending (%s)", self.name, type(err).__name__)
-                    self._closed = True
+                    self._went_away(err)
                     return
+
+    def _write(self, body: str) -> None:
+        """Write one message now (write_now): no await, so nothing can come between
+        taking its seq and writing it."""
+        self.seq += 1
+        try:
+            if self.write_now(with_seq(self.seq, body)):
+                return
+            err = ConnectionError("not open")
+        except Exception as exc:
+            err = exc
+        self._went_away(err)
+
+    def _went_away(self, err: BaseException) -> None:
+        log.info("%s went away while sending (%s)", self.name, type(err).__name__)
+        self._closed = True
+        self._outbox.clear()
+        self._outbox_bytes = 0
+        self._wake.set()  # the pump sees it closed and ends
 
     def _congested(self) -> bool:
         return self.probe is not None and self.probe.congested
@@ -219,16 +246,23 @@ class Hub:
         can be had right now (the holder is moving), the watcher waits as a
         lagging one and is resynced as soon as there is a holder again."""
         watcher.hub = self
+        # A member from the start, while the snapshot is on its way (after_frame
+        # None: frames pass it by): a hub whose only watcher is still joining is
+        # not empty, so the node's lease watchdog neither forgets it nor stops
+        # looking after its lease (the SIGKILL restart: the first snapshot waits
+        # on a dead holder, and the takeover must still find this watcher).
+        self.watchers.add(watcher)
         try:
             epoch, frame, body = await self.snapshot()
         except Exception as err:
             log.info("no snapshot of %s for a new watcher yet (%s)", self.public_id, err)
-            watcher.lagging = True
-            watcher.after_frame = -1
-            self.watchers.add(watcher)
+            if watcher.after_frame is None:  # nobody started it meanwhile
+                watcher.lagging = True
+                watcher.after_frame = -1
             return
+        if watcher.after_frame is not None and not watcher.lagging:
+            return  # a fresher snapshot (a takeover) started it while it waited
         self._start(watcher, epoch, frame, body)
-        self.watchers.add(watcher)
 
     async def resync(self, watcher: Watcher) -> None:
         try:

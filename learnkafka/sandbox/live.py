@@ -145,12 +145,16 @@ class LiveSimulation:
         if self.send_out is not None:
             self.send_out(epoch, frame, body, False)
 
-    def _tick_locked(self, *, force_frame: bool = False) -> None:
+    def _tick_locked(self, *, force_frame: bool = False, hold: bool = False) -> None:
+        """Advance to now and frame what happened; `hold`: keep this tick's events
+        for the frame that follows at once (a command's), one frame, not two."""
         tick = self.session.tick()
         now = self.clock.wall()
         events = self.session.events_message(tick.events)["events"]
         since = now - self._last_sent
-        if events and all(framing.is_routine(e) for e in events) and not force_frame:
+        if hold:
+            self._held.extend(events)
+        elif events and all(framing.is_routine(e) for e in events) and not force_frame:
             self._held.extend(events)  # nothing a diagram draws changed yet
             if since >= framing.ROUTINE_FRAME_S:
                 self._publish_events([])
@@ -252,8 +256,15 @@ class LiveSimulation:
     async def _apply(self, command: dict) -> None:
         async with self.mutex:
             if self.session.playing:
-                self._tick_locked()  # bring the clock to this instant first
-            events, entry = self.session.apply(command)
+                # Bring the clock to this instant first; what the tick did goes out
+                # first in the command's own frame (every socket is written once).
+                self._tick_locked(hold=True)
+            try:
+                events, entry = self.session.apply(command)
+            except Refused:
+                if self._held:
+                    self._publish_events([])  # the tick's events do not wait for a frame
+                raise
             position = len(self.session.sim.command_log) - 1
             # Stored before it is shown: a crash can never take back what a learner saw.
             await self._store(self.recorder.append(position=position, entry=entry))

@@ -2,8 +2,8 @@
 
 Why a quota on the history, not only on the log a broker retains: a live
 sandbox keeps everything its history ever produced. Its checkpoints (one per
-simulated minute, for rewind, up to 240) each hold the records their moment
-held, so records that retention or a cap deleted from the live log stay in
+simulated minute, for rewind, at most session.MAX_CHECKPOINTS = 8) each hold
+the records their moment held, so records that retention or a cap deleted from the live log stay in
 memory all the same; and the history itself is the recipe a restart, an
 eviction or a rewind replays, so it must keep every produce. What a history
 produces is therefore what a sandbox holds, and what a rebuild must redo.

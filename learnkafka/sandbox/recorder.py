@@ -2,7 +2,11 @@
 
 A command's row is written (and awaited) before its result is shown, so a
 learner never sees a change that a crash could take back. Clock saves are
-queued behind earlier writes without making anyone wait. Every write is fenced
+queued behind earlier writes without making anyone wait. The writes run on
+one thread of their own (`_writer`, FIFO, one per process): on Channels' shared
+sync thread a command's commit waited behind whatever else was queued there (a
+room of sockets connecting loads as many sessions), and the frame showing it
+waited with it. Every write is fenced
 by the lease (services.py): a process that lost the simulation to another one
 gets `LeaseLost` and stores nothing.
 """
@@ -10,12 +14,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
-from channels.db import database_sync_to_async
+from django.db import close_old_connections
 
 from . import services
 
 log = logging.getLogger(__name__)
+
+_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lk-recorder")
+
+
+def _on_writer(fn, kwargs):
+    def run():
+        close_old_connections()  # as database_sync_to_async does: no stale connection
+        return fn(**kwargs)
+
+    return asyncio.get_running_loop().run_in_executor(_writer, run)
 
 
 class Recorder:
@@ -31,7 +46,7 @@ class Recorder:
 
     async def _write(self, fn, **kwargs) -> None:
         async with self._lock:
-            await database_sync_to_async(fn)(**self._fence(), **kwargs)
+            await _on_writer(fn, {**self._fence(), **kwargs})
 
     async def append(self, *, position: int, entry: dict) -> None:
         """Store one accepted command durably (raises LeaseLost or a database error)."""

@@ -34,13 +34,23 @@ def make_hub():
     return hub, source
 
 
-def collecting(probe=None):
+def collecting(probe=None, direct=False):
+    """A watcher that records what it was sent: through its pump (send_text), or,
+    `direct`, written at once as Daphne's protocol takes it (backpressure.write_for)."""
     got = []
 
     async def send_text(text):
+        assert not direct, "a direct watcher never goes through send_text"
         got.append(json.loads(text))
 
-    return Watcher(send_text, probe=probe), got
+    def write_now(text):
+        got.append(json.loads(text))
+        return True
+
+    return Watcher(send_text, probe=probe, write_now=write_now if direct else None), got
+
+
+DIRECT = pytest.mark.parametrize("direct", [False, True], ids=["pumped", "direct"])
 
 
 async def settle(*watchers):
@@ -85,10 +95,11 @@ async def test_a_mirror_joins_late_from_a_snapshot_and_resyncs_a_watcher_on_a_ga
     assert [m["seq"] for m in got] == list(range(1, len(got) + 1))
 
 
-async def test_a_socket_that_stops_reading_is_dropped_to_a_resync_not_buffered():
+@DIRECT
+async def test_a_socket_that_stops_reading_is_dropped_to_a_resync_not_buffered(direct):
     hub, source = make_hub()
     probe = Probe()
-    w, got = collecting(probe)
+    w, got = collecting(probe, direct)
     await hub.join(w)
     await settle(w)
     probe.pauseProducing()  # the transport's buffer is full: the browser stopped reading
@@ -121,3 +132,34 @@ async def test_a_routine_disconnect_mid_send_is_one_info_line(caplog):
         await asyncio.sleep(0.01)
     lines = [r for r in caplog.records if "went away" in r.getMessage()]
     assert len(lines) == 1 and lines[0].levelname == "INFO" and not lines[0].exc_info
+
+
+async def test_a_direct_watcher_writes_in_the_turn_that_made_the_frame_in_order():
+    hub, _ = make_hub()
+    probe = Probe()
+    w, got = collecting(probe, direct=True)
+    await hub.join(w)
+    assert [m["type"] for m in got] == ["snapshot"], "written at once, no task hop"
+    hub.publish({"type": "events", "events": [], "i": 1})
+    assert got[-1]["i"] == 1
+    probe.pauseProducing()
+    hub.publish({"type": "events", "events": [], "i": 2})
+    hub.publish({"type": "events", "events": [], "i": 3})
+    assert got[-1]["i"] == 1, "queued while the transport is paused"
+    probe.resumeProducing()
+    hub.publish({"type": "events", "events": [], "i": 4})  # behind the queue, not ahead
+    await settle(w)
+    assert [m.get("i") for m in got[1:]] == [1, 2, 3, 4]
+    assert [m["seq"] for m in got] == list(range(1, len(got) + 1))
+
+
+async def test_a_direct_watcher_whose_socket_closed_stops_with_one_info_line(caplog):
+    hub, _ = make_hub()
+    w = Watcher(lambda text: None, write_now=lambda text: False, name="socket of test")
+    with caplog.at_level("INFO"):
+        await hub.join(w)
+        hub.publish({"type": "events", "events": []})
+        await asyncio.sleep(0.01)
+    lines = [r for r in caplog.records if "went away" in r.getMessage()]
+    assert len(lines) == 1 and lines[0].levelname == "INFO"
+    assert w._closed and not w._outbox

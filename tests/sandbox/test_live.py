@@ -354,3 +354,46 @@ async def test_a_frame_lists_at_most_50_records_per_event_and_counts_the_rest(cl
     big = [e for e in appended if e.get("records_omitted")]
     assert big and big[0]["records"][-1]["offset"] == big[0]["last_offset"]
     await live.stop()
+
+
+async def test_a_command_refused_for_its_budget_changes_nothing_and_another_learner_runs_on(
+        clock):
+    """Issue 8: a command over the work budget is refused and changes nothing
+    (snapshot, stored history, frames), and it cannot hold up the process: the
+    refusal is a bounded amount of counted work (never a loop), so on the same
+    event loop another learner's sandbox answers its command and keeps pace with
+    its clock. A small per-command budget stands in for a costly command."""
+    from simulator import Simulation
+    from simulator.limits import WorkBudget
+    from simulator.scenarios import load_scenario
+
+    heavy, heavy_received, heavy_watcher = await make_live(clock, playing=False, owner="heavy-1")
+    heavy.session.sim = Simulation(load_scenario("playground"), 11,
+                                   budget=WorkBudget(per_command=1))
+    other, other_received, other_watcher = await make_live(clock, owner="other-1")
+    before = json.dumps(heavy.session.sim.snapshot(), sort_keys=True)
+    position = heavy.session.position
+
+    with pytest.raises(Refused) as err:
+        await heavy.handle("command", {"command": {
+            "type": "produce", "producer": "A", "topic": "orders", "value": "v" * 50,
+            "count": 100}})  # within the web's caps: only the budget refuses it
+    assert err.value.code == "over_budget" and "nothing changed" in err.value.message
+    assert json.dumps(heavy.session.sim.snapshot(), sort_keys=True) == before
+    assert heavy.session.position == position and heavy.session.sim.history == []
+    assert await stored(heavy) == []
+    assert [m["type"] for m in await settle(heavy_watcher, heavy_received)] == ["snapshot"]
+
+    start_ms = other.session.sim.now_ms
+    await other.handle("command", {"command": {"type": "produce", "producer": "A",
+                                               "topic": "orders", "key": "next", "value": "v"}})
+    for _ in range(10):
+        clock.advance(0.1)
+        await other.tick()
+    assert other.session.sim.now_ms - start_ms == 1_000, "the other sandbox kept its pace"
+    applied = [e for m in await settle(other_watcher, other_received)
+               for e in m.get("events", []) if e["kind"] == "command_applied"]
+    assert [e["command"]["key"] for e in applied] == ["next"]
+    assert [e["command"]["key"] for e in await stored(other)] == ["next"]
+    await heavy.stop()
+    await other.stop()

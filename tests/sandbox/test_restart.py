@@ -7,6 +7,7 @@ import signal
 
 import pytest
 
+from learnkafka.sandbox.session import build_simulation
 from tests.sandbox.test_multiprocess import acknowledged, applied_key, history, produce
 from tests.sandbox.wsclient import Socket, visit
 
@@ -15,15 +16,21 @@ pytestmark = [pytest.mark.asyncio]
 SAVE_EVERY_S = 1.0  # live.SAVE_CLOCK_EVERY_S: what SIGKILL may cost the clock at most
 
 
-KNOWN_GAP = pytest.mark.xfail(reason=(
-    "open defect (see the hub helper's report): after SIGKILL the restarted process "
-    "joins the socket as a lagging watcher but its lease watchdog never takes the "
-    "expired lease over, so no snapshot comes; passed at 21:01 before join-as-lagging"),
-    strict=False)
+def stored(cluster, public_id: str):
+    """(scenario, seed, (now_ms, fired), history entries) as the database holds them."""
+    ((scenario, seed, now_ms, fired),) = cluster.sql(
+        "select scenario, seed, now_ms, fired from sandbox_sandbox where public_id = %s",
+        public_id)
+    rows = cluster.sql(
+        "select c.at_ms, c.fired, c.command from sandbox_sandboxcommand c join "
+        "sandbox_sandbox s on s.id = c.sandbox_id where s.public_id = %s order by c.position",
+        public_id)
+    entries = [{"at_ms": at, "command": cmd, **({} if f is None else {"fired": f})}
+               for at, f, cmd in rows]
+    return scenario, seed, (now_ms, fired), entries
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, pytest.param(signal.SIGKILL, marks=KNOWN_GAP)],
-                         ids=["SIGTERM", "SIGKILL"])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 async def test_a_playing_sandbox_survives_a_restart_with_its_commands_and_clock(
         daphne_cluster, sig):
     cluster = daphne_cluster(1)
@@ -44,6 +51,7 @@ async def test_a_playing_sandbox_survives_a_restart_with_its_commands_and_clock(
     server.kill(sig)
     if sig == signal.SIGTERM:
         assert "stored the clocks of every live simulation" in server.log()
+    scenario, seed, position, entries = stored(cluster, public_id)  # what the restart finds
     server.start()
 
     again = await Socket(server.ws, public_id, cookie).open()
@@ -57,4 +65,11 @@ async def test_a_playing_sandbox_survives_a_restart_with_its_commands_and_clock(
     assert snapshot["playing"], "it goes on playing"
     state = json.dumps(snapshot["state"])
     assert all(f'"kept{i}"' in state for i in range(5)), "every acknowledged record is there"
+    # Exact replay: the sandbox the learner gets back is, byte for byte, the stored
+    # history replayed to the stored clock (and the live run equals that replay:
+    # tests/sandbox/test_rebuild_property.py).
+    assert snapshot["now_ms"] == position[0]
+    replayed = build_simulation(scenario, seed, entries, position)
+    assert json.dumps(snapshot["state"], sort_keys=True) == json.dumps(
+        json.loads(json.dumps(replayed.snapshot())), sort_keys=True)
     await again.close()

@@ -1,6 +1,7 @@
 """A sandbox's history may produce at most so many records and bytes
 (learnkafka/sandbox/quotas.py): past that, a produce is refused in plain words,
 nothing is stored, and rewind or reset make room again."""
+import asyncio
 import json
 
 import pytest
@@ -128,4 +129,28 @@ async def test_a_process_over_its_memory_budget_takes_no_new_sandbox_without_evi
     await here._live_or_none(rows[2])
     assert len(here.live) == 2
     await here.shutdown()
+    here.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_simulation_let_go_leaves_no_sending_task_or_queue_behind():
+    """Eviction and takeover open and close simulations all day: what each
+    holds for the other processes (a pump task and its queue) leaves with it."""
+    from learnkafka.sandbox import services
+    from learnkafka.sandbox.node import Node
+
+    here = Node(max_live=1)
+    await here.start()
+    rows = [await database_sync_to_async(services.sandbox_create)(
+        owner_key=f"churn{i}", scenario="playground") for i in range(4)]
+    for row in rows * 3:  # each open evicts the one before (max_live=1, nobody watches)
+        live = await here._live_or_none(row)
+        assert live is not None
+    assert list(here.live) == [rows[-1].public_id]
+    assert list(here._pumps) == list(here._outgoing) == [rows[-1].public_id]
+    pump = here._pumps[rows[-1].public_id]
+    await here.shutdown()
+    await asyncio.sleep(0)
+    assert here._pumps == {} and here._outgoing == {} and pump.cancelled()
     here.clear()
