@@ -75,6 +75,14 @@ export function shortName(id) {
  * kind: "crashed", "rebalancing", "idle" or "reading". Pure.
  * (Kafka: ConsumerCoordinator / AbstractCoordinator's join and sync phases.)
  */
+/** Whether an idle member is idle because its group has more members than the
+ * topic has partitions (the diagram's warning). A member idle for another
+ * reason (its group emptied after a failure) must not get that warning: in a
+ * mystery level it would point the learner at the wrong cause. */
+export function idleForWantOfPartitions(idle, memberCount, partitionCount) {
+  return Boolean(idle) && memberCount > partitionCount;
+}
+
 export function memberStatus(memberState, groupState, owned) {
   const list = owned.map((p) => `P${p}`).join(", ");
   if (memberState === "crashed") {
@@ -157,7 +165,7 @@ export function render(svg, state, nowMs) {
       const owned = assignmentOf(member, topic).sort((a, b) => a - b);
       const status = memberStatus(member.state, info.data.state, owned);
       const idle = status.kind === "idle";
-      if (idle) idleCount += 1;
+      if (idleForWantOfPartitions(idle, slot.members.length, partitions.length)) idleCount += 1;
       const key = `m-${id}`;
       keepMembers.add(key);
       const mg = keyed(g, "g", key, { class: `cg-member is-${status.kind}`, "data-member": id, "data-owns": owned.join(","),

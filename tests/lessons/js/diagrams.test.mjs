@@ -9,7 +9,7 @@ import { cellKind, markerX, windowStart, CELLS, ROW_X, CELL_W } from "../../../s
 import { offsetScale, barX, BAR_X, BAR_W } from "../../../static/js/diagrams/isr.js";
 import { laneVerdict } from "../../../static/js/diagrams/acks.js";
 import { stepOfEvent, stepsDone } from "../../../static/js/diagrams/message-flow.js";
-import { groupLayout, memberStatus, shortName } from "../../../static/js/diagrams/consumer-groups.js";
+import { groupLayout, idleForWantOfPartitions, memberStatus, shortName } from "../../../static/js/diagrams/consumer-groups.js";
 import { commandMatches } from "../../../static/js/diagrams/config.js";
 import { initialState, reduceEvent } from "../../../static/js/live/store.js";
 
@@ -204,4 +204,11 @@ test("a member that got its partitions back fetches offsets before it polls: it 
   const s = memberStatus("rebalancing", "Stable", [0]);
   assert.equal(s.text, "P0");
   assert.match(s.words, /committed offsets/);
+});
+
+test("the 'more consumers than partitions' warning needs more members than partitions", () => {
+  assert.equal(idleForWantOfPartitions(true, 4, 3), true);
+  // One member left idle in an emptied group, three partitions: not this cause.
+  assert.equal(idleForWantOfPartitions(true, 1, 3), false);
+  assert.equal(idleForWantOfPartitions(false, 4, 3), false);
 });
