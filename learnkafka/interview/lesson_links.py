@@ -1,10 +1,9 @@
 """Where a weak point is taught: a link to the lesson step, checked against the lessons that exist.
 
-Lesson 1 (kafka-basics) lives in learnkafka/lessons/content/; lessons 2
-(debug-consumer) and 3 (payment-idempotency) are being written on other
-branches. A step that is not (yet) in the lesson links to the lesson's
-overview, and a lesson that is not there links to the lesson list, so a
-result page never shows a dead link.
+The three lessons (kafka-basics, debug-consumer, payment-idempotency) live in
+learnkafka/lessons/content/. A step that a lesson no longer has links to the
+lesson's overview, and a lesson that is not there links to the lesson list, so
+a result page never shows a dead link when content is edited.
 """
 
 from __future__ import annotations
