@@ -37,7 +37,7 @@ from tests.sandbox.test_wire_fuzz import _text, message, replay_of_stored_histor
 from tests.sandbox.wsclient import Socket, visit
 
 SOCKETS_PER_EXAMPLE = 4
-EXAMPLES = 12
+EXAMPLES = 16
 # Below the server's per-socket bucket (RATE_PER_S sustained, BURST at once): the
 # server refills by the time a message arrives, later than we sent it, so a client
 # bucket this much smaller never meets the limit.
@@ -169,7 +169,7 @@ def test_hostile_messages_over_real_daphne_get_errors_and_change_nothing():
 
         for public_id, snapshot, accepted in asyncio.run(run()):
             _stored_matches(public_id, snapshot, accepted)
-        sent.append(sum(len(b) for b in batches))
+        sent.append(sum(kind != "valid" for b in batches for kind, _ in b))
 
     try:
         fuzz()
@@ -177,4 +177,5 @@ def test_hostile_messages_over_real_daphne_get_errors_and_change_nothing():
         server.kill(signal.SIGTERM)
     log = server.log()
     assert "Traceback" not in log, log[-3000:]
-    assert sum(sent) >= 1000, sent  # thousands of hostile messages, not a handful
+    print(f"{sum(sent)} hostile messages sent")
+    assert sum(sent) >= 1500, sent  # thousands of hostile messages, not a handful
