@@ -156,9 +156,13 @@ function renderWireClients(parent, state, places, narrow, keep) {
       "aria-label": `Real Kafka client ${client.label}, connected through the gateway`,
     });
     keyed(g, "rect", "box", { x: spec.x, y: spec.y, width: spec.w, height: spec.h, rx: 8 });
-    setText(keyed(g, "text", "title", { class: "title", "text-anchor": "middle", x: spec.cx, y: spec.y + 22 }), shortText(client.label, 20));
-    setText(keyed(g, "text", "sub", { class: "sub", "text-anchor": "middle", x: spec.cx, y: spec.y + 40 }), "real Kafka client");
+    // "kafka-python gw-7": the library on top, the connection's name below.
+    const words = String(client.label || name).split(" ");
+    const software = words.length > 1 ? words.slice(0, -1).join(" ") : "Kafka client";
+    setText(keyed(g, "text", "title", { class: "title", "text-anchor": "middle", x: spec.cx, y: spec.y + 22 }), shortText(software, 16));
+    setText(keyed(g, "text", "sub", { class: "sub", "text-anchor": "middle", x: spec.cx, y: spec.y + 40 }), shortText(`${name} · real client`, 22));
     setText(keyed(g, "text", "via", { class: "sub", "text-anchor": "middle", x: spec.cx, y: spec.y + 58 }), "via the gateway");
+    setText(keyed(g, "title", "tip"), `${client.label}: a real Kafka client connected through the gateway`);
     places[key] = narrow ? { x: spec.cx, y: spec.y + spec.h } : { x: spec.x + spec.w, y: spec.cy };
   });
 }
