@@ -24,6 +24,16 @@ ordinary way. A connection that negotiated compression, or one with autobahn's
 own send queue in use, goes through autobahn (`sendPreparedMessage`), which
 compresses or queues as it must.
 
+Last, the write itself (`_send_now`): Twisted's `transport.write` only buffers
+and registers the socket for writing (an `epoll_ctl`), the reactor's next turn
+sends, then unregisters it (another `epoll_ctl`): three syscalls and a callback
+per socket per frame, where a bare asyncio server makes one `send`. So when
+the transport's buffer is empty, the bytes are sent at once with Twisted's own
+`writeSomeData` (what its `doWrite` would call) and only what the kernel did
+not take is left to `transport.write`, which buffers it, tells the probe to
+pause past 64 KB and sends it in order, as before. Any other transport (TLS)
+just gets `write`.
+
 Finding the transport means looking through the ASGI `send` callable: Daphne
 passes `partial(server.handle_reply, protocol)`, which Channels' session
 middleware wraps in a bound method. Under another server (or the test
@@ -79,6 +89,21 @@ def _prepared(frame):
     return frame.wire
 
 
+def _send_now(transport, data: bytes) -> None:
+    """transport.write(data), sending at once when nothing is buffered ahead of it."""
+    from twisted.internet.tcp import Connection
+
+    if (isinstance(transport, Connection) and transport.connected
+            and not transport.disconnecting and not transport._tempDataBuffer
+            and len(transport.dataBuffer) == transport.offset):
+        sent = transport.writeSomeData(data)  # an int, or the loss (left to write's doWrite)
+        if isinstance(sent, int):
+            if sent >= len(data):
+                return
+            data = data[sent:]
+    transport.write(data)
+
+
 def write_for(send):
     """A function writing one hub.Frame to this socket now (True), or False when
     the socket is not open; None when `send` does not lead to Daphne."""
@@ -93,7 +118,7 @@ def write_for(send):
         transport = protocol.transport
         if (getattr(protocol, "_perMessageCompress", None) is None and transport is not None
                 and not getattr(protocol, "send_queue", None)):
-            transport.write(prepared.payloadHybi)  # what sendPreparedMessage does, minus its log
+            _send_now(transport, prepared.payloadHybi)  # sendPreparedMessage, minus its log
         else:
             protocol.sendPreparedMessage(prepared)
         return True
