@@ -38,7 +38,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_port(port: int, proc: subprocess.Popen | None, what: str, timeout=30.0,
+# A server's start is waited for on its port, generously: on the shared 2-core
+# build machine at a load average of 40, Daphne's Django import alone took over 30 s.
+START_TIMEOUT_S = 180.0
+
+
+def wait_for_port(port: int, proc: subprocess.Popen | None, what: str, timeout=START_TIMEOUT_S,
                   log_path: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

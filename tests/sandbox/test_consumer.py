@@ -255,6 +255,8 @@ async def test_a_sandbox_survives_a_server_restart():
     await client.send({"type": "resync"})
     before = await client.receive_type("snapshot")
     await client.close()
+    for live in list(node.live.values()):  # a restart stores every clock first (SIGTERM)
+        await live.recorder.flush()
 
     node.clear()  # the process forgets every live simulation, as a restart does
     assert "abcdefghijklmnopqrstuvwx" not in node.live
