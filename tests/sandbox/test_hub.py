@@ -184,3 +184,28 @@ async def test_a_direct_watcher_whose_socket_closed_stops_with_one_info_line(cap
     lines = [r for r in caplog.records if "went away" in r.getMessage()]
     assert len(lines) == 1 and lines[0].levelname == "INFO"
     assert w._closed and not w._outbox
+
+
+async def test_replies_survive_a_drop_and_a_socket_that_only_piles_up_replies_is_hung_up(
+        monkeypatch):
+    monkeypatch.setattr(hub_module, "MAX_OUTBOX_BYTES", 2_000)
+    hub, _ = make_hub()
+    probe = Probe()
+    w, got = collecting(probe, direct=True)
+    hung_up = []
+    w.hang_up = lambda: hung_up.append(True)
+    await hub.join(w)
+    probe.pauseProducing()
+    w.send_message({"type": "error", "code": "kept", "message": "a reply"})
+    for i in range(20):  # frames enough to pass the bound: they go, the reply stays
+        hub.publish({"type": "events", "events": ["x" * 200], "i": i})
+    assert w.lagging and [f.is_reply for f in w._outbox] == [True]
+    probe.resumeProducing()
+    await asyncio.sleep(0.01)
+    await settle(w)
+    assert [m["type"] for m in got] == ["snapshot", "error", "snapshot"]
+    assert continuous(got) and not hung_up
+    probe.pauseProducing()
+    for _ in range(30):  # replies alone, never read
+        w.send_message({"type": "error", "code": "x", "message": "y" * 100})
+    assert hung_up == [True] and w._closed and not w._outbox
