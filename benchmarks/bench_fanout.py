@@ -291,7 +291,7 @@ async def _ours(n: int, processes: int, redis_url: str | None, tmp: Path) -> dic
         cookie, public_id = _visit(bases[0])
         driver = await connect(f"ws://127.0.0.1:{servers.ports[0]}/ws/sandbox/{public_id}/",
                                origin=ORIGIN, additional_headers={"Cookie": f"sessionid={cookie}"},
-                               max_size=None)
+                               max_size=None, ping_interval=None)  # starved != gone
         await driver.send(json.dumps({"type": "share", "shared": True}))
         drain = asyncio.get_running_loop().create_task(_drain(driver))
         uris = []

@@ -99,7 +99,7 @@ async def _room(n: int, processes: int, redis_url: str | None, tmp: Path) -> dic
         ws = [f"ws://127.0.0.1:{p}" for p in servers.ports]
         cookie = {"Cookie": f"sessionid={room['instructor']}"}
         driver = await connect(f"{ws[0]}/ws/sandbox/{room['sandbox']}/", origin=ORIGIN,
-                               additional_headers=cookie, max_size=None)
+                               additional_headers=cookie, max_size=None, ping_interval=None)
         drain = [asyncio.get_running_loop().create_task(_drain(driver))]
         # Each student's room socket stays open (and idle) while the diagram is measured.
         room_socks = []
