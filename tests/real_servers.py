@@ -142,7 +142,11 @@ class Server:
                 [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
                  "live_asgi:application"],
                 cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        wait_for_port(self.port, self.proc, "Daphne", log_path=self.log_path)
+        try:
+            wait_for_port(self.port, self.proc, "Daphne", log_path=self.log_path)
+        except BaseException:
+            self.kill()  # a server that started too late is not left running behind the test
+            raise
         return self
 
     def kill(self, sig=signal.SIGKILL, timeout=15) -> None:
