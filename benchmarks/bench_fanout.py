@@ -25,7 +25,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,29 +33,14 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.real_servers import free_port, wait_for_port
+
 REPO = Path(__file__).resolve().parent.parent
 DURATION_S = 8.0
 SEND_EVERY_S = 0.2
 TABS_PER_SESSION = 8  # policy.MAX_TABS_PER_LEARNER
 ORIGIN = "http://127.0.0.1"
 CLIENTS = int(os.environ.get("FANOUT_CLIENTS", "4"))  # reader processes on the client side
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(port: int, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port}")
 
 
 def _rss_kb(pid: int) -> int:
@@ -80,8 +64,16 @@ def _visit(base: str, cookie: str | None = None):
 
 
 class Servers:
-    def __init__(self, count: int, redis_url: str | None, tmp: Path):
-        db = tmp / f"fanout-{count}.sqlite3"
+    """`count` Daphne processes on one SQLite database in `tmp` (and Redis when
+    given): the fan-out and the classroom benchmarks' servers. Daphne waits up
+    to `connect_timeout` s (its default is 5) for a socket's handshake: on a
+    loaded machine hundreds of sockets arriving at once otherwise get HTTP 403s
+    from Daphne's own handshake timeout, not from learnkafka (the two-process
+    case crashed on them)."""
+
+    def __init__(self, count: int, redis_url: str | None, tmp: Path, *, name: str = "fanout",
+                 connect_timeout: int = 60):
+        db = tmp / f"{name}-{count}-{free_port()}.sqlite3"
         self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "learnkafka.settings",
                     "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{db}",
                     "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'tests'}"}
@@ -89,14 +81,19 @@ class Servers:
             self.env["REDIS_URL"] = redis_url
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=REPO,
                        env=self.env, check=True, stdout=subprocess.DEVNULL)
-        self.ports = [_free_port() for _ in range(count)]
+        self.ports = [free_port() for _ in range(count)]
+        # FANOUT_PROFILE=<dir>: each server runs under cProfile, written there on exit.
+        profile = os.environ.get("FANOUT_PROFILE")
         self.procs = [subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(p),
-             "live_asgi:application"], cwd=REPO, env=self.env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for p in self.ports]
+            [sys.executable, *(["-m", "cProfile", "-o", f"{profile}/{name}-{count}-{p}.prof"]
+                               if profile else []),
+             "-m", "daphne", "--websocket_connect_timeout",
+             str(connect_timeout), "-b", "127.0.0.1", "-p", str(p), "live_asgi:application"],
+            cwd=REPO, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for p in self.ports]
         try:
-            for p in self.ports:
-                _wait(p)
+            for port, proc in zip(self.ports, self.procs, strict=True):
+                wait_for_port(port, proc, "Daphne", timeout=120)
         except BaseException:
             self.stop()  # none left running behind a failed start
             raise
@@ -274,7 +271,7 @@ async def _bare(n: int) -> dict:
             finally:
                 watchers.discard(conn)
 
-    port = _free_port()
+    port = free_port()
     ticking = asyncio.get_running_loop().create_task(ticker())
     async with serve(handler, "127.0.0.1", port, max_size=None):
         driver = await connect(f"ws://127.0.0.1:{port}/drive")
@@ -294,7 +291,7 @@ async def _ours(n: int, processes: int, redis_url: str | None, tmp: Path) -> dic
         cookie, public_id = _visit(bases[0])
         driver = await connect(f"ws://127.0.0.1:{servers.ports[0]}/ws/sandbox/{public_id}/",
                                origin=ORIGIN, additional_headers={"Cookie": f"sessionid={cookie}"},
-                               max_size=None)
+                               max_size=None, ping_interval=None)  # starved != gone
         await driver.send(json.dumps({"type": "share", "shared": True}))
         drain = asyncio.get_running_loop().create_task(_drain(driver))
         uris = []
@@ -402,10 +399,10 @@ def main() -> int:
                   f"{ours['deliveries_s']:.0f} deliveries/s (target >= 15000 per process); "
                   f"{ours['kb_per_socket']:.1f} KB per socket (target < 50)", flush=True)
         if shutil.which("redis-server"):
-            port = _free_port()
+            port = free_port()
             redis = subprocess.Popen(["redis-server", "--port", str(port), "--save", "",
                                       "--appendonly", "no"], stdout=subprocess.DEVNULL)
-            _wait(port)
+            wait_for_port(port, redis, "redis-server")
             n = max(ns)
             bare = asyncio.run(_bare(n))
             ours = asyncio.run(_ours(n, 2, f"redis://127.0.0.1:{port}/0", tmp))

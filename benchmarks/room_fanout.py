@@ -35,11 +35,10 @@ from benchmarks.bench_fanout import (
     Servers,
     _bare,
     _drain,
-    _free_port,
     _measure,
     _rss_kb,
-    _wait,
 )
+from tests.real_servers import free_port, wait_for_port
 
 MAKE_ROOM = """
 import json, sys
@@ -69,30 +68,6 @@ print(json.dumps({"code": room.code, "sandbox": room.sandbox_id,
 """
 
 
-class RoomServers(Servers):
-    """bench_fanout's servers, but Daphne waits up to 60 s (not 5) for a socket's
-    handshake: on a loaded machine a room of hundreds arriving at once otherwise
-    gets HTTP 403s from Daphne's own handshake timeout, not from learnkafka."""
-
-    def __init__(self, count: int, redis_url: str | None, tmp: Path):
-        db = tmp / f"room-{count}-{_free_port()}.sqlite3"
-        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "learnkafka.settings",
-                    "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{db}",
-                    "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'tests'}"}
-        if redis_url:
-            self.env["REDIS_URL"] = redis_url
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=REPO,
-                       env=self.env, check=True, stdout=subprocess.DEVNULL)
-        self.ports = [_free_port() for _ in range(count)]
-        self.procs = [subprocess.Popen(
-            [sys.executable, "-m", "daphne", "--websocket_connect_timeout", "60",
-             "-b", "127.0.0.1", "-p", str(p), "live_asgi:application"], cwd=REPO,
-            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            for p in self.ports]
-        for p in self.ports:
-            _wait(p)
-
-
 def _make_room(servers: Servers, n: int) -> dict:
     out = subprocess.run([sys.executable, "-c", "import django; django.setup(); exec("
                           + repr(MAKE_ROOM) + ")", str(n)], cwd=REPO, env=servers.env,
@@ -118,13 +93,13 @@ async def _open(uri: str, headers: dict, attempts: int = 5):
 async def _room(n: int, processes: int, redis_url: str | None, tmp: Path) -> dict:
     from websockets.asyncio.client import connect
 
-    servers = RoomServers(processes, redis_url, tmp)
+    servers = Servers(processes, redis_url, tmp, name="room")
     try:
         room = _make_room(servers, n)
         ws = [f"ws://127.0.0.1:{p}" for p in servers.ports]
         cookie = {"Cookie": f"sessionid={room['instructor']}"}
         driver = await connect(f"{ws[0]}/ws/sandbox/{room['sandbox']}/", origin=ORIGIN,
-                               additional_headers=cookie, max_size=None)
+                               additional_headers=cookie, max_size=None, ping_interval=None)
         drain = [asyncio.get_running_loop().create_task(_drain(driver))]
         # Each student's room socket stays open (and idle) while the diagram is measured.
         room_socks = []
@@ -168,10 +143,10 @@ def main() -> int:
         print(f"  -> p99 ratio {ours['p99'] / bare['p99']:.2f}x against the bare server "
               f"(hub target <= 2.5x); {ours['deliveries_s']:.0f} deliveries/s", flush=True)
         if shutil.which("redis-server"):
-            port = _free_port()
+            port = free_port()
             redis = subprocess.Popen(["redis-server", "--port", str(port), "--save", "",
                                       "--appendonly", "no"], stdout=subprocess.DEVNULL)
-            _wait(port)
+            wait_for_port(port, redis, "redis-server")
             bare = asyncio.run(_bare(2 * n))
             ours = asyncio.run(_room(2 * n, 2, f"redis://127.0.0.1:{port}/0", tmp))
             print(f"  -> p99 ratio {ours['p99'] / bare['p99']:.2f}x over two processes; "

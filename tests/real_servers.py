@@ -38,7 +38,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_port(port: int, proc: subprocess.Popen | None, what: str, timeout=30.0,
+# A server's start is waited for on its port, generously: on the shared 2-core
+# build machine at a load average of 40, Daphne's Django import alone took over 30 s.
+START_TIMEOUT_S = 180.0
+
+
+def wait_for_port(port: int, proc: subprocess.Popen | None, what: str, timeout=START_TIMEOUT_S,
                   log_path: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -137,7 +142,11 @@ class Server:
                 [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
                  "live_asgi:application"],
                 cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        wait_for_port(self.port, self.proc, "Daphne", log_path=self.log_path)
+        try:
+            wait_for_port(self.port, self.proc, "Daphne", log_path=self.log_path)
+        except BaseException:
+            self.kill()  # a server that started too late is not left running behind the test
+            raise
         return self
 
     def kill(self, sig=signal.SIGKILL, timeout=15) -> None:

@@ -14,8 +14,25 @@ writes each frame straight to Daphne's WebSocket protocol, synchronously, in
 the loop turn that made it, instead of through a task per socket and Channels'
 send chain (session middleware, consumer, `Server.handle_reply`), which cost
 more than the write itself when a room of hundreds watches (benchmarks/
-bench_fanout.py). Only while the socket is open; anything else (a closing
-socket, another server) goes the ordinary way.
+bench_fanout.py). And since every socket gets the same `hub.Frame`, the
+WebSocket frame (header + UTF-8 payload; a server's frames are not masked) is
+built once, with autobahn's own `PreparedMessage`, and the same bytes are
+written to every transport: no per-socket `sendMessage` (its framing, its
+eagerly formatted debug-log arguments, its UTF-8 encoding). Only while the
+socket is open; anything else (a closing socket, another server) goes the
+ordinary way. A connection that negotiated compression, or one with autobahn's
+own send queue in use, goes through autobahn (`sendPreparedMessage`), which
+compresses or queues as it must.
+
+Last, the write itself (`_send_now`): Twisted's `transport.write` only buffers
+and registers the socket for writing (an `epoll_ctl`), the reactor's next turn
+sends, then unregisters it (another `epoll_ctl`): three syscalls and a callback
+per socket per frame, where a bare asyncio server makes one `send`. So when
+the transport's buffer is empty, the bytes are sent at once with Twisted's own
+`writeSomeData` (what its `doWrite` would call) and only what the kernel did
+not take is left to `transport.write`, which buffers it, tells the probe to
+pause past 64 KB and sends it in order, as before. Any other transport (TLS)
+just gets `write`.
 
 Finding the transport means looking through the ASGI `send` callable: Daphne
 passes `partial(server.handle_reply, protocol)`, which Channels' session
@@ -62,17 +79,48 @@ def _daphne_protocol(send):
     return None
 
 
+def _prepared(frame):
+    """The WebSocket frame of `frame`, built once for every socket (hub.Frame.wire)."""
+    if frame.wire is None:
+        from autobahn.websocket.protocol import PreparedMessage
+
+        frame.wire = PreparedMessage(frame.text.encode("utf-8"), isBinary=False,
+                                     applyMask=False, doNotCompress=False)
+    return frame.wire
+
+
+def _send_now(transport, data: bytes) -> None:
+    """transport.write(data), sending at once when nothing is buffered ahead of it."""
+    from twisted.internet.tcp import Connection
+
+    if (isinstance(transport, Connection) and transport.connected
+            and not transport.disconnecting and not transport._tempDataBuffer
+            and len(transport.dataBuffer) == transport.offset):
+        sent = transport.writeSomeData(data)  # an int, or the loss (left to write's doWrite)
+        if isinstance(sent, int):
+            if sent >= len(data):
+                return
+            data = data[sent:]
+    transport.write(data)
+
+
 def write_for(send):
-    """A function writing one text frame to this socket now (True), or False when
+    """A function writing one hub.Frame to this socket now (True), or False when
     the socket is not open; None when `send` does not lead to Daphne."""
     protocol = _daphne_protocol(send)
-    if protocol is None or not hasattr(protocol, "serverSend"):
+    if protocol is None or not hasattr(protocol, "sendPreparedMessage"):
         return None
 
-    def write(text: str) -> bool:
+    def write(frame) -> bool:
         if protocol.state != protocol.STATE_OPEN:
             return False
-        protocol.serverSend(text, False)  # what Daphne does with a websocket.send
+        prepared = _prepared(frame)
+        transport = protocol.transport
+        if (getattr(protocol, "_perMessageCompress", None) is None and transport is not None
+                and not getattr(protocol, "send_queue", None)):
+            _send_now(transport, prepared.payloadHybi)  # sendPreparedMessage, minus its log
+        else:
+            protocol.sendPreparedMessage(prepared)
         return True
 
     return write

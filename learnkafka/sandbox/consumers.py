@@ -5,9 +5,10 @@ learner's role on the sandbox: owner, driver or viewer; a stranger may watch
 only a shared sandbox), guards the door (size limit, token-bucket rate limit
 read from the node's clock, JSON shape, what the role may send), then hands
 each request to this process's node (node.py), which runs the simulation or
-forwards to the process that does. Every message it sends carries this
-connection's `seq` (+1 each, added by its hub.Watcher), so the browser can spot
-a gap and ask `resync`.
+forwards to the process that does. The frames it sends are the hub's, the
+same bytes for every watcher, numbered per simulation (`frame`, `epoch`), so
+the browser can spot a gap and ask `resync`; its replies (`error`,
+`cli_output`) are this socket's alone and carry no number.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ SANDBOX_BURST = 60
 CLOSE_NO_SESSION = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_BUSY = 4429
+CLOSE_NOT_READING = 4408  # replies piled up unread: the browser reconnects (not a refusal)
 
 
 class TokenBucket:
@@ -101,6 +103,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):
                                write_now=write_for(self.base_send),
                                name=f"socket of {public_id[:8]}")
         self.watcher.kick = lambda: self._close_soon(CLOSE_FORBIDDEN)
+        self.watcher.hang_up = lambda: self._close_soon(CLOSE_NOT_READING)
         # A cookie the server never issued (or that expired) is no session:
         # otherwise made-up keys could each claim a quota of sandboxes.
         learner_key = None

@@ -2,10 +2,19 @@
 
 A frame (an `events`, `status` or `snapshot` message) is serialised once, with
 its frame number (`frame`, +1 per frame of the simulation, restarting at 1 with
-each `epoch`, i.e. each time another process takes the simulation over), and
-the same text goes to every watcher. Each watcher adds only its own
-per-connection `seq` in front of that text (docs/protocol.md), so 200 sockets
-cost one `json.dumps`, not 200.
+each `epoch`, i.e. each time another process takes the simulation over), into
+one `Frame`, and that same object goes to every watcher: no socket adds
+anything of its own, so under Daphne the WebSocket frame bytes are built once
+too (backpressure.write_for) and 500 sockets cost one `json.dumps`, one UTF-8
+encoding and one frame header, not 500. The browser checks `frame`/`epoch` for
+gaps (docs/protocol.md); there is no per-connection counter.
+
+Replies (an `error`, a `cli_output`) are addressed to one socket and carry no
+frame number. They go through the same outbox, in order with the frames, and
+are never dropped with a lagging socket's frames: the browser has no way to
+ask for them again. A socket that lets its replies alone pass MAX_OUTBOX_BYTES
+(it sends requests and reads nothing) is hung up on; reconnecting starts from a
+snapshot.
 
 A watcher never buffers without bound. It has an outbox drained by its own
 task, which stops writing while the socket's transport asks it to pause
@@ -15,7 +24,7 @@ with a fresh snapshot once it reads again.
 
 Late join: a watcher starts from a snapshot taken at frame K, then gets frames
 K+1, K+2, ...; frames that arrived while the snapshot was being fetched wait in
-a short ring. A gap (a frame lost between processes) resyncs every watcher.
+a short ring. A gap (a frame lost between processes) resyncs the watcher.
 """
 from __future__ import annotations
 
@@ -38,73 +47,104 @@ def encode(message: dict) -> str:
     return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
 
 
-def with_seq(seq: int, body: str) -> str:
-    """`body` (a serialised JSON object) with this connection's seq put first."""
-    return f'{{"seq":{seq},{body[1:]}' if len(body) > 2 else f'{{"seq":{seq}}}'
+class Frame:
+    """One serialised message, the same object for every socket it goes to.
+
+    `number` is None for a reply (addressed to one socket, no frame number).
+    `wire` is a cache the server's writer fills with the prebuilt WebSocket
+    frame (backpressure.py) the first time a socket writes it."""
+
+    __slots__ = ("text", "epoch", "number", "snapshot", "wire")
+
+    def __init__(self, text: str, epoch: int | None = None, number: int | None = None,
+                 snapshot: bool = False):
+        self.text = text
+        self.epoch = epoch
+        self.number = number
+        self.snapshot = snapshot
+        self.wire = None
+
+    @classmethod
+    def reply(cls, message: dict) -> Frame:
+        return cls(encode(message))
+
+    @property
+    def is_reply(self) -> bool:
+        return self.number is None
+
+    def __len__(self) -> int:
+        return len(self.text)
 
 
 class Watcher:
-    """One socket: its seq counter, its role, an outbox and the task draining it."""
+    """One socket: its role, where it is in the frame numbering, an outbox and
+    the task draining it."""
 
     def __init__(self, send_text: SendText, *, learner_key: str = "", role: str = "",
                  probe=None, name: str = "socket", write_now=None):
         self.send_text = send_text
-        # write_now(text) -> bool: write at once, synchronously (backpressure.write_for);
-        # False: the socket is no longer open. None: always through send_text.
+        # write_now(frame: Frame) -> bool: write at once, synchronously
+        # (backpressure.write_for); False: the socket is no longer open.
+        # None: always through send_text(frame.text).
         self.write_now = write_now
         self.learner_key = learner_key
         self.role = role
         self.name = name
-        self.seq = 0
         self.after_frame: int | None = None  # None: not joined to a hub yet
         self.epoch: int | None = None
         self.hub: Hub | None = None
         self.lagging = False
         self.dropped = 0
-        self._outbox: deque[str] = deque()
+        self._outbox: deque[Frame] = deque()
         self._outbox_bytes = 0
         self._wake = asyncio.Event()
         self._closed = False
         self.probe = probe
-        self.kick = lambda: None  # the socket sets this: close me (my role was revoked)
+        self.kick = lambda: None     # the socket sets this: close me (my role was revoked)
+        self.hang_up = lambda: None  # the socket sets this: close me (replies pile up unread)
         if probe is not None:
             probe.on_resume = self._wake.set
         self._task = asyncio.get_running_loop().create_task(self._pump())
 
     # ---- what the hub and the socket call ------------------------------------
 
-    def send(self, body: str, *, always: bool = False) -> None:
-        """Queue one serialised message for this socket (a reply or a frame).
+    def send(self, frame: Frame, *, always: bool = False) -> None:
+        """Queue one message for this socket (a reply or a frame).
 
         While the transport is paused (backpressure.py) nothing is written and
         the outbox grows; past MAX_OUTBOX_BYTES the socket falls behind: its
-        queue is dropped and it is resynced when it reads again. A snapshot
-        (`always`) is queued whatever its size, so a big one cannot loop."""
+        queued frames are dropped and it is resynced when it reads again. A
+        snapshot (`always`) is queued whatever its size, so a big one cannot loop."""
         if self._closed:
             return
         if self.write_now is not None and not self._outbox and not self._congested():
-            self._write(body)  # nothing queued ahead of it: straight to the socket
+            self._write(frame)  # nothing queued ahead of it: straight to the socket
             return
-        if not always and self._outbox_bytes + len(body) > MAX_OUTBOX_BYTES:
-            self.fall_behind()
-            return
-        self._outbox.append(body)
-        self._outbox_bytes += len(body)
+        if not always and self._outbox_bytes + len(frame) > MAX_OUTBOX_BYTES:
+            self.fall_behind()  # frames go; replies stay
+            if not frame.is_reply:
+                return
+            if self._outbox_bytes + len(frame) > MAX_OUTBOX_BYTES:
+                self._give_up()
+                return
+        self._outbox.append(frame)
+        self._outbox_bytes += len(frame)
         self._wake.set()
 
     def send_message(self, message: dict) -> None:
-        self.send(encode(message))
+        """A reply to this socket alone (an error, a terminal's output)."""
+        self.send(Frame.reply(message))
 
-    def offer_frame(self, epoch: int, frame: int, body: str) -> None:
+    def offer_frame(self, frame: Frame) -> None:
         if self.lagging or self.after_frame is None:
             return
-        if epoch == self.epoch and frame <= self.after_frame:
+        if frame.epoch == self.epoch and frame.number <= self.after_frame:
             return  # already in the snapshot this watcher started from
-        if epoch != self.epoch or frame != self.after_frame + 1:
+        if frame.epoch != self.epoch or frame.number != self.after_frame + 1:
             self.fall_behind()  # a frame was lost on the way: start again from a snapshot
             return
-        self.after_frame = frame
-        self.send(body)
+        self.after_frame = frame.number
+        self.send(frame)
 
     def poke(self) -> None:
         """Try again now (a lagging watcher whose resync found no holder yet)."""
@@ -116,21 +156,20 @@ class Watcher:
         self._wake.set()
 
     def fall_behind(self) -> None:
-        """Drop what is queued; the socket gets a snapshot when it reads again."""
+        """Drop the queued frames (not the replies); the socket gets a snapshot
+        when it reads again."""
         if not self.lagging:
             self.dropped += 1
             log.info("%s fell behind; it will be resynced", self.name)
         self.lagging = True
-        self._outbox.clear()
-        self._outbox_bytes = 0
+        self._drop_frames()
         self._wake.set()
 
-    def start_from(self, epoch: int, frame: int, snapshot_body: str) -> None:
-        """Begin (or begin again) from a snapshot taken at (epoch, frame)."""
-        self.epoch, self.after_frame, self.lagging = epoch, frame, False
-        self._outbox.clear()
-        self._outbox_bytes = 0
-        self.send(snapshot_body, always=True)
+    def start_from(self, snapshot: Frame) -> None:
+        """Begin (or begin again) from a snapshot frame taken at (epoch, number)."""
+        self.epoch, self.after_frame, self.lagging = snapshot.epoch, snapshot.number, False
+        self._drop_frames()
+        self.send(snapshot, always=True)
 
     async def drain(self) -> None:
         """Wait until the outbox is empty (tests; orderly close)."""
@@ -152,29 +191,42 @@ class Watcher:
             if self.lagging and self.hub is not None and not self._congested():
                 await self.hub.resync(self)
             while self._outbox and not self._closed and not self._congested():
-                body = self._outbox.popleft()
-                self._outbox_bytes -= len(body)
+                frame = self._outbox.popleft()
+                self._outbox_bytes -= len(frame)
                 if self.write_now is not None:
-                    self._write(body)
+                    self._write(frame)
                     continue
-                self.seq += 1
                 try:
-                    await self.send_text(with_seq(self.seq, body))
+                    await self.send_text(frame.text)
                 except Exception as err:  # a routine disconnect mid-send: one line
                     self._went_away(err)
                     return
 
-    def _write(self, body: str) -> None:
-        """Write one message now (write_now): no await, so nothing can come between
-        taking its seq and writing it."""
-        self.seq += 1
+    def _write(self, frame: Frame) -> None:
+        """Write one message now (write_now): no await, so nothing comes between."""
         try:
-            if self.write_now(with_seq(self.seq, body)):
+            if self.write_now(frame):
                 return
             err = ConnectionError("not open")
         except Exception as exc:
             err = exc
         self._went_away(err)
+
+    def _drop_frames(self) -> None:
+        if any(f.is_reply for f in self._outbox):
+            self._outbox = deque(f for f in self._outbox if f.is_reply)
+            self._outbox_bytes = sum(len(f) for f in self._outbox)
+        else:
+            self._outbox.clear()
+            self._outbox_bytes = 0
+
+    def _give_up(self) -> None:
+        log.info("%s reads nothing while its replies pile up; hanging up", self.name)
+        self._closed = True
+        self._outbox.clear()
+        self._outbox_bytes = 0
+        self._wake.set()
+        self.hang_up()
 
     def _went_away(self, err: BaseException) -> None:
         log.info("%s went away while sending (%s)", self.name, type(err).__name__)
@@ -196,7 +248,7 @@ class Hub:
         self.watchers: set[Watcher] = set()
         self.epoch = 0
         self.frame = 0
-        self._ring: deque[tuple[int, int, str]] = deque(maxlen=RING_FRAMES)
+        self._ring: deque[Frame] = deque(maxlen=RING_FRAMES)
         self._snapshot_in_flight: asyncio.Future | None = None
 
     def __len__(self) -> int:
@@ -204,28 +256,33 @@ class Hub:
 
     # ---- frames ---------------------------------------------------------------
 
-    def publish(self, message: dict) -> tuple[int, int, str]:
+    def publish(self, message: dict, *, snapshot: bool = False) -> Frame:
         """The holder's side: number and serialise one frame, hand it to every
-        local watcher; returns (epoch, frame, body) for the other processes."""
+        local watcher; returns it for the other processes. A `snapshot` (a
+        rewind, a reset, a takeover) is a fresh start for every watcher."""
         self.frame += 1
-        body = encode({**message, "frame": self.frame, "epoch": self.epoch})
+        frame = Frame(encode({**message, "frame": self.frame, "epoch": self.epoch}),
+                      self.epoch, self.frame, snapshot)
         # No ring here: on the holder a snapshot is taken under the simulation's
         # mutex, so a joining watcher never misses a frame (and memory stays flat).
-        for w in list(self.watchers):
-            w.offer_frame(self.epoch, self.frame, body)
-        return self.epoch, self.frame, body
+        self._fan_out(frame)
+        return frame
 
-    def receive(self, epoch: int, frame: int, body: str, *, snapshot: bool) -> None:
+    def receive(self, epoch: int, number: int, body: str, *, snapshot: bool) -> None:
         """A frame from the holder on another process (each watcher checks it
         follows on from what it has, and resyncs on a gap)."""
-        if (epoch, frame) > (self.epoch, self.frame):
-            self.epoch, self.frame = epoch, frame
-        self._ring.append((epoch, frame, body))
+        if (epoch, number) > (self.epoch, self.frame):
+            self.epoch, self.frame = epoch, number
+        frame = Frame(body, epoch, number, snapshot)
+        self._ring.append(frame)
+        self._fan_out(frame)
+
+    def _fan_out(self, frame: Frame) -> None:
         for w in list(self.watchers):
-            if snapshot:  # a rewind, a reset, or a new holder: a fresh start for all
-                w.start_from(epoch, frame, body)
+            if frame.snapshot:
+                w.start_from(frame)
             else:
-                w.offer_frame(epoch, frame, body)
+                w.offer_frame(frame)
 
     def restart(self, epoch: int) -> None:
         """A new holder (this process, at `epoch`): numbering starts over."""
@@ -234,12 +291,16 @@ class Hub:
 
     # ---- watchers ----------------------------------------------------------------
 
-    async def snapshot(self) -> tuple[int, int, str]:
+    async def snapshot(self) -> Frame:
         """A snapshot; sockets asking at the same moment (a room joining at once)
         share one: it is taken at one frame K, and each gets the frames after K."""
         if self._snapshot_in_flight is None or self._snapshot_in_flight.done():
-            self._snapshot_in_flight = asyncio.ensure_future(self.snapshot_source())
+            self._snapshot_in_flight = asyncio.ensure_future(self._take_snapshot())
         return await asyncio.shield(self._snapshot_in_flight)
+
+    async def _take_snapshot(self) -> Frame:
+        epoch, number, body = await self.snapshot_source()
+        return Frame(body, epoch, number, snapshot=True)
 
     async def join(self, watcher: Watcher) -> None:
         """Snapshot first (at frame K), then every frame after K. If no snapshot
@@ -253,7 +314,7 @@ class Hub:
         # on a dead holder, and the takeover must still find this watcher).
         self.watchers.add(watcher)
         try:
-            epoch, frame, body = await self.snapshot()
+            snapshot = await self.snapshot()
         except Exception as err:
             log.info("no snapshot of %s for a new watcher yet (%s)", self.public_id, err)
             if watcher.after_frame is None:  # nobody started it meanwhile
@@ -262,20 +323,20 @@ class Hub:
             return
         if watcher.after_frame is not None and not watcher.lagging:
             return  # a fresher snapshot (a takeover) started it while it waited
-        self._start(watcher, epoch, frame, body)
+        self._start(watcher, snapshot)
 
     async def resync(self, watcher: Watcher) -> None:
         try:
-            epoch, frame, body = await self.snapshot()
+            snapshot = await self.snapshot()
         except Exception as err:
             log.info("no snapshot for a resync of %s yet (%s)", self.public_id, err)
             return
-        self._start(watcher, epoch, frame, body)
+        self._start(watcher, snapshot)
 
-    def _start(self, watcher: Watcher, epoch: int, frame: int, body: str) -> None:
-        watcher.start_from(epoch, frame, body)
-        for e, f, b in list(self._ring):
-            watcher.offer_frame(e, f, b)
+    def _start(self, watcher: Watcher, snapshot: Frame) -> None:
+        watcher.start_from(snapshot)
+        for frame in list(self._ring):
+            watcher.offer_frame(frame)
 
     def leave(self, watcher: Watcher) -> None:
         self.watchers.discard(watcher)

@@ -81,13 +81,11 @@ class LiveSimulation:
             else:  # held events go first, in order
                 self._publish_events([])
             self._held = []
-        epoch, frame, body = self.hub.publish(with_logs(message))
-        if snapshot:  # a fresh start: every watcher begins again from it
-            for w in list(self.hub.watchers):
-                w.start_from(epoch, frame, body)
+        # A snapshot is a fresh start: every watcher begins again from it.
+        frame = self.hub.publish(with_logs(message), snapshot=snapshot)
         self._last_sent = self.clock.wall()
         if self.send_out is not None:
-            self.send_out(epoch, frame, body, snapshot)
+            self.send_out(frame.epoch, frame.number, frame.text, snapshot)
 
     async def snapshot(self) -> tuple[int, int, str]:
         """(epoch, frame, body) of a snapshot consistent with the frame numbering."""
@@ -140,10 +138,10 @@ class LiveSimulation:
         self.hub_publish(message)
 
     def hub_publish(self, message: dict) -> None:
-        epoch, frame, body = self.hub.publish(with_logs(message))
+        frame = self.hub.publish(with_logs(message))
         self._last_sent = self.clock.wall()
         if self.send_out is not None:
-            self.send_out(epoch, frame, body, False)
+            self.send_out(frame.epoch, frame.number, frame.text, False)
 
     def _tick_locked(self, *, force_frame: bool = False, hold: bool = False) -> None:
         """Advance to now and frame what happened; `hold`: keep this tick's events

@@ -1,4 +1,4 @@
-"""The browser pipeline itself: seq-gap resync, reconnect, static mode, diagram clicks."""
+"""The browser pipeline itself: frame-gap resync, reconnect, static mode, diagram clicks."""
 import json
 import re
 
@@ -33,16 +33,17 @@ def open_playground(page, live_url):
     expect(page.locator('svg[data-diagram="cluster"] [data-broker]')).to_have_count(3)
 
 
-def test_a_gap_in_seq_makes_the_browser_ask_for_a_snapshot_and_carry_on(live_url, page):
+def test_a_gap_in_frames_makes_the_browser_ask_for_a_snapshot_and_carry_on(live_url, page):
     open_playground(page, live_url)
     page.evaluate("""() => {
       window.__snapshots = 0;
       document.querySelector('[data-live-sandbox]').addEventListener('live:message',
         (e) => { if (e.detail.type === 'snapshot') window.__snapshots += 1; });
     }""")
-    # A message from the future: something between was lost.
+    # A frame from the future (frame numbers skip): something between was lost.
     page.evaluate("""() => document.querySelector('[data-live-sandbox]').liveSandbox.socket
-        ._receive(JSON.stringify({type: 'events', seq: 100000, now_ms: 0, events: []}))""")
+        ._receive(JSON.stringify({type: 'events', frame: 100000, epoch: 1000000, now_ms: 0,
+                                  events: []}))""")
     page.wait_for_function("() => window.__snapshots >= 1", timeout=20_000)
     assert {"type": "resync"} in page.evaluate("window.__sent")
     # ...and the page still works: a command goes through and shows.

@@ -1,4 +1,5 @@
-"""The hub: one serialisation per frame, per-socket seq, late join, gaps, and a
+"""The hub: one serialisation per frame (the same Frame object, so the same
+bytes, for every socket), late join, gaps, replies that survive a drop, and a
 socket that stops reading is never buffered without bound."""
 import asyncio
 import json
@@ -43,8 +44,8 @@ def collecting(probe=None, direct=False):
         assert not direct, "a direct watcher never goes through send_text"
         got.append(json.loads(text))
 
-    def write_now(text):
-        got.append(json.loads(text))
+    def write_now(frame):
+        got.append(json.loads(frame.text))
         return True
 
     return Watcher(send_text, probe=probe, write_now=write_now if direct else None), got
@@ -59,40 +60,60 @@ async def settle(*watchers):
     await asyncio.sleep(0)
 
 
-async def test_every_watcher_gets_the_same_text_once_serialised_with_its_own_seq(monkeypatch):
+def continuous(got):
+    """Every frame after a snapshot is the next one (what the browser checks)."""
+    at = None
+    for m in got:
+        assert "seq" not in m
+        if "frame" not in m:
+            continue
+        if m["type"] != "snapshot":
+            assert at is not None and (m["epoch"], m["frame"]) == (at[0], at[1] + 1), (at, m)
+        at = (m["epoch"], m["frame"])
+    return True
+
+
+async def test_every_watcher_gets_the_same_frame_object_once_serialised(monkeypatch):
     hub, _ = make_hub()
-    watchers = [collecting() for _ in range(3)]
-    for w, _ in watchers:
-        await hub.join(w)
+    sent = [[] for _ in range(3)]
+
+    def writer(i):
+        def write(frame):
+            sent[i].append(frame)
+            return True
+        return write
+
+    watchers = [Watcher(None, write_now=writer(i)) for i in range(3)]
+    await asyncio.gather(*(hub.join(w) for w in watchers))  # joining together: one snapshot
     encodes = []
     real = hub_module.encode
     monkeypatch.setattr(hub_module, "encode", lambda m: encodes.append(1) or real(m))
     for i in range(5):
         hub.publish({"type": "events", "events": [{"i": i}]})
-    await settle(*(w for w, _ in watchers))
+    await settle(*watchers)
     assert len(encodes) == 5, "one serialisation per frame, not per socket"
-    bodies = [[{k: v for k, v in m.items() if k != "seq"} for m in got] for _, got in watchers]
-    assert bodies[0] == bodies[1] == bodies[2]
-    for _, got in watchers:
-        assert [m["seq"] for m in got] == [1, 2, 3, 4, 5, 6]
-        assert [m["frame"] for m in got] == [0, 1, 2, 3, 4, 5]
+    for i in range(6):  # the snapshot they shared, then five frames
+        assert sent[0][i] is sent[1][i] is sent[2][i], "the very same frame for every socket"
+    got = [json.loads(f.text) for f in sent[0]]
+    assert [m["frame"] for m in got] == [0, 1, 2, 3, 4, 5] and continuous(got)
 
 
 async def test_a_mirror_joins_late_from_a_snapshot_and_resyncs_a_watcher_on_a_gap():
     hub, _ = make_hub()
     hub.restart(0)
     w, got = collecting()
-    hub.receive(1, 7, hub_module.encode({"type": "events", "frame": 7}), snapshot=False)
+    hub.receive(1, 7, hub_module.encode({"type": "events", "frame": 7, "epoch": 1}), snapshot=False)
     await hub.join(w)  # snapshot at frame 7
-    hub.receive(1, 8, hub_module.encode({"type": "events", "frame": 8}), snapshot=False)
+    hub.receive(1, 8, hub_module.encode({"type": "events", "frame": 8, "epoch": 1}), snapshot=False)
     await settle(w)
     assert [m["type"] for m in got] == ["snapshot", "events"] and got[-1]["frame"] == 8
-    hub.receive(1, 10, hub_module.encode({"type": "events", "frame": 10}), snapshot=False)
+    hub.receive(1, 10, hub_module.encode({"type": "events", "frame": 10, "epoch": 1}),
+                snapshot=False)
     await settle(w)
     await asyncio.sleep(0.01)
     await settle(w)
     assert got[-1]["type"] == "snapshot" and got[-1]["frame"] == 10, "frame 9 lost: resync"
-    assert [m["seq"] for m in got] == list(range(1, len(got) + 1))
+    assert continuous(got)
 
 
 @DIRECT
@@ -114,7 +135,7 @@ async def test_a_socket_that_stops_reading_is_dropped_to_a_resync_not_buffered(d
     await settle(w)
     assert source.calls == calls + 1
     assert got[-1]["type"] == "snapshot" and got[-1]["frame"] == hub.frame
-    assert [m["seq"] for m in got] == list(range(1, len(got) + 1)), "seq stays continuous"
+    assert continuous(got)
     hub.publish({"type": "events", "events": []})
     await settle(w)
     assert got[-1]["frame"] == hub.frame
@@ -150,12 +171,12 @@ async def test_a_direct_watcher_writes_in_the_turn_that_made_the_frame_in_order(
     hub.publish({"type": "events", "events": [], "i": 4})  # behind the queue, not ahead
     await settle(w)
     assert [m.get("i") for m in got[1:]] == [1, 2, 3, 4]
-    assert [m["seq"] for m in got] == list(range(1, len(got) + 1))
+    assert continuous(got)
 
 
 async def test_a_direct_watcher_whose_socket_closed_stops_with_one_info_line(caplog):
     hub, _ = make_hub()
-    w = Watcher(lambda text: None, write_now=lambda text: False, name="socket of test")
+    w = Watcher(lambda text: None, write_now=lambda frame: False, name="socket of test")
     with caplog.at_level("INFO"):
         await hub.join(w)
         hub.publish({"type": "events", "events": []})
@@ -163,3 +184,28 @@ async def test_a_direct_watcher_whose_socket_closed_stops_with_one_info_line(cap
     lines = [r for r in caplog.records if "went away" in r.getMessage()]
     assert len(lines) == 1 and lines[0].levelname == "INFO"
     assert w._closed and not w._outbox
+
+
+async def test_replies_survive_a_drop_and_a_socket_that_only_piles_up_replies_is_hung_up(
+        monkeypatch):
+    monkeypatch.setattr(hub_module, "MAX_OUTBOX_BYTES", 2_000)
+    hub, _ = make_hub()
+    probe = Probe()
+    w, got = collecting(probe, direct=True)
+    hung_up = []
+    w.hang_up = lambda: hung_up.append(True)
+    await hub.join(w)
+    probe.pauseProducing()
+    w.send_message({"type": "error", "code": "kept", "message": "a reply"})
+    for i in range(20):  # frames enough to pass the bound: they go, the reply stays
+        hub.publish({"type": "events", "events": ["x" * 200], "i": i})
+    assert w.lagging and [f.is_reply for f in w._outbox] == [True]
+    probe.resumeProducing()
+    await asyncio.sleep(0.01)
+    await settle(w)
+    assert [m["type"] for m in got] == ["snapshot", "error", "snapshot"]
+    assert continuous(got) and not hung_up
+    probe.pauseProducing()
+    for _ in range(30):  # replies alone, never read
+        w.send_message({"type": "error", "code": "x", "message": "y" * 100})
+    assert hung_up == [True] and w._closed and not w._outbox

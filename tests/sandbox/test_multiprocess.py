@@ -109,7 +109,10 @@ async def test_a_stranger_cannot_watch_a_private_simulation(daphne_cluster):
     stranger = await Socket(p2.ws, public_id, stranger_cookie).open()
     refusal = await stranger.wait_for(lambda m: m["type"] == "error")
     assert refusal["code"] == "forbidden" and "state" not in refusal
-    await asyncio.sleep(0.5)
+    for _ in range(600):  # the close follows the error: waited for, not slept on (load)
+        if stranger.closed is not None:
+            break
+        await asyncio.sleep(0.05)
     assert stranger.closed == 4403
     assert all(m["type"] == "error" for m in stranger.messages)
 

@@ -1,5 +1,6 @@
 """A WebSocket client for tests against real Daphne processes: it reads in the
-background, checks every message's per-connection `seq`, and keeps them all."""
+background, checks that every frame follows on from the one before (or is a
+snapshot: a fresh start), as the browser's socket.js does, and keeps them all."""
 from __future__ import annotations
 
 import asyncio
@@ -33,8 +34,8 @@ class Socket:
         self.uri = f"{ws_base}/ws/sandbox/{public_id}/"
         self.cookie = cookie
         self.messages: list[dict] = []
-        self.raw: list[str] = []
-        self.seq = 0
+        self.raw: list[bytes] = []
+        self.at: tuple[int, int] | None = None  # (epoch, frame) of the last frame
         self.closed: int | None = None
         self._changed = asyncio.Event()
 
@@ -47,11 +48,11 @@ class Socket:
 
     async def _read(self):
         try:
-            async for text in self.conn:
-                message = json.loads(text)
-                assert message["seq"] == self.seq + 1, "seq grows by exactly one"
-                self.seq = message["seq"]
-                self.raw.append(text)
+            while True:
+                data = await self.conn.recv(decode=False)  # the payload's bytes as sent
+                message = json.loads(data)
+                self.at = check_follows(self.at, message)
+                self.raw.append(data)
                 self.messages.append(message)
                 self._changed.set()
         except Exception:
@@ -95,9 +96,24 @@ def frames(socket: Socket) -> list[dict]:
     return [m for m in socket.messages if "frame" in m]
 
 
+def check_follows(at: tuple[int, int] | None, message: dict) -> tuple[int, int] | None:
+    """Where a socket stands after `message`: a snapshot starts afresh at its
+    (epoch, frame); any other frame must be the next one of the same epoch (the
+    server never lets one socket see a gap); a reply has no number."""
+    assert "seq" not in message, "no per-connection counter: frames are the same bytes for all"
+    if "frame" not in message:
+        assert message["type"] in ("error", "cli_output"), message
+        return at
+    here = (message["epoch"], message["frame"])
+    if message["type"] != "snapshot":
+        assert at is not None, "a frame before any snapshot"
+        assert here == (at[0], at[1] + 1), f"frame {here} does not follow {at}"
+    return here
+
+
 def body(message: dict) -> dict:
-    """A message without this connection's seq: what every watcher must share."""
-    return {k: v for k, v in message.items() if k != "seq"}
+    """What every watcher must share (the whole message: nothing is per socket)."""
+    return dict(message)
 
 
 def produced_keys(message: dict) -> set[str]:

@@ -1,9 +1,15 @@
 /**
- * socket.js — one sandbox WebSocket: seq-checked, self-healing.
+ * socket.js — one sandbox WebSocket: gap-checked, self-healing.
  *
- * Every server message carries this connection's `seq` (+1 each). A gap means a
- * message was lost, so we ask for a fresh snapshot (`resync`) and ignore
- * everything until it arrives. A dropped socket reconnects with exponential
+ * The simulation's frames (`snapshot`, `events`, `status`) carry `frame` (+1 per
+ * frame of the simulation, the same for every watcher) and `epoch` (+1 when
+ * another server process takes the simulation over; `frame` restarts there).
+ * A snapshot is a fresh start at its (epoch, frame). After it, a frame that is
+ * not the next one of the same epoch means something was lost, so we ask for a
+ * fresh snapshot (`resync`) and ignore frames until it arrives; a frame of an
+ * older epoch, or one the last snapshot already includes, is ignored.
+ * Replies to this socket alone (`error`, `cli_output`) carry no frame number
+ * and are always passed on. A dropped socket reconnects with exponential
  * backoff; the server answers a new connection with a snapshot first.
  * Close codes 4401/4403/4429 are refusals: retrying would not help.
  */
@@ -25,7 +31,8 @@ export function wsUrlFor(path) {
  */
 export function connectSandbox(path, { onMessage, onStatus = () => {} }) {
   let ws = null;
-  let expectedSeq = 1;
+  let epoch = null;   // where the last frame we passed on stands (null: no snapshot yet)
+  let frame = 0;
   let awaitingSnapshot = false;
   let attempt = 0;
   let closedByUs = false;
@@ -36,7 +43,7 @@ export function connectSandbox(path, { onMessage, onStatus = () => {} }) {
   function open() {
     onStatus(attempt === 0 ? "connecting" : "reconnecting");
     ws = new WebSocket(wsUrlFor(path));
-    expectedSeq = 1;
+    epoch = null;
     awaitingSnapshot = false;  // a new socket starts with a snapshot anyway
     clearTimeout(resyncTimer);
     ws.addEventListener("open", () => { attempt = 0; onStatus("live"); });
@@ -54,18 +61,20 @@ export function connectSandbox(path, { onMessage, onStatus = () => {} }) {
   function receive(text) {
     let msg;
     try { msg = JSON.parse(text); } catch { return; }
-    if (typeof msg.seq === "number") {
-      if (msg.seq !== expectedSeq && !(awaitingSnapshot && msg.type === "snapshot")) {
-        // A gap: something was lost. Ask once for the whole truth again.
-        expectedSeq = msg.seq + 1;
-        if (!awaitingSnapshot) askForSnapshot();
+    if (typeof msg.frame === "number") {
+      if (msg.type === "snapshot") {
+        awaitingSnapshot = false;  // the whole truth, at (epoch, frame)
+      } else if (awaitingSnapshot) {
         return;
+      } else if (epoch === null || msg.epoch > epoch
+                 || (msg.epoch === epoch && msg.frame > frame + 1)) {
+        askForSnapshot();  // a gap: something was lost. Ask once for the whole truth again.
+        return;
+      } else if (msg.epoch < epoch || msg.frame <= frame) {
+        return;  // an older holder's straggler, or already in our snapshot
       }
-      expectedSeq = msg.seq + 1;
-    }
-    if (awaitingSnapshot) {
-      if (msg.type !== "snapshot") return;
-      awaitingSnapshot = false;
+      epoch = msg.epoch;
+      frame = msg.frame;
     }
     onMessage(msg);
   }
