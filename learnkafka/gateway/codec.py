@@ -20,7 +20,8 @@ from kio.index import KioIndexError, load_request_schema, load_response_schema
 from kio.serial import entity_reader, entity_writer
 
 API_VERSIONS = 18
-MAX_FRAME_BYTES = 2 * 1024 * 1024  # a request over this closes the connection (>= max.request.size 1 MiB)
+# A request over this closes the connection (above max.request.size, 1 MiB by default).
+MAX_FRAME_BYTES = 2 * 1024 * 1024
 _PREFIX = struct.Struct(">hhi")
 
 
