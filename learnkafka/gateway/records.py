@@ -5,11 +5,14 @@ clients send by default (none, gzip; snappy/lz4/zstd when their libraries are
 installed) and checks each batch's CRC. kio's own record reader fails on
 compressed batches, so it is not used for them.
 
-A produce request's `records` (base64 of the batches) gets a decoded twin,
-`batches`, for the simulator: each batch with its producer id, epoch and base
-sequence (what idempotence checks) and its records, keys, values and header
-values as base64. A fetch response's partitions come back from the simulator
-with `batches`; they are encoded here into the `records` bytes the client reads.
+The simulator's shapes (simulator/wire_clients, docs/events.md "Outside
+clients"): a produce partition carries its batch's fields flat
+(`producer_id`, `producer_epoch`, `base_sequence`, `is_transactional`) and
+`records` as a list of `{key, value, headers: [{key, value}], timestamp_ms}`
+(base64 bytes); a fetch partition answers `records` as a list of
+`{offset, timestamp_ms, key, value, headers, producer_id, producer_epoch,
+base_sequence, leader_epoch, is_transactional}`, which is encoded here into
+batches (one per run of records that share a producer and leader epoch).
 """
 from __future__ import annotations
 
@@ -72,16 +75,60 @@ def decode_batches(data: bytes) -> list[dict]:
 
 
 def decode_produce(request: dict) -> int:
-    """Add `batches` beside each partition's `records` in a plain Produce request;
-    returns how many records it carries (for the records/s budget)."""
+    """Replace each partition's `records` bytes of a plain Produce request by the
+    simulator's shape; returns how many records it carries (for the records/s budget)."""
     count = 0
     for topic in request.get("topic_data") or ():
         for partition in topic.get("partition_data") or ():
             raw = _unb64(partition.get("records")) or b""
             batches = decode_batches(raw)
-            partition["batches"] = batches
-            count += sum(len(b["records"]) for b in batches)
+            if len(batches) > 1:
+                # Kafka: produce v3+ carries exactly one batch per partition
+                # (kafka.log.LogValidator refuses more with INVALID_RECORD).
+                raise Malformed("more than one record batch for one partition")
+            batch = batches[0] if batches else {}
+            partition.update(
+                producer_id=batch.get("producer_id", -1),
+                producer_epoch=batch.get("producer_epoch", -1),
+                base_sequence=batch.get("base_sequence", -1),
+                is_transactional=batch.get("is_transactional", False),
+                records=[{"key": r["key"], "value": r["value"], "headers": r["headers"],
+                          "timestamp_ms": r["timestamp"]} for r in batch.get("records", ())])
+            count += len(partition["records"])
     return count
+
+
+def _same_batch(first: dict, base: int, record: dict) -> bool:
+    keys = ("producer_id", "producer_epoch", "is_transactional", "leader_epoch")
+    if any(first.get(k) != record.get(k) for k in keys):
+        return False
+    if _or(first.get("producer_id")) >= 0 and _or(first.get("base_sequence")) >= 0:
+        return record.get("base_sequence") == first["base_sequence"] + (record["offset"] - base)
+    return True
+
+
+def encode_records(records: list[dict]) -> bytes:
+    """The simulator's fetched records as v2 record batches."""
+    out = []
+    i = 0
+    while i < len(records):
+        first = records[i]
+        base = int(first["offset"])
+        run = [first]
+        i += 1
+        while i < len(records) and _same_batch(first, base, records[i]):
+            run.append(records[i])
+            i += 1
+        out.append(encode_batch({
+            "base_offset": base, "producer_id": first.get("producer_id", -1),
+            "producer_epoch": first.get("producer_epoch", -1),
+            "base_sequence": first.get("base_sequence", -1),
+            "is_transactional": first.get("is_transactional", False),
+            "records": [{"offset_delta": int(r["offset"]) - base,
+                         "timestamp": r.get("timestamp_ms", 0), "key": r.get("key"),
+                         "value": r.get("value"), "headers": r.get("headers") or ()}
+                        for r in run]}))
+    return b"".join(out)
 
 
 def encode_batch(batch: dict) -> bytes:
@@ -89,25 +136,30 @@ def encode_batch(batch: dict) -> bytes:
     builder = DefaultRecordBatchBuilder(
         magic=2, compression_type=0,
         is_transactional=bool(batch.get("is_transactional")),
-        producer_id=batch.get("producer_id", -1), producer_epoch=batch.get("producer_epoch", -1),
-        base_sequence=batch.get("base_sequence", -1), batch_size=2**31 - 1)
-    base = batch.get("base_offset", 0)
+        producer_id=_or(batch.get("producer_id")), producer_epoch=_or(batch.get("producer_epoch")),
+        base_sequence=_or(batch.get("base_sequence")), batch_size=2**31 - 1)
     for record in batch.get("records", ()):
         builder.append(record.get("offset_delta", 0), record.get("timestamp") or 0,
                        _unb64(record.get("key")), _unb64(record.get("value")),
                        [(h["key"], _unb64(h.get("value"))) for h in record.get("headers", ())])
     out = bytearray(builder.build())
-    out[0:8] = int(base).to_bytes(8, "big", signed=True)  # the base offset lies outside the CRC
+    base = int(batch.get("base_offset", 0))
+    out[0:8] = base.to_bytes(8, "big", signed=True)  # the base offset lies outside the CRC
     return bytes(out)
 
 
+def _or(value, default: int = -1) -> int:
+    return default if value is None else int(value)
+
+
 def encode_fetch(response: dict) -> None:
-    """Fill each partition's `records` of a plain Fetch response from its `batches`
-    (empty bytes, never null: kafka-python cannot read a null records field)."""
+    """Turn each partition's `records` list of a plain Fetch response into the
+    batch bytes the client reads (empty bytes, never null: kafka-python cannot
+    read a null records field)."""
     for topic in response.get("responses") or ():
         for partition in topic.get("partitions") or ():
-            batches = partition.pop("batches", None)
-            if batches is not None:
-                partition["records"] = _b64(b"".join(encode_batch(b) for b in batches))
-            elif partition.get("records") is None:
+            records = partition.get("records")
+            if isinstance(records, list):
+                partition["records"] = _b64(encode_records(records))
+            elif records is None:
                 partition["records"] = ""

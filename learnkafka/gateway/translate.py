@@ -2,8 +2,11 @@
 
 The simulator speaks plain dicts (docs/events.md, `wire_request`): the field
 names are kio's (snake_case, as generated from Kafka's JSON schemas), bytes
-and record batches are base64 text, durations are whole milliseconds, UUIDs
-are strings and error codes plain integers.
+and record batches are base64 text, UUIDs are strings and error codes plain
+integers. Durations and timestamps, which kio types as timedelta/datetime and
+names without Kafka's `Ms` suffix (`timeout`, `max_wait`, `log_append_time`),
+are whole milliseconds under Kafka's name (`timeout_ms`, `max_wait_ms`,
+`log_append_time_ms`; a missing timestamp is -1, as on the wire).
 
 `from_plain` builds a response of any version from a dict that may name more
 fields than that version has (they are left out) or fewer (a field the dict
@@ -42,10 +45,20 @@ def _is_entity_tuple(tp) -> Any | None:
 
 # ---- entity -> plain ---------------------------------------------------------
 
+_MILLIS = ("timedelta_i32", "timedelta_i64", "datetime_i64")
+
+
+def _plain_name(f) -> str:
+    return f.name + "_ms" if f.metadata.get("kafka_type") in _MILLIS else f.name
+
+
 def to_plain(entity) -> dict:
     out = {}
     for f in dataclasses.fields(entity):
-        out[f.name] = _value_to_plain(getattr(entity, f.name))
+        value = _value_to_plain(getattr(entity, f.name))
+        if value is None and f.metadata.get("kafka_type") == "datetime_i64":
+            value = -1
+        out[_plain_name(f)] = value
     return out
 
 
@@ -67,7 +80,7 @@ def _value_to_plain(value):
     if isinstance(value, datetime.datetime):
         return int((value - _EPOCH) / datetime.timedelta(milliseconds=1))
     if isinstance(value, uuid.UUID):
-        return str(value)
+        return _uuid_to_plain(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
@@ -84,8 +97,13 @@ def from_plain(cls, data: dict | None):
     data = data or {}
     kwargs = {}
     for f in dataclasses.fields(cls):
-        if f.name in data:
-            kwargs[f.name] = _value_from_plain(f, f.type, data[f.name])
+        name = _plain_name(f)
+        if name in data or f.name in data:
+            value = data[name] if name in data else data[f.name]
+            if f.metadata.get("kafka_type") == "datetime_i64" and isinstance(value, int) \
+                    and value < 0:
+                value = None
+            kwargs[f.name] = _value_from_plain(f, f.type, value)
         elif f.default is not dataclasses.MISSING:
             continue
         elif f.default_factory is not dataclasses.MISSING:
@@ -108,7 +126,22 @@ def _zero(f, tp):
 
 
 _ZERO = {"string": "", "bytes": "", "records": "", "bool": False, "float64": 0.0,
-         "uuid": "00000000-0000-0000-0000-000000000000"}
+         "uuid": "0"}
+
+
+# The simulator names a topic by 16 hex digits (64 random bits, simulator/cluster.py);
+# on the wire that is the UUID with those bits, and the zero UUID is Kafka's "none".
+def _uuid_to_plain(value: uuid.UUID) -> str | None:
+    if value.int == 0:
+        return None
+    return f"{value.int:016x}" if value.int < 2**64 else str(value)
+
+
+def _uuid_from_plain(value) -> uuid.UUID:
+    text = str(value)
+    if "-" not in text and 0 < len(text) <= 32:
+        return uuid.UUID(int=int(text, 16))
+    return uuid.UUID(text)
 
 
 def _value_from_plain(f, tp, value):
@@ -139,7 +172,7 @@ def _primitive(kafka_type: str | None, tp, value):
     if kafka_type == "datetime_i64":
         return _EPOCH + datetime.timedelta(milliseconds=int(value))
     if kafka_type == "uuid":
-        return uuid.UUID(str(value))
+        return _uuid_from_plain(value)
     if kafka_type == "bool":
         return bool(value)
     if kafka_type == "float64":
