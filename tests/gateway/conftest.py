@@ -107,9 +107,8 @@ def read_token(base_url: str, cookie: str) -> str | None:
     request.add_header("Cookie", f"sessionid={cookie}")
     with urllib.request.urlopen(request, timeout=20) as response:
         page = response.read().decode()
-    match = re.search(r'data-gateway-token[^>]*value="([^"]+)"|value="([^"]+)"[^>]*data-gateway-token',
-                      page)
-    return (match.group(1) or match.group(2)) if match else None
+    match = re.search(r'value="([^"]+)" data-gateway-token', page)
+    return match.group(1) if match else None
 
 
 @pytest.fixture
