@@ -503,3 +503,61 @@ class RemoveAcl(Command):
     principal: str
     operation: str
     permission: str = "ALLOW"
+
+
+# ======================================================================================
+# Outside Kafka clients through the wire-protocol gateway (owned by
+# simulator/wire_clients; shapes in docs/events.md "Outside clients"). Append below.
+# ======================================================================================
+
+
+@command("wire_connect")
+@dataclass(frozen=True)
+class WireConnect(Command):
+    """A real Kafka client reached the gateway: it becomes the actor ``wire:<client>``.
+
+    `client` is the gateway's name for it (``gw-7``), `client_id` the Kafka
+    request header's client.id (``kafka-python-3.0.1``, ``rdkafka``): the
+    diagram labels the client with it. `software` is a short name of the
+    client library if the gateway knows it (ApiVersions v3+ tells it).
+    `principal` is who ACLs see (not the SASL token), `host` the client's
+    address as group descriptions show it (``/10.0.0.5``).
+    """
+
+    client: str
+    client_id: str = ""
+    software: str = ""
+    principal: str = "User:ANONYMOUS"
+    host: str = "/127.0.0.1"
+
+
+@command("wire_request")
+@dataclass(frozen=True)
+class WireRequest(Command):
+    """One decoded Kafka request of a connected outside client, to `broker`.
+
+    `api` is the request's name in snake_case (``metadata``, ``produce`` ...;
+    simulator.wire_clients.APIS); `request` follows Kafka's request schema
+    with kio's snake_case field names, bytes as base64 text. Its answer is a
+    ``wire_response`` event with the same `correlation_id` (none for a
+    produce with acks=0), or a ``wire_disconnect`` when the connection breaks.
+    """
+
+    client: str
+    broker: int
+    api: str
+    correlation_id: int
+    request: dict = field(default_factory=dict)
+    api_version: int = -1
+
+
+@command("wire_close")
+@dataclass(frozen=True)
+class WireClose(Command):
+    """The gateway closed the client's TCP connection to `broker` (None: every
+    connection, and the client leaves the diagram). Requests still unanswered on
+    a closed connection are forgotten, as a broker forgets them; group
+    memberships stay until their session times out, as in Kafka."""
+
+    client: str
+    broker: int | None = None

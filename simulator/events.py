@@ -829,3 +829,53 @@ class OffsetsExpired(Event):
     group: str
     partitions: list  # ["orders-0", ...]
     log: str
+
+
+# ======================================================================================
+# Outside Kafka clients through the wire-protocol gateway (owned by
+# simulator/wire_clients; shapes in docs/events.md "Outside clients"). Append below.
+# ======================================================================================
+
+
+@event("wire_client_connected")
+@dataclass(slots=True)
+class WireClientConnected(Event):
+    client: str  # the gateway's name for it (``gw-7``)
+    actor_id: str  # ``wire:gw-7``: source/target of its messages
+    client_id: str
+    software: str
+    label: str  # what the diagram shows: ``kafka-python gw-7``
+
+
+@event("wire_client_closed")
+@dataclass(slots=True)
+class WireClientClosed(Event):
+    client: str
+    actor_id: str
+
+
+@event("wire_response")
+@dataclass(slots=True)
+class WireResponse(Event):
+    """The answer to a ``wire_request``: `response` follows Kafka's response
+    schema (kio's snake_case names, Kafka's numeric error codes, bytes as
+    base64 text). Emitted in request order per (client, broker) connection."""
+
+    client: str
+    broker: int
+    correlation_id: int
+    api: str
+    response: dict
+
+
+@event("wire_disconnect")
+@dataclass(slots=True)
+class WireDisconnect(Event):
+    """The client's connection to `broker` is gone (the broker crashed, was
+    unreachable, or the connection was reset): close that TCP connection. The
+    requests unanswered on it (`correlation_ids`) get no answer."""
+
+    client: str
+    broker: int
+    reason: str  # broker_down | connection_reset
+    correlation_ids: list

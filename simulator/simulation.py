@@ -50,6 +50,7 @@ def _load_extensions() -> None:
         if exc.name not in ("simulator.consumers",):
             raise
     import simulator.extensions  # noqa: F401
+    import simulator.wire_clients  # noqa: F401  (outside clients through the gateway)
 
 
 _load_extensions()

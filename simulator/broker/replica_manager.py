@@ -112,11 +112,20 @@ def on_alter_partition_response(broker, message) -> None:
 
 
 def on_metadata_request(broker, message) -> None:
+    """Answer from this broker's view. `partitions` (every partition state) and
+    `brokers` (the unfenced brokers, as Kafka's MetadataResponse lists the
+    alive ones) are for clients that need Kafka's full answer (outside
+    clients, simulator.wire_clients); the simulated producer reads `leaders`."""
     leaders = {}
     counts: dict[str, int] = {}
+    partitions = []
     for (topic, partition), state in sorted(broker.metadata.items()):
         leaders[f"{topic}-{partition}"] = state[3]
         counts[topic] = max(counts.get(topic, 0), partition + 1)
+        partitions.append(state)
+    controller = broker.world.controller
+    alive = [b for b in sorted(broker.world.brokers) if not controller.is_fenced(b)]
     broker.reply(message, "metadata_response",
-                 {"leaders": leaders, "partition_counts": counts, "broker": broker.broker_id},
+                 {"leaders": leaders, "partition_counts": counts, "broker": broker.broker_id,
+                  "partitions": partitions, "brokers": alive},
                  {"topics": sorted(counts)})
