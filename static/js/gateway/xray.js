@@ -3,8 +3,12 @@
  * and responses of real clients (learnkafka/gateway), decoded, as they pass.
  *
  * It reads the live sandbox's frames (the `live:message` events sandbox.js
- * dispatches): every event whose kind starts with `wire_` (docs/events.md
- * "Outside clients") becomes one line: time, client, direction, API, key fields.
+ * dispatches), as every watcher of the simulation gets them (docs/events.md
+ * "Outside clients"): a request is a `message_sent` from a `wire:<client>` actor
+ * (its summary carries `api`, `client`, `correlation_id` and key fields); a
+ * response is a `wire_response` (Kafka's response, decoded); connections come and
+ * go as `wire_client_connected`, `wire_client_closed` and `wire_disconnect`. Each
+ * becomes one line: simulated time, client, direction, API, key fields.
  * Lines are text (textContent), at most MAX_LINES kept. Up/Down move through the
  * list, Enter (or a click) shows the line's decoded fields below it.
  */
@@ -39,29 +43,22 @@ function errorsIn(obj) {
   return found;
 }
 
-const REQUEST = {
-  metadata: (r) => `topics: ${r.topics ? r.topics.map((t) => t.name).join(", ") || "none" : "all"}`,
-  produce: (r) => `acks=${r.acks} ${partitionsOf(r.topic_data, "name", "partition_data", (p) => {
-    const batch = (p.batches || [])[0];
-    const n = (p.batches || []).reduce((s, b) => s + b.records.length, 0);
-    return ` ${n} rec` + (batch && batch.producer_id >= 0 ? ` pid=${batch.producer_id} seq=${batch.base_sequence}` : "");
-  })}`,
-  fetch: (r) => `max_wait=${r.max_wait}ms ${partitionsOf(r.topics, "topic", "partitions", (p) => ` @${p.fetch_offset}`)}`,
-  list_offsets: (r) => partitionsOf(r.topics, "name", "partitions", (p) => ` ts=${p.timestamp}`),
-  find_coordinator: (r) => `key=${r.key ?? (r.coordinator_keys || []).join(",")}`,
-  join_group: (r) => `group=${r.group_id} member=${r.member_id || "(new)"}`,
-  sync_group: (r) => `group=${r.group_id} gen=${r.generation_id} assignments=${(r.assignments || []).length}`,
-  heartbeat: (r) => `group=${r.group_id} gen=${r.generation_id}`,
-  leave_group: (r) => `group=${r.group_id}`,
-  offset_commit: (r) => `group=${r.group_id} ${partitionsOf(r.topics, "name", "partitions", (p) => `=${p.committed_offset}`)}`,
-  offset_fetch: (r) => `group=${r.group_id}`,
-  init_producer_id: (r) => `transactional_id=${r.transactional_id ?? "none"}`,
-};
+const SKIP = new Set(["api", "api_version", "client", "correlation_id"]);
+
+function requestText(summary, e) {
+  // The summary's own key fields (partition, records, base_sequence, group...), as sent.
+  const parts = [`to ${String(e.target).replace("broker:", "broker ")}`, `#${summary.correlation_id}`];
+  for (const [k, v] of Object.entries(summary)) {
+    if (SKIP.has(k) || v === null || v === undefined || typeof v === "object") continue;
+    parts.push(`${k}=${v}`);
+  }
+  return parts.join(" ");
+}
 
 const RESPONSE = {
   metadata: (r) => `brokers ${(r.brokers || []).map((b) => b.node_id).join(",")}; leaders ${partitionsOf(r.topics, "name", "partitions", (p) => `→${p.leader_id}`)}`,
   produce: (r) => partitionsOf(r.responses, "name", "partition_responses", (p) => ` ${errorName(p.error_code)} base_offset=${p.base_offset}`),
-  fetch: (r) => partitionsOf(r.responses, "topic", "partitions", (p) => ` hw=${p.high_watermark} ${(p.batches || []).reduce((s, b) => s + b.records.length, 0)} rec`),
+  fetch: (r) => partitionsOf(r.responses, "topic", "partitions", (p) => ` hw=${p.high_watermark} ${(p.records || []).length} rec`),
   find_coordinator: (r) => `coordinator=${r.node_id ?? (r.coordinators || []).map((c) => c.node_id).join(",")}`,
   join_group: (r) => `gen=${r.generation_id} leader=${r.leader} me=${r.member_id}`,
   init_producer_id: (r) => `pid=${r.producer_id} epoch=${r.producer_epoch}`,
@@ -74,12 +71,12 @@ function line(e) {
     const r = e.response || {};
     const err = errorsIn(r);
     const extra = RESPONSE[e.api] ? RESPONSE[e.api](r) : "";
-    return { who, dir: "←", api: e.api, text: `${err !== null ? errorName(err) + " " : ""}${extra}`, error: err !== null, fields: r, at: e.at_ms };
+    return { who, dir: "←", api: e.api, text: `#${e.correlation_id} from broker ${e.broker}: ${err !== null ? errorName(err) + " " : ""}${extra}`, error: err !== null, fields: r, at: e.at_ms };
   }
-  if (e.request && e.api) {
-    const extra = REQUEST[e.api] ? REQUEST[e.api](e.request) : "";
-    const v = e.api_version !== undefined && e.api_version >= 0 ? ` v${e.api_version}` : "";
-    return { who, dir: "→", api: e.api + v, text: extra, fields: e.request, at: e.at_ms };
+  if (e.kind === "message_sent" && String(e.source).startsWith("wire:") && e.summary && e.summary.api) {
+    const s = e.summary;
+    const v = s.api_version !== undefined && s.api_version >= 0 ? ` v${s.api_version}` : "";
+    return { who: s.client || e.source.slice(5), dir: "→", api: s.api + v, text: requestText(s, e), fields: s, at: e.sent_at_ms };
   }
   if (e.kind === "wire_client_connected") return { who, dir: "•", api: "connected", text: e.label || e.software || "", fields: e, at: e.at_ms };
   if (e.kind === "wire_client_closed") return { who, dir: "•", api: "closed", text: "", fields: e, at: e.at_ms };
@@ -143,7 +140,8 @@ function bootXray(el) {
     const msg = ev.detail;
     if (paused || !msg || msg.type !== "events") return;
     for (const e of msg.events || []) {
-      if (typeof e.kind !== "string" || !e.kind.startsWith("wire_")) continue;
+      if (typeof e.kind !== "string") continue;
+      if (!e.kind.startsWith("wire_") && !(e.kind === "message_sent" && String(e.source).startsWith("wire:"))) continue;
       const l = line(e);
       if (l) append(l);
     }
