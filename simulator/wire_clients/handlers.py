@@ -13,7 +13,8 @@ from simulator.wire_clients.state import MAX_WIRE_CLIENTS, wire_state
 
 
 def _client(world, name: str) -> WireClient:
-    client = wire_state(world).clients.get(name)
+    state = world.ext.get("wire_clients")  # not wire_state(): a refusal creates nothing
+    client = state.clients.get(name) if state is not None else None
     if client is None:
         raise SimulationError("unknown_client", f"no outside client {name!r} is connected "
                                                 "(send wire_connect first)")

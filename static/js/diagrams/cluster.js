@@ -133,7 +133,38 @@ function renderProducers(parent, state, places, narrow) {
     setText(keyed(g, "text", "status2", { class: `sub producer-status tone-${status.tone}`, "text-anchor": "middle", x: spec.cx, y: spec.y + 74 }), status.line2);
     places[`producer:${name}`] = narrow ? { x: spec.cx, y: spec.y + spec.h } : { x: spec.x + spec.w, y: spec.cy };
   });
+  renderWireClients(parent, state, places, narrow, keep);
   prune(parent, keep);
+}
+
+/** Real Kafka clients (through the gateway) below the producers, while slots are left:
+ * three on a wide screen, two across on a phone. Their messages fly like a producer's. */
+export function wireClientSlots(producerCount, narrow) {
+  return Math.max(0, (narrow ? 2 : 3) - producerCount);
+}
+
+function renderWireClients(parent, state, places, narrow, keep) {
+  const first = Object.keys(state.producers).length;
+  const names = Object.keys(state.wireClients || {}).sort().slice(0, wireClientSlots(first, narrow));
+  names.forEach((name, j) => {
+    const client = state.wireClients[name];
+    const spec = narrow ? N.producer(first + j) : producerSpec(first + j);
+    const key = client.actor_id || `wire:${name}`;
+    keep.add(key);
+    const g = keyed(parent, "g", key, {
+      class: "producer wire-client tone-ok", "data-wire-client": key, tabindex: 0, role: "img",
+      "aria-label": `Real Kafka client ${client.label}, connected through the gateway`,
+    });
+    keyed(g, "rect", "box", { x: spec.x, y: spec.y, width: spec.w, height: spec.h, rx: 8 });
+    // "kafka-python gw-7": the library on top, the connection's name below.
+    const words = String(client.label || name).split(" ");
+    const software = words.length > 1 ? words.slice(0, -1).join(" ") : "Kafka client";
+    setText(keyed(g, "text", "title", { class: "title", "text-anchor": "middle", x: spec.cx, y: spec.y + 22 }), shortText(software, 16));
+    setText(keyed(g, "text", "sub", { class: "sub", "text-anchor": "middle", x: spec.cx, y: spec.y + 40 }), shortText(`${name} · real client`, 22));
+    setText(keyed(g, "text", "via", { class: "sub", "text-anchor": "middle", x: spec.cx, y: spec.y + 58 }), "via the gateway");
+    setText(keyed(g, "title", "tip"), `${client.label}: a real Kafka client connected through the gateway`);
+    places[key] = narrow ? { x: spec.cx, y: spec.y + spec.h } : { x: spec.x + spec.w, y: spec.cy };
+  });
 }
 
 export function brokerStatus(state, id, partitions) {
@@ -308,7 +339,7 @@ function renderGroups(parent, state, nowMs, places, narrow, top) {
 function renderLinks(parent, places, narrow, frameTop) {
   const keep = new Set();
   for (const [actor, pos] of Object.entries(places)) {
-    if (actor.startsWith("producer:")) {
+    if (actor.startsWith("producer:") || actor.startsWith("wire:")) {
       keep.add(actor);
       keyed(parent, "line", actor, narrow ? { class: "link", "marker-end": "url(#cluster-arrow)", x1: pos.x, y1: pos.y, x2: pos.x, y2: frameTop - 2 }
         : { class: "link", "marker-end": "url(#cluster-arrow)", x1: pos.x, y1: pos.y, x2: 198, y2: pos.y });

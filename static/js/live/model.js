@@ -13,6 +13,8 @@
  *   records      {"topic/p": [record dicts, by offset]}  the last 50 the leaders wrote
  *   segments     {"topic/p/broker": [base offsets of segments rolled since the snapshot]}
  *   producers    {name: {name, configs}}
+ *   wireClients  {client: {client, actor_id, label}}  real Kafka clients through the gateway
+ *                (simulator/wire_clients; drawn as clients in the producers' column)
  *   produce      {producer: {batches: {batch_id: {...}}, latest, queued, latestQueued}}  what each producer
  *                was told (reduce-produce.js); history, so a fresh snapshot starts it empty
  *   groups       {group: {group, state, generation, protocol (the chosen assignor), offsets: {"topic-p": committed},
@@ -49,7 +51,7 @@ export function initialState() {
   return {
     ready: false, now_ms: 0, speed: 1, playing: false, scenario: "", lastEventSeq: 0,
     receivedAtWallMs: 0, brokers: {}, controllers: {}, activeController: null, controllerEpoch: 0,
-    topics: {}, logs: {}, records: {}, segments: {}, producers: {}, produce: {}, groups: {},
+    topics: {}, logs: {}, records: {}, segments: {}, producers: {}, wireClients: {}, produce: {}, groups: {},
     consumerConfigs: {}, inflight: {}, landed: {}, lastCommand: null, recent: [], raw: {},
     payments: emptyPayments(),
   };

@@ -26,6 +26,9 @@ export const CLIENT_REDUCERS = {
   command_applied(s, e) { s.lastCommand = { command: e.command, at_ms: e.at_ms }; },
   producer_added(s, e) { s.producers[e.producer] = { name: e.producer, configs: e.configs || {} }; },
   producer_removed(s, e) { delete s.producers[e.producer]; },
+  // A real Kafka client through the gateway (docs/events.md, "Outside clients").
+  wire_client_connected(s, e) { s.wireClients[e.client] = { client: e.client, actor_id: e.actor_id, label: e.label }; },
+  wire_client_closed(s, e) { delete s.wireClients[e.client]; },
   consumer_added(s, e) {
     member(s, e, { state: "rebalancing", assignment: [], positions: {}, crashed_at_ms: null });
     s.consumerConfigs = { ...s.consumerConfigs, [e.consumer]: e.configs || {} };

@@ -64,7 +64,7 @@ function cloneForEvents(s) {
     ...s,
     brokers: { ...s.brokers }, controllers: { ...s.controllers }, topics: { ...s.topics },
     logs: { ...s.logs }, records: { ...s.records }, segments: { ...s.segments }, producers: { ...s.producers },
-    produce: { ...s.produce }, groups: { ...s.groups }, consumerConfigs: { ...s.consumerConfigs },
+    wireClients: { ...s.wireClients }, produce: { ...s.produce }, groups: { ...s.groups }, consumerConfigs: { ...s.consumerConfigs },
     inflight: { ...s.inflight }, landed: { ...s.landed }, recent: s.recent.slice(-KEEP_RECENT),
     payments: clonePayments(s.payments),
   };
@@ -112,6 +112,7 @@ export function fromSnapshot(msg) {
     s.topics[topic.name] = topic;
   }
   for (const p of asList(raw.producers)) s.producers[p.name] = { name: p.name, configs: p.configs || {} };
+  for (const c of asList(raw.wire_clients)) s.wireClients[c.client] = { client: c.client, actor_id: c.actor_id, label: c.label };
   for (const g of asList(raw.groups)) {
     s.groups[g.group_id] = { group: g.group_id, state: g.state || "", generation: g.generation ?? 0, protocol: g.protocol ?? null, members: {}, offsets: { ...(g.committed || {}) } };
   }

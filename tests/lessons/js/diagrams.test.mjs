@@ -212,3 +212,15 @@ test("the 'more consumers than partitions' warning needs more members than parti
   assert.equal(idleForWantOfPartitions(true, 1, 3), false);
   assert.equal(idleForWantOfPartitions(false, 4, 3), false);
 });
+
+test("a real Kafka client through the gateway joins and leaves the model (docs/events.md, Outside clients)", async () => {
+  const { wireClientSlots } = await import("../../../static/js/diagrams/cluster.js");
+  const state = initialState();
+  reduceEvent(state, { kind: "wire_client_connected", seq: 1, at_ms: 10, client: "gw-7", actor_id: "wire:gw-7",
+    client_id: "kafka-python-3", software: "kafka-python", label: "kafka-python gw-7" });
+  assert.deepEqual(state.wireClients["gw-7"], { client: "gw-7", actor_id: "wire:gw-7", label: "kafka-python gw-7" });
+  reduceEvent(state, { kind: "wire_client_closed", seq: 2, at_ms: 20, client: "gw-7", actor_id: "wire:gw-7" });
+  assert.deepEqual(state.wireClients, {});
+  assert.equal(wireClientSlots(1, false), 2, "beside one producer, two clients fit on a wide screen");
+  assert.equal(wireClientSlots(2, true), 0, "a phone's row of two is full");
+});

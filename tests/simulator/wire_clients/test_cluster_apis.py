@@ -9,6 +9,7 @@ import pytest
 
 from simulator import SimulationError
 from simulator.partitioners import murmur2
+from simulator.wire_clients import APIS
 from tests.simulator.wire_clients.wire_helpers import (
     Wire,
     b64,
@@ -224,3 +225,29 @@ def test_the_client_shows_in_the_snapshot_until_it_closes():
     wire.advance(2_000)
     assert wire.responses(correlation_id=cid) == []  # forgotten with its connection
     assert sim.snapshot()["wire_clients"] == []
+
+
+def test_hostile_wire_requests_of_a_connected_client_work_or_are_refused_cleanly():
+    """Every API with fields of the wrong type or missing: refused (never an internal
+    error) and nothing changes; or accepted and answered."""
+    sim = settled()
+    Wire(sim)
+    odd_values = [None, 0, -1, 2**40, "x", "", [], {}, [{}], [{"name": 1}], True, "!!"]
+    fields = ["topics", "topic_data", "acks", "group_id", "member_id", "generation_id",
+              "protocols", "assignments", "members", "groups", "coordinator_keys", "key",
+              "session_timeout_ms", "max_wait_ms", "transactional_id", "states_filter"]
+    n = 0
+    for api in APIS:
+        for name in fields:
+            for value in odd_values:
+                n += 1
+                before = (sim.world.last_seq, sim.position, len(sim.history))
+                try:
+                    sim.apply({"type": "wire_request", "client": "gw-1", "broker": 1,
+                               "api": api, "correlation_id": n, "request": {name: value}})
+                except SimulationError as err:
+                    assert err.code in ("bad_command", "cap_exceeded"), (api, name, value, err)
+                    assert (sim.world.last_seq, sim.position, len(sim.history)) == before
+        sim.advance(600)
+    sim.advance(5_000)
+    assert sim.snapshot()["wire_clients"][0]["pending"] == []
