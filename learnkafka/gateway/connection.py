@@ -63,6 +63,7 @@ class Connection:
         self.connected = False              # the simulation knows this client
         self.disconnected = asyncio.Event()
         peer = writer.get_extra_info("peername")
+        self.peer_host = str(peer[0]) if isinstance(peer, tuple) and peer else "unknown"
         self.name = f"gateway connection {self.client} from {peer} to broker {broker}"
 
     # ---- the loop ----------------------------------------------------------------
@@ -197,7 +198,8 @@ class Connection:
                 self.link = await link.acquire(row)
                 await self.link.command({"type": "wire_connect", "client": self.client,
                                          "client_id": (self.client_id or "")[:200],
-                                         "software": self.software[:200]})
+                                         "software": self.software[:200],
+                                         "host": f"/{self.peer_host}"})
                 self.connected = True
             except Refused as err:
                 error = f"The simulation cannot take a client now: {err.message}"
