@@ -23,8 +23,6 @@ from django.conf import settings
 
 from simulator.limits import MAX_BROKERS
 
-from .connection import Connection
-
 log = logging.getLogger(__name__)
 
 _servers: list[asyncio.AbstractServer] = []
@@ -52,6 +50,10 @@ async def start() -> list[int]:
     """Listen on every broker's port (idempotent); returns the ports bound."""
     if _servers or not settings.GATEWAY_PORT:
         return [s.sockets[0].getsockname()[1] for s in _servers if s.sockets]
+    # The codec (kio, kafka.record) is imported here, once the process already
+    # serves HTTP, so the gateway never slows a Daphne's start.
+    from .connection import Connection
+
     ports = []
     for broker in range(1, MAX_BROKERS + 1):
         def serve(reader, writer, broker=broker):
