@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-browser setup chromium redis bench lint clean
+.PHONY: run test test-fast test-browser setup chromium redis kcat bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,14 +31,18 @@ chromium:
 redis:
 	@bash .ci/ensure-redis.sh
 
+# The Kafka gateway's kcat tests: Debian's kcat when we are root (else they skip).
+kcat:
+	@bash .ci/ensure-kcat.sh
+
 # pytest exits 5 when a selection collects no tests; that is not a failure here.
 PYTEST_OK5 = status=0; $(PY) -m pytest $(1) || status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
 
-test: setup chromium redis
+test: setup chromium redis kcat
 	@$(call PYTEST_OK5,-m "not browser" -q)
 	@$(call PYTEST_OK5,-m browser -q)
 
-test-fast: setup redis
+test-fast: setup redis kcat
 	@$(call PYTEST_OK5,-m "not browser" -q)
 
 test-browser: setup chromium

@@ -20,3 +20,9 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# The Kafka gateway listens inside this process once Daphne's loop runs
+# (learnkafka/gateway/server.py; docs/architecture.md "The Kafka gateway").
+from learnkafka.gateway.server import start_when_daphne_runs  # noqa: E402
+
+start_when_daphne_runs()

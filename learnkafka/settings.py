@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "learnkafka.payrace",
     "learnkafka.interview",
     "learnkafka.classroom",
+    "learnkafka.gateway",
 ]
 # The classroom (issue 13): instructors log in with Django's auth.
 LOGIN_URL = "classroom:login"
@@ -197,3 +198,10 @@ LOGGING = {
         "django.server": {"handlers": [], "propagate": True},
     },
 }
+
+# The Kafka wire-protocol gateway (learnkafka/gateway, issue 15): real Kafka
+# clients on a learner's simulated cluster. Broker b listens on
+# LEARNKAFKA_GATEWAY_PORT + b - 1; 0 turns the gateway off.
+GATEWAY_PORT = int(os.environ.get("LEARNKAFKA_GATEWAY_PORT", "9092"))
+GATEWAY_BIND = os.environ.get("LEARNKAFKA_GATEWAY_BIND", "127.0.0.1")
+GATEWAY_HOST = os.environ.get("LEARNKAFKA_GATEWAY_HOST", GATEWAY_BIND)  # advertised in Metadata

@@ -1,0 +1,1 @@
+"""The Kafka wire-protocol gateway: real Kafka clients on a learner's simulated cluster."""

@@ -1,0 +1,68 @@
+"""Helpers the gateway tests share: the browser's own socket (to run terminal
+lines and crash brokers as a learner does) and waits on conditions."""
+from __future__ import annotations
+
+import asyncio
+import time
+
+from tests.sandbox.wsclient import Socket
+
+
+def until(predicate, timeout: float = 60.0, every: float = 0.2, what: str = "condition"):
+    """Poll `predicate` until it returns something truthy (and return that)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(every)
+    raise AssertionError(f"{what} not met within {timeout}s (last: {last!r})")
+
+
+def browser(gateway, learner):
+    """A sync wrapper around the sandbox WebSocket of this learner's page."""
+    return BrowserSocket(gateway.ws, learner.sandbox, learner.cookie)
+
+
+class BrowserSocket:
+    def __init__(self, ws_base: str, sandbox: str, cookie: str):
+        self.loop = asyncio.new_event_loop()
+        self.socket = self.loop.run_until_complete(Socket(ws_base, sandbox, cookie).open())
+        self.loop.run_until_complete(self.socket.wait_for(lambda m: m["type"] == "snapshot"))
+        self._cli_ids = 0
+
+    def cli(self, line: str, timeout: float = 20.0) -> str:
+        self._cli_ids += 1
+        request_id = f"t{self._cli_ids}"
+
+        async def run():
+            start = len(self.socket.messages)
+            await self.socket.send({"type": "cli", "id": request_id, "line": line})
+            message = await self.socket.wait_for(
+                lambda m: m["type"] == "cli_output" and m.get("id") == request_id,
+                timeout=timeout, start=start)
+            return message["output"]
+
+        return self.loop.run_until_complete(run())
+
+    def command(self, command: dict) -> None:
+        self.loop.run_until_complete(self.socket.send({"type": "command", "command": command}))
+
+    def events(self) -> list[dict]:
+        self.loop.run_until_complete(asyncio.sleep(0))
+        return [e for m in self.socket.messages if m.get("type") == "events"
+                for e in m.get("events", ())]
+
+    def wait_event(self, predicate, timeout: float = 30.0) -> dict:
+        async def run():
+            message = await self.socket.wait_for(
+                lambda m: m.get("type") == "events" and any(predicate(e) for e in m["events"]),
+                timeout=timeout)
+            return next(e for e in message["events"] if predicate(e))
+
+        return self.loop.run_until_complete(run())
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.socket.conn.close())
+        self.loop.close()
