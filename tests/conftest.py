@@ -108,6 +108,10 @@ class DaphneServer:
             DJANGO_SETTINGS_MODULE="learnkafka.settings",
             PYTHONPATH=os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "tests")]),
             DJANGO_DEBUG="1",
+            # No Kafka gateway unless a test asks for one on free ports
+            # (tests/gateway/conftest.py): a test Daphne must never take 9092 from
+            # a developer's `make run`, nor answer another test's Kafka client.
+            LEARNKAFKA_GATEWAY_PORT="0",
         )
         if connection.vendor == "sqlite":
             self.env["DATABASE_URL"] = f"sqlite:///{connection.settings_dict['NAME']}"

@@ -168,6 +168,7 @@ class Cluster:
     def __init__(self, db_url: str, redis: str | None, count: int, name: str):
         env = dict(os.environ)
         env.update(DJANGO_SETTINGS_MODULE="learnkafka.settings", DJANGO_DEBUG="1",
+                   LEARNKAFKA_GATEWAY_PORT="0",  # a test asks for a gateway on free ports
                    PYTHONPATH=os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "tests")]),
                    DATABASE_URL=db_url)
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
