@@ -258,6 +258,18 @@ class ClusterView:
     def producer_names(self) -> tuple[str, ...]:
         return tuple(sorted(self.__world.producers))
 
+    def producer_unfinished(self, name: str) -> int:
+        """Records a producer accepted but that are not yet acknowledged or failed:
+        waiting for metadata, batched, or in flight (what KafkaProducer.close() waits
+        for). 0 for an unknown producer."""
+        producer = self.__world.producers.get(name)
+        if producer is None:
+            return 0
+        batches = {b.batch_id: b for queue in producer.queues.values() for b in queue}
+        batches.update(producer.in_flight)
+        return (sum(len(items) for _, items in producer.waiting)
+                + sum(len(b.records) for b in batches.values()))
+
     # ---- ACLs --------------------------------------------------------------------
 
     def acls(self) -> tuple[tuple[str, str, tuple[MappingProxyType, ...]], ...]:
