@@ -130,10 +130,11 @@ class ClusterView:
         return tuple(sorted(names))
 
     def _offsets_topic(self):
-        """The consumers' light model of ``__consumer_offsets``, once a group exists
-        (Kafka creates the topic on the first FindCoordinator)."""
+        """The consumers' light model of ``__consumer_offsets``, once a broker answered a
+        FindCoordinator or a group exists (Kafka creates the topic on the first one)."""
         system = self._system()
-        if system is None or not system.groups or OFFSETS_TOPIC in self.__world.topics:
+        if (system is None or not (system.groups or system.offsets.created)
+                or OFFSETS_TOPIC in self.__world.topics):
             return None
         return system.offsets
 
