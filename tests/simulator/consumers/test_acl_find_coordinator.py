@@ -38,3 +38,25 @@ def test_a_consumer_denied_its_group_does_not_create_the_offsets_topic():
                          "principal": "User:analytics", "operation": "READ"}])
     sim.advance(6_000)
     assert run_cli(sim.world, LIST).output == "orders\n"
+
+
+def test_auto_offset_reset_none_throws_once_for_all_partitions_and_backs_off():
+    """NoOffsetForPartitionException (SubscriptionState.resetInitializingPositions)
+    names every partition without an offset; the application's loop polls again
+    after a pause, so the events do not flood (it used to be ~750 errors a second)."""
+    from tests.simulator.consumers.consumer_helpers import group, produce, sim_with
+
+    sim = sim_with([group("g", ["A"], **{"auto.offset.reset": "none"})], partitions=2)
+    events = sim.advance(6_000)
+    errors = [e for e in events if type(e).__name__ == "ConsumerError"]
+    assert [e.error for e in errors] == ["NoOffsetForPartitionException"]
+    assert errors[0].message == ("Undefined offset with no reset policy for partitions: "
+                                 "[orders-0, orders-1]")
+    later = sim.advance(5_000)
+    assert not [e for e in later if type(e).__name__ == "ConsumerError"]
+    fetches = [e for e in later if type(e).__name__ == "MessageSent"
+               and e.message_kind == "offset_fetch"]
+    assert 3 <= len(fetches) <= 6  # about one a second (RETRY_BACKOFF_MS), not a spin
+    # Nothing is read until an offset exists for the group.
+    produce(sim, 3)
+    assert not [e for e in sim.advance(2_000) if type(e).__name__ == "RecordsProcessed"]
