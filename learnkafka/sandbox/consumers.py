@@ -208,6 +208,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         policy.check_cli(message)
         request = {"type": "cli", "line": message["line"], "input": message.get("input"),
                    "input_number": message.get("input_number", 1),
+                   "close": message.get("close", False),
                    # decided here, from this socket's role; never taken from the client
                    "may_drive": policy.may_drive(self.watcher.role)}
         result = await node.request(self.public_id, self.watcher, request)

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 FRAME_MS = 33              # one coalesced frame of events, about 30 per second
 CLOCK_FRAME_S = 1.0        # while playing and nothing happened, a clock tick this often
 SAVE_CLOCK_EVERY_S = 1.0   # persist the clock this often while playing
+CLI_WAIT_WALL_S = 3.0      # the longest a waiting terminal tool holds its answer (see _cli)
 IDLE_PAUSE_S = 900         # a playing sandbox whose drivers sent nothing for this long pauses
 
 SendOut = Callable[[int, int, str, bool], None]  # (epoch, frame, body, is_snapshot)
@@ -230,13 +231,22 @@ class LiveSimulation:
 
     async def _cli(self, message: dict) -> dict:
         """Run one terminal line on a read-only view; apply the commands a changing
-        tool returns through the one door (_apply), only for a socket that may drive."""
+        tool returns through the one door (_apply), only for a socket that may drive.
+
+        A tool that waits (CliResult.wait: a console consumer short of
+        --max-messages, a console producer's Ctrl-C until its records are
+        acknowledged) runs again each frame while the sandbox plays, until it is
+        done or its simulated wait ends, and at most CLI_WAIT_WALL_S of wall time
+        (the answer must beat node.REQUEST_TIMEOUT_S when forwarded). A paused
+        sandbox's time does not move, so the answer says the real tool would wait."""
+        line = message.get("line", "")
+        kwargs = {"stdin": message.get("input"), "stdin_number": message.get("input_number", 1),
+                  "close": bool(message.get("close"))}
         async with self.mutex:
             if self.session.playing:
                 self._tick_locked()  # the tool sees the cluster as of this instant
-            result = run_cli(ClusterView(self.session.sim.world), message.get("line", ""),
-                             stdin=message.get("input"),
-                             stdin_number=message.get("input_number", 1))
+            sim = self.session.sim
+            result = run_cli(ClusterView(sim.world), line, **kwargs)
         output, applied = result.output, 0
         if result.commands and not message.get("may_drive"):
             output += ("# you are watching this simulation: only its drivers can change it, "
@@ -249,7 +259,38 @@ class LiveSimulation:
                     output += f"# the simulator refused it: {err.message}\n"
                     break
                 applied += 1
-        return {"output": output, "interactive": result.interactive, "applied": applied}
+        if result.wait is not None:
+            output, interactive = await self._cli_wait(line, result, kwargs, sim)
+        else:
+            interactive = result.interactive
+        return {"output": output, "interactive": interactive, "applied": applied}
+
+    async def _cli_wait(self, line: str, result, kwargs: dict, sim) -> tuple[str, bool]:
+        """Go on running a waiting tool's line as simulated time passes (see _cli)."""
+        loop = asyncio.get_running_loop()
+        wall_deadline = loop.time() + CLI_WAIT_WALL_S
+        kwargs = {**kwargs, "stdin": None}
+        note = ""
+        while result.wait is not None:
+            if not self.session.playing:
+                note = ("# the simulation is paused, so no time passes here: the real tool "
+                        "would go on waiting; press play and run it again\n")
+                break
+            if loop.time() >= wall_deadline or self._stopped or self.lost:
+                break
+            await asyncio.sleep(FRAME_MS / 1000)
+            async with self.mutex:
+                if self.session.sim is not sim:  # rewound, reset or reloaded meanwhile
+                    note = "# the simulation started again from another point: the tool stopped\n"
+                    break
+                if not self.session.playing:
+                    continue  # paused meanwhile: say so above
+                self._tick_locked()
+                view = ClusterView(sim.world)
+                result = run_cli(view, line, **kwargs, resume=result.wait)
+                if result.wait is not None and view.now_ms >= result.wait.until_ms:
+                    break
+        return result.output + note, result.interactive and result.wait is None
 
     async def _apply(self, command: dict) -> None:
         async with self.mutex:

@@ -41,7 +41,8 @@ def may_drive(role: str) -> bool:
 
 def check_cli(message: dict) -> None:
     """The shape of a terminal request: a line of text, an optional id echoed back,
-    and optional `input` (one line typed into an interactive tool)."""
+    and optional `input` (one line typed into an interactive tool) or `close` (the
+    terminal ended that tool's input: Ctrl-C or Ctrl-D)."""
     if not isinstance(message.get("line"), str):
         raise Refused("bad_cli", '"line" must be a string.')
     request_id = message.get("id")
@@ -52,6 +53,8 @@ def check_cli(message: dict) -> None:
                                  f"{MAX_CLI_ID_CHARS} characters.")
     if message.get("input") is not None and not isinstance(message.get("input"), str):
         raise Refused("bad_cli", '"input" must be a string.')
+    if not isinstance(message.get("close", False), bool):
+        raise Refused("bad_cli", '"close" must be true or false.')
     number = message.get("input_number", 1)
     if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 10**9:
         raise Refused("bad_cli", '"input_number" must be a whole number from 1.')

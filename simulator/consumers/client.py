@@ -293,6 +293,13 @@ class ConsumerClient(GroupMembership, Offsets, Fetching, Actor):
             if t in world.topics and not sys_.acls.allowed(self.principal, "TOPIC", t, "READ")
         ]
         if denied:
+            # ConsumerCoordinator.poll looks the coordinator up (ensureCoordinatorReady
+            # sends FindCoordinator) in the same network poll that carries the metadata
+            # request; ConsumerNetworkClient.poll throws the metadata's
+            # TopicAuthorizationException only after it (metadata.maybeThrowAnyException).
+            # So the broker still gets FindCoordinator, and creates __consumer_offsets.
+            if self.coordinator is None:
+                self._find_coordinator()
             self._error("TopicAuthorizationException", topic_authorization_message(denied))
             self._later(RETRY_BACKOFF_MS, "poll")
             return

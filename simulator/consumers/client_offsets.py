@@ -9,7 +9,8 @@ retention deleted) ``auto.offset.reset`` decides where to start.
 from __future__ import annotations
 
 from simulator import events as ev
-from simulator.consumers.client_common import tp_name
+from simulator.consumers.client_common import RETRY_BACKOFF_MS, tp_name
+from simulator.tools.java_order import hash_map_order, topic_partition_hash
 
 COMMIT_FAILED_REBALANCED = (
     "Commit cannot be completed since the group has already rebalanced and assigned the "
@@ -96,6 +97,7 @@ class Offsets:
         if self._group_error(body):
             self._wake(0)
             return
+        no_offset = []
         for topic, partition, committed in body["offsets"]:
             tp = (topic, partition)
             if tp not in self.assignment or tp in self.positions:
@@ -109,10 +111,26 @@ class Offsets:
                     f"{self.prefix}Setting offset for partition {tp_name(tp)} to "
                     f"the committed offset {self._fetch_position(tp, committed)}",
                 )
+            elif self.cfg("auto.offset.reset") == "none":
+                no_offset.append(tp)
             else:
                 self._reset_position(
                     tp, f"{self.prefix}Found no committed offset for partition {tp_name(tp)}"
                 )
+        if no_offset:
+            # SubscriptionState.resetInitializingPositions collects every such partition
+            # in a HashSet and throws one NoOffsetForPartitionException out of poll().
+            # The simulated application's loop catches it and polls again after a pause
+            # (as for TopicAuthorizationException), so it never spins: one error event,
+            # one OffsetFetch a RETRY_BACKOFF_MS, until an offset is committed or reset.
+            names = ", ".join(tp_name(tp) for tp in hash_map_order(no_offset,
+                                                                   topic_partition_hash))
+            one = no_offset[0] if len(no_offset) == 1 else (None, None)
+            self._error("NoOffsetForPartitionException",
+                        f"Undefined offset with no reset policy for partitions: [{names}]",
+                        one[0], one[1])
+            self._wake(RETRY_BACKOFF_MS)
+            return
         self._wake(0)
 
     def _fetch_position(self, tp, offset: int) -> str:

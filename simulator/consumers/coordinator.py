@@ -371,6 +371,7 @@ def _on_find_coordinator(broker, message) -> None:
             ),
         )
     else:
+        sys_.offsets.created = True  # the first authorized lookup creates the topic
         coordinator = sys_.offsets.coordinator(world, group_id)
         body.update(
             error=None if coordinator is not None else "COORDINATOR_NOT_AVAILABLE",

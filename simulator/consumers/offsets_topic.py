@@ -50,6 +50,10 @@ class OffsetsTopic:
     ):
         self.num_partitions = num_partitions
         self.replication_factor = replication_factor
+        # Kafka creates the topic when a broker first answers an authorized
+        # FindCoordinator (KafkaApis.handleFindCoordinatorRequest -> getOrCreateInternalTopic),
+        # even if that consumer then fails on a topic ACL and never joins a group.
+        self.created = False
         self.partitions: dict[int, OffsetsPartition] = {}
 
     def partition_for(self, group_id: str) -> int:

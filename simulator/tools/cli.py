@@ -45,6 +45,23 @@ ARGV = " argv"  # options key of the raw arguments (no option name has a space)
 CONSOLE_PRODUCER = "console-producer"
 
 
+# How long a waiting tool waits, in simulated time, before the simulator stops it
+# (the real console consumer and producer.close() wait without a limit).
+TOOL_WAIT_MS = 30_000
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A tool that is still running: the real one would keep waiting (the console
+    consumer for --max-messages, the console producer's close() for acknowledgements).
+
+    The caller runs the same line again with ``resume=`` this, as simulated time
+    passes, until the result has no `wait` or simulated time reaches `until_ms`;
+    then it shows the last result's output, which already says the tool was stopped."""
+    until_ms: int                # the simulated instant the simulator stops waiting
+    state: tuple = ()            # the tool's own progress (opaque to the caller)
+
+
 @dataclass(frozen=True)
 class CliResult:
     output: str
@@ -52,6 +69,7 @@ class CliResult:
     # The terminal reads lines for this tool until Ctrl-C or Ctrl-D (console-producer):
     # each line comes back as run_cli(view, line, stdin=...).
     interactive: bool = False
+    wait: Wait | None = None  # still running: run again with resume=wait (see Wait)
 
     @property
     def command(self) -> dict | None:
@@ -70,9 +88,12 @@ def tool_options(tool: str) -> tuple[str, ...]:
 
 
 def run_cli(world_or_view, line: str, *, stdin: str | None = None,
-            stdin_number: int = 1) -> CliResult:
+            stdin_number: int = 1, close: bool = False,
+            resume: Wait | None = None) -> CliResult:
     """Run one command line; `stdin` is one line typed into an interactive tool (the
-    `stdin_number`-th since it started), for console-producer."""
+    `stdin_number`-th since it started), for console-producer; `close`: the terminal
+    ended that tool's input (Ctrl-C or Ctrl-D); `resume`: the `wait` of this line's
+    previous result, to go on waiting (see Wait)."""
     view = ClusterView.of(world_or_view)
     if not isinstance(line, str) or len(line) > MAX_LINE_CHARS:
         return CliResult(f"# a command line is at most {MAX_LINE_CHARS} characters\n")
@@ -98,14 +119,31 @@ def run_cli(world_or_view, line: str, *, stdin: str | None = None,
         if options.get("version"):
             raise ToolExit(f"{KAFKA_VERSION}\n")
         if tool == "kafka-console-producer":
-            result = handler(view, options, stdin, stdin_number)
+            result = handler(view, options, stdin, stdin_number, close=close, resume=resume)
+        elif tool == "kafka-console-consumer":
+            result = handler(view, options, resume=resume)
         else:
             result = handler(view, options)
     except ToolExit as exc:
         result = CliResult(exc.text)
     if len(result.output) > MAX_OUTPUT_CHARS:
         result = CliResult(result.output[:MAX_OUTPUT_CHARS] + "\n# (output cut here)\n",
-                           result.commands, result.interactive)
+                           result.commands, result.interactive, result.wait)
+    return result
+
+
+def run_cli_playing(sim, line: str, *, step_ms: int = 50, **kwargs) -> CliResult:
+    """`run_cli` on a `Simulation` as a playing terminal runs it: each command the
+    tool returns is applied, and while the tool waits (`CliResult.wait`) simulated
+    time passes in `step_ms` steps and the line runs again, until it is done or its
+    wait ends. (The live sandbox does the same as its clock moves: live.py `_cli`.)"""
+    result = run_cli(sim.world, line, **kwargs)
+    for command in result.commands:
+        sim.apply(command)
+    kwargs.pop("stdin", None)
+    while result.wait is not None and sim.world.now_ms < result.wait.until_ms:
+        sim.advance(step_ms)
+        result = run_cli(sim.world, line, **{**kwargs, "resume": result.wait})
     return result
 
 
@@ -720,7 +758,8 @@ _CONSUMER_SPEC = ToolSpec(
 )
 
 
-def _console_consumer(view: ClusterView, options: dict) -> CliResult:
+def _console_consumer(view: ClusterView, options: dict, *,
+                      resume: Wait | None = None) -> CliResult:
     spec = _CONSUMER_SPEC
     # ConsoleConsumerOptions.checkRequiredArgs, checkConsumerGroup, parseOffset, in order.
     if "topic" not in options:
@@ -764,6 +803,60 @@ def _console_consumer(view: ClusterView, options: dict) -> CliResult:
             "UNKNOWN_TOPIC_OR_PARTITION} (org.apache.kafka.clients.NetworkClient)\n"
             "# it would wait for the topic to appear; nothing to read\n"
             + out.console_consumer([]))
+    if resume is not None:  # still running: positions and group as when it started
+        group_id, note, starts, started_ms, seen, progress_ms = resume.state
+        starts = dict(starts)
+    else:
+        group_id, note, starts = _console_consumer_start(spec, view, options, info, offset)
+        if isinstance(group_id, CliResult):
+            return group_id
+        started_ms = progress_ms = view.now_ms
+        seen = 0
+    records = []
+    for p, start in sorted(starts.items()):
+        _, high = _offset_bounds(view, topic, p)
+        for r in view.records(topic, p, start, high, limit):
+            if not r.control:
+                records.append(r)
+    shown = records[:limit]
+    if len(shown) > seen:
+        seen, progress_ms = len(shown), view.now_ms
+    after, wait = "", None
+    if "group" in options and shown:
+        after += (f"# the real tool, as a member of group {group_id}, would also commit how far "
+                  "it read when it exits (enable.auto.commit); the simulator's reads without "
+                  "joining, so the group's offsets stay as they were\n")
+    if "max-messages" not in options:
+        after = ("# the real tool keeps waiting for more; the simulator stops at the end of "
+                 "the log, as if you pressed Ctrl-C\n")
+    elif len(shown) < limit:
+        # ConsoleConsumer.process loops on receive() until --max-messages records came;
+        # ConsumerWrapper.receive throws TimeoutException after --timeout-ms without one.
+        timeout = number(spec, options, "timeout-ms") if "timeout-ms" in options else None
+        if timeout is not None and timeout >= 0 and view.now_ms - progress_ms > timeout:
+            after = (f"[{log_time(view.now_ms)}] ERROR Error processing message, terminating "
+                     "consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\n"
+                     "org.apache.kafka.common.errors.TimeoutException\n")
+        else:
+            waited_s = (view.now_ms - started_ms) / 1000
+            after = (f"# the real tool would still be waiting for {limit - len(shown)} more "
+                     f"message(s) (--max-messages {limit}); the simulator stopped it after "
+                     f"{waited_s:g} s of simulated time\n")
+            until = started_ms + TOOL_WAIT_MS
+            if timeout is not None and timeout >= 0:
+                until = min(until, progress_ms + timeout + 1)
+            wait = Wait(until, (group_id, note, tuple(sorted(starts.items())), started_ms,
+                                seen, progress_ms))
+    return CliResult(note + out.console_consumer(
+        [(r.key, r.value, r.partition, r.offset, r.timestamp_ms) for r in shown],
+        separator=separator, **flags) + after, wait=wait)
+
+
+def _console_consumer_start(spec, view: ClusterView, options: dict, info, offset):
+    """(group id, note, {partition: first offset}) where the console consumer starts
+    reading, fixed when it starts (later records are read as they arrive), or
+    (a CliResult, None, None) when it cannot start."""
+    topic = options["topic"]
     group_id = options.get("group")
     committed = {}
     note = ""
@@ -773,7 +866,7 @@ def _console_consumer(view: ClusterView, options: dict) -> CliResult:
             return CliResult(
                 f"# group {group_id!r} has active members: a console consumer would join it "
                 "and share its partitions; describe the group instead, or read with a fresh "
-                "group (no --group)\n")
+                "group (no --group)\n"), None, None
         committed = view.committed(group_id)
     elif "partition" not in options:
         group_id = out.console_consumer_group_id(view.group_ids(), view.now_ms)
@@ -783,9 +876,9 @@ def _console_consumer(view: ClusterView, options: dict) -> CliResult:
         wanted = number(spec, options, "partition")
         if wanted not in partitions:
             return CliResult(f"# partition {wanted} does not exist in {topic}: the consumer "
-                             "would wait for it\n" + out.console_consumer([]))
+                             "would wait for it\n" + out.console_consumer([])), None, None
         partitions = [wanted]
-    records = []
+    starts = {}
     for p in partitions:
         low, high = _offset_bounds(view, topic, p)
         start = committed.get((topic, p))
@@ -795,21 +888,8 @@ def _console_consumer(view: ClusterView, options: dict) -> CliResult:
                 start = low
             elif offset not in (None, "latest"):
                 start = int(offset)
-        for r in view.records(topic, p, start, high, limit):
-            if not r.control:
-                records.append(r)
-    shown = records[:limit]
-    after = ""
-    if "group" in options and shown:
-        after += (f"# the real tool, as a member of group {group_id}, would also commit how far "
-                  "it read when it exits (enable.auto.commit); the simulator's reads without "
-                  "joining, so the group's offsets stay as they were\n")
-    if "max-messages" not in options:
-        after = ("# the real tool keeps waiting for more; the simulator stops at the end of "
-                 "the log, as if you pressed Ctrl-C\n")
-    return CliResult(note + out.console_consumer(
-        [(r.key, r.value, r.partition, r.offset, r.timestamp_ms) for r in shown],
-        separator=separator, **flags) + after)
+        starts[p] = start
+    return group_id, note, starts
 
 
 # ------------------------------------------------------- kafka-console-producer.sh
@@ -836,7 +916,8 @@ _PRODUCER_SPEC = ToolSpec(
 
 
 def _console_producer(view: ClusterView, options: dict, stdin: str | None,
-                      line_number: int = 1) -> CliResult:
+                      line_number: int = 1, *, close: bool = False,
+                      resume: Wait | None = None) -> CliResult:
     spec = _PRODUCER_SPEC
     topic = _required(spec, options, "topic")
     _required(spec, options, "bootstrap-server")
@@ -847,6 +928,8 @@ def _console_producer(view: ClusterView, options: dict, stdin: str | None,
         if not eq:
             raise spec.usage_exit(f"Invalid command line properties: {item}")
         props[key] = value
+    if close or resume is not None:
+        return _console_producer_close(view, resume)
     if stdin is None:
         return CliResult(">", interactive=True)  # LineMessageReader's prompt
     key = None
@@ -875,6 +958,22 @@ def _console_producer(view: ClusterView, options: dict, stdin: str | None,
                 "clusters usually do), so nothing was sent\n")
         return CliResult(note + ">", interactive=True)
     return CliResult(">", tuple(commands), interactive=True)
+
+
+def _console_producer_close(view: ClusterView, resume: Wait | None) -> CliResult:
+    """Ctrl-C or Ctrl-D: ConsoleProducer.start registers producer::close as the
+    shutdown hook (and calls Exit.exit after the reader loop ends at EOF), and
+    KafkaProducer.close() with no timeout blocks until every record sent is
+    acknowledged or failed. So the tool exits only then."""
+    unfinished = view.producer_unfinished(CONSOLE_PRODUCER)
+    if not unfinished:
+        return CliResult("")
+    started_ms = resume.state[0] if resume is not None else view.now_ms
+    return CliResult(
+        f"# {unfinished} record(s) not yet acknowledged: the real producer's close() would "
+        "keep waiting for them; the simulator stopped waiting after "
+        f"{(view.now_ms - started_ms) / 1000:g} s of simulated time\n",
+        wait=Wait(started_ms + TOOL_WAIT_MS, (started_ms,)))
 
 
 # ------------------------------------------------------------------ kafka-acls.sh

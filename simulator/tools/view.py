@@ -130,10 +130,11 @@ class ClusterView:
         return tuple(sorted(names))
 
     def _offsets_topic(self):
-        """The consumers' light model of ``__consumer_offsets``, once a group exists
-        (Kafka creates the topic on the first FindCoordinator)."""
+        """The consumers' light model of ``__consumer_offsets``, once a broker answered a
+        FindCoordinator or a group exists (Kafka creates the topic on the first one)."""
         system = self._system()
-        if system is None or not system.groups or OFFSETS_TOPIC in self.__world.topics:
+        if (system is None or not (system.groups or system.offsets.created)
+                or OFFSETS_TOPIC in self.__world.topics):
             return None
         return system.offsets
 
@@ -257,6 +258,18 @@ class ClusterView:
 
     def producer_names(self) -> tuple[str, ...]:
         return tuple(sorted(self.__world.producers))
+
+    def producer_unfinished(self, name: str) -> int:
+        """Records a producer accepted but that are not yet acknowledged or failed:
+        waiting for metadata, batched, or in flight (what KafkaProducer.close() waits
+        for). 0 for an unknown producer."""
+        producer = self.__world.producers.get(name)
+        if producer is None:
+            return 0
+        batches = {b.batch_id: b for queue in producer.queues.values() for b in queue}
+        batches.update(producer.in_flight)
+        return (sum(len(items) for _, items in producer.waiting)
+                + sum(len(b.records) for b in batches.values()))
 
     # ---- ACLs --------------------------------------------------------------------
 

@@ -188,12 +188,11 @@ def test_every_step_shows_its_staged_cluster_terminal_and_logs(live_url, page, s
     wait_sim_ms(page, 6_000)  # every step's group exists by then
     printed = type_line(page, "kafka-topics --bootstrap-server broker-1:9092 --list")
     assert "orders" in printed
-    # Internal topics are listed (no --exclude-internal) once a group has found its
-    # coordinator, which creates __consumer_offsets. In the ACL step the consumer
-    # fails on TopicAuthorizationException before it looks for one, so the
-    # simulator has no offsets topic there yet (a doubt noted for the simulator).
-    if slug != "acls-network":
-        assert "__consumer_offsets" in printed
+    # Internal topics are listed (no --exclude-internal) once a consumer has looked up
+    # its coordinator, which creates __consumer_offsets. In every step, the ACL one too:
+    # Kafka's consumer sends FindCoordinator before the TopicAuthorizationException
+    # (ConsumerCoordinator.poll; tests/simulator/consumers/test_acl_find_coordinator.py).
+    assert "__consumer_offsets" in printed
     screenshot(page, f"step-{slug}-1366")
     if slug in ("verify-producer", "rebalancing"):
         page.set_viewport_size({"width": 390, "height": 844})

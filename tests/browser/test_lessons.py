@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from learnkafka.lessons.content import load_lesson
@@ -244,8 +245,17 @@ def test_message_flow_lights_the_six_steps_in_order_one_engine_event_at_a_time(l
     for _ in range(200):
         if svg.get_attribute("data-done-steps") == "1,2,3,4,5,6" and "6" in seen:
             break
+        # Sample the lit step only once this step's frame is drawn (the sandbox's
+        # data-rendered-seq moves): a fixed 40 ms wait missed steps under load.
+        seq = "s => s.closest('[data-live-sandbox]').dataset.renderedSeq"
+        before = svg.evaluate(seq)
         page.locator("[data-control=step]").click()
-        page.wait_for_timeout(40)
+        try:
+            page.wait_for_function(
+                "([s, b]) => s.closest('[data-live-sandbox]').dataset.renderedSeq !== b",
+                arg=[svg.element_handle(), before], timeout=5_000)
+        except PlaywrightTimeout:
+            pass  # a happening that emitted nothing: nothing new to see
         # Steps performed at the same simulated millisecond light together ("5,6").
         for lit in (svg.get_attribute("data-lit-step") or "").split(","):
             if lit and lit not in seen:
@@ -350,8 +360,17 @@ def test_reduced_motion_draws_messages_still_instead_of_gliding(live_url, page):
     for _ in range(50):
         if dot.count():
             break
+        # Sample the lit step only once this step's frame is drawn (the sandbox's
+        # data-rendered-seq moves): a fixed 40 ms wait missed steps under load.
+        seq = "s => s.closest('[data-live-sandbox]').dataset.renderedSeq"
+        before = svg.evaluate(seq)
         page.locator("[data-control=step]").click()
-        page.wait_for_timeout(40)
+        try:
+            page.wait_for_function(
+                "([s, b]) => s.closest('[data-live-sandbox]').dataset.renderedSeq !== b",
+                arg=[svg.element_handle(), before], timeout=5_000)
+        except PlaywrightTimeout:
+            pass  # a happening that emitted nothing: nothing new to see
     expect(dot).to_have_count(1)
     # producer (x 95) -> leader (x 340): the midpoint of the drawn stretch is 217.5.
     assert float(dot.get_attribute("cx")) == pytest.approx(217.5, abs=0.5)
@@ -367,8 +386,17 @@ def test_without_reduced_motion_a_paused_message_sits_where_simulated_time_puts_
     for _ in range(50):
         if dot.count():
             break
+        # Sample the lit step only once this step's frame is drawn (the sandbox's
+        # data-rendered-seq moves): a fixed 40 ms wait missed steps under load.
+        seq = "s => s.closest('[data-live-sandbox]').dataset.renderedSeq"
+        before = svg.evaluate(seq)
         page.locator("[data-control=step]").click()
-        page.wait_for_timeout(40)
+        try:
+            page.wait_for_function(
+                "([s, b]) => s.closest('[data-live-sandbox]').dataset.renderedSeq !== b",
+                arg=[svg.element_handle(), before], timeout=5_000)
+        except PlaywrightTimeout:
+            pass  # a happening that emitted nothing: nothing new to see
     expect(dot).to_have_count(1)
     # Paused, the dot sits exactly where the simulated clock puts the message:
     # producer (x 95) to leader (x 340), drawn over the middle 60% of that stretch.

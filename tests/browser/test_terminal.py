@@ -144,8 +144,13 @@ def test_console_producer_reads_lines_until_ctrl_c_and_values_stay_text(live_url
     expect(page.locator("[data-terminal-prompt]")).to_have_text(">")
     hostile = "<img src=x onerror=alert(1)>"
     run(page, f"k1:{hostile}")
+    # Ctrl-C closes the producer, which waits until its record is acknowledged (as
+    # KafkaProducer.close() does): the shell prompt comes back only then.
     box.press("Control+c")
-    expect(page.locator("[data-terminal-prompt]")).to_have_text("$")
+    expect(page.locator("[data-terminal-prompt]")).to_have_text("$", timeout=SLOW)
+    expect(output(page)).not_to_contain_text("not yet acknowledged")
+    # So the record is readable at once; and a consumer short of --max-messages would
+    # wait for it anyway (ConsoleConsumer.process) while the sandbox plays.
     run(page, f"kafka-console-consumer.sh {B} --topic orders --from-beginning "
               "--property print.key=true --max-messages 1")
     expect(output(page)).to_contain_text(f"k1\t{hostile}\nProcessed a total of 1 messages",

@@ -78,11 +78,53 @@ async def test_a_viewer_may_read_but_not_change():
 
 @pytest.mark.parametrize("bad", [{"type": "cli"}, {"type": "cli", "line": 3},
                                  {"type": "cli", "line": "x", "id": "i" * 65},
-                                 {"type": "cli", "line": "x", "input": ["a"]}])
+                                 {"type": "cli", "line": "x", "input": ["a"]},
+                                 {"type": "cli", "line": "x", "close": "yes"}])
 async def test_a_malformed_cli_message_is_an_error_and_changes_nothing(bad):
     public_id = "terminal-room-3333333333"
     client, _ = await open_paused(await new_session(), public_id)
     await client.send(bad)
     assert (await client.receive_type("error"))["code"] == "bad_cli"
     assert await history(public_id) == []
+    await client.close()
+
+
+PRODUCER = f"kafka-console-producer.sh {B} --topic orders"
+CONSUMER = f"kafka-console-consumer.sh {B} --topic orders --from-beginning --max-messages 1"
+
+
+async def test_a_paused_sandbox_says_plainly_that_the_real_tools_would_wait():
+    public_id = "terminal-room-4444444444"
+    client, _ = await open_paused(await new_session(), public_id)
+    await client.send({"type": "cli", "id": "p", "line": PRODUCER, "input": "hello",
+                       "input_number": 1})
+    typed = await client.receive_type("cli_output")
+    assert typed["interactive"] is True and typed["applied"] >= 2  # produce, flush
+    await client.send({"type": "cli", "id": "c", "line": PRODUCER, "close": True})
+    closed = await client.receive_type("cli_output")
+    assert closed["id"] == "c" and closed["interactive"] is False
+    assert "1 record(s) not yet acknowledged" in closed["output"]
+    assert "the simulation is paused" in closed["output"]
+    await client.send({"type": "cli", "id": "r", "line": CONSUMER})
+    read = await client.receive_type("cli_output")
+    assert "Processed a total of 0 messages" in read["output"]
+    assert "the simulation is paused" in read["output"]
+    await client.close()
+
+
+async def test_while_playing_ctrl_c_answers_once_the_record_is_acknowledged():
+    public_id = "terminal-room-5555555555"
+    client, _ = await open_paused(await new_session(), public_id)
+    await client.send({"type": "cli", "line": PRODUCER, "input": "hello", "input_number": 1})
+    await client.receive_type("cli_output")
+    await client.send({"type": "speed", "speed": 8.0})  # little wall time to wait
+    await client.receive_type("status")
+    await client.send({"type": "play"})
+    assert (await client.receive_type("status"))["playing"] is True
+    await client.send({"type": "cli", "id": "c", "line": PRODUCER, "close": True})
+    closed = await client.receive_type("cli_output")
+    assert closed == {**closed, "id": "c", "interactive": False, "output": ""}
+    await client.send({"type": "cli", "id": "r", "line": CONSUMER})
+    read = await client.receive_type("cli_output")
+    assert read["output"].endswith("hello\nProcessed a total of 1 messages\n")
     await client.close()

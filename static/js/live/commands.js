@@ -17,8 +17,22 @@
  *   select[data-control="speed"], input[data-control="timeline"]: on change
  *       (changeMessages)
  */
-import { lastConsumerName, newConsumerName } from "./consumer-names.js";
+import { consumerNames, lastConsumerName, newConsumerName } from "./consumer-names.js";
 import { simulatedNow } from "./store.js";
+
+// Names handed out whose consumer_added has not come back yet. Clicks faster than the
+// round trip (a loaded server) must not ask for the same name twice: the second
+// add_consumer would be refused as a duplicate and the consumer would never appear.
+const HANDED_OUT_MS = 30_000;
+const handedOut = new Map(); // name -> wall ms it was handed out
+
+function freshConsumerName(state, group, wallMs) {
+  const present = new Set(consumerNames(state));
+  for (const [name, at] of handedOut) if (present.has(name) || wallMs - at > HANDED_OUT_MS) handedOut.delete(name);
+  const name = newConsumerName(state, group, [...handedOut.keys()]);
+  handedOut.set(name, wallMs);
+  return name;
+}
 
 export const CONTROL_SELECTOR = "[data-command], [data-command-sequence], [data-control]";
 
@@ -37,7 +51,7 @@ export function clickMessages(el, root, state, wallMs) {
       const input = root.querySelector(selector);
       if (input && input.value !== "") command[field] = input.type === "number" ? Number(input.value) : input.value;
     }
-    if (el.dataset.newConsumerIn) command.consumer = newConsumerName(state, el.dataset.newConsumerIn);
+    if (el.dataset.newConsumerIn) command.consumer = freshConsumerName(state, el.dataset.newConsumerIn, wallMs ?? 0);
     if (el.dataset.lastConsumerIn) {
       const last = lastConsumerName(state, el.dataset.lastConsumerIn);
       if (!last) return { error: "That group has no consumer to remove." };

@@ -22,14 +22,19 @@ function prefixFor(state, group) {
   return /^\d+$/.test(group) ? group : `${group}-`;
 }
 
-/** A consumer name not used anywhere yet, in the group's scheme. */
-export function newConsumerName(state, group) {
-  const taken = new Set(Object.keys(state.groups).flatMap((g) => membersOf(state, g)));
+/** A consumer name not used anywhere yet (nor in `reserved`), in the group's scheme. */
+export function newConsumerName(state, group, reserved = []) {
+  const taken = new Set([...Object.keys(state.groups).flatMap((g) => membersOf(state, g)), ...reserved]);
   const prefix = prefixFor(state, group);
   for (const letter of LETTERS) if (!taken.has(`${prefix}${letter}`)) return `${prefix}${letter}`;
   let n = 1;
   while (taken.has(`${prefix}z${n}`)) n += 1;
   return `${prefix}z${n}`;
+}
+
+/** All consumer names in the model, in every group. */
+export function consumerNames(state) {
+  return Object.keys(state.groups).flatMap((g) => membersOf(state, g));
 }
 
 /** The group's most recently named consumer (the one "Remove consumer" removes). */

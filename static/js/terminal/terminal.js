@@ -6,7 +6,9 @@
  * {"type": "cli_output"} reply, which the server sends to this socket only
  * (docs/protocol.md, "The terminal"). An interactive tool (console-producer)
  * switches the prompt to ">" and sends each line as {"type": "cli", "line": the
- * tool's command, "input": the line} until Ctrl-C or Ctrl-D.
+ * tool's command, "input": the line} until Ctrl-C or Ctrl-D, which send
+ * {"close": true} and give the prompt back when the tool has closed (a producer
+ * waits for its records to be acknowledged).
  *
  * Keys: Enter runs; Up/Down walk the history; Tab completes tools, flags, topics
  * and groups (completion.js, from the live model); Ctrl-C cancels the line or
@@ -46,6 +48,7 @@ function bootTerminal(el) {
   const pending = new Map(); // id -> line, for the requests whose answers we wait for
   let interactive = null;    // the command of a tool reading lines (console-producer)
   let typed = 0;             // lines typed into it so far (LineMessageReader's lineNumber)
+  let closing = false;       // Ctrl-C/Ctrl-D sent: the tool is closing, its answer ends it
 
   function print(text, cls) {
     if (!text) return;
@@ -59,8 +62,23 @@ function bootTerminal(el) {
   function setInteractive(command) {
     interactive = command;
     typed = 0;
+    closing = false;
+    input.readOnly = false;
     prompt.textContent = command ? ">" : "$";
     el.dataset.mode = command ? "interactive" : "shell";
+  }
+
+  // Ctrl-C (ConsoleProducer's shutdown hook) or Ctrl-D (the end of its input) runs
+  // producer.close(), which waits until every record sent is acknowledged: the
+  // server answers {"close": true} only then, and the shell prompt comes back with it.
+  function closeTool() {
+    if (closing || !handle()) { pending.clear(); delete el.dataset.pending; setInteractive(null); return; }
+    const command = interactive;
+    closing = true;
+    input.readOnly = true;
+    prompt.textContent = "";
+    el.dataset.mode = "closing";
+    send(command, { close: true });
   }
 
   function handle() { return sandbox && sandbox.liveSandbox; }
@@ -75,6 +93,7 @@ function bootTerminal(el) {
   }
 
   function run(line) {
+    if (closing) return; // the tool is still closing: nothing reads this line
     if (interactive) {
       print(`${line}\n`, "terminal-echo");
       typed += 1;
@@ -142,12 +161,13 @@ function bootTerminal(el) {
       e.preventDefault();
       print(`${interactive ? "" : "$ "}${input.value}^C\n`, "terminal-echo");
       input.value = "";
+      if (interactive) { closeTool(); return; }
       pending.clear(); // like ending the process: its answer is not shown
       delete el.dataset.pending;
       setInteractive(null);
     } else if (e.ctrlKey && (e.key === "d" || e.key === "D") && interactive) {
       e.preventDefault();
-      setInteractive(null);
+      closeTool();
     } else if (e.ctrlKey && (e.key === "l" || e.key === "L")) {
       e.preventDefault();
       output.textContent = "";

@@ -103,3 +103,20 @@ test("a restarted consumer comes back as a new member, owning nothing yet", () =
   const m = state.groups["2"].members["2a"];
   assert.deepEqual([m.state, m.assignment, m.positions, m.crashed_at_ms], ["rebalancing", [], {}, null]);
 });
+
+test("clicks faster than the round trip each ask for a new consumer name", async () => {
+  // The playground flake: three "Add consumer" clicks before any consumer_added came
+  // back all asked for "1b", so two were refused as duplicates and never drawn.
+  const { clickMessages } = await import("../../../static/js/live/commands.js");
+  const state = initialState();
+  state.groups = { 1: { members: { "1a": {} } } };
+  const button = { tagName: "BUTTON", dataset: { command: '{"type":"add_consumer","group":"1"}', newConsumerIn: "1" } };
+  const root = { querySelector: () => null };
+  const names = [0, 10, 20].map((t) => clickMessages(button, root, state, 1_000 + t).messages[0].command.consumer);
+  assert.deepEqual(names, ["1b", "1c", "1d"]);
+  // Once they arrived the model has them; later (or after a refusal's expiry) no gap grows.
+  state.groups[1].members = { "1a": {}, "1b": {}, "1c": {}, "1d": {} };
+  assert.equal(clickMessages(button, root, state, 2_000).messages[0].command.consumer, "1e");
+  state.groups[1].members = { "1a": {} }; // reset: the handed-out names are long gone
+  assert.equal(clickMessages(button, root, state, 100_000).messages[0].command.consumer, "1b");
+});

@@ -11,11 +11,14 @@ A transcript (tests/simulator/tools/transcripts/*.txt) reads top to bottom::
     __consumer_offsets                  the exact output, byte for byte
     orders
     < key1:value1                       one line typed into the last interactive tool
+    < ^C                                Ctrl-C in it: the tool closes (and may wait)
     \\ No newline at end of output      (the output before it ends without one)
 
 Each ``$`` line runs through `run_cli` on a read-only view, and the commands
 it returns are applied, as the terminal does, so ``--execute`` then
-``--describe`` shows the change. Output lines keep their trailing spaces.
+``--describe`` shows the change. A tool that waits (a console consumer short of
+--max-messages) waits as a playing sandbox's does: simulated time passes
+(`run_cli_playing`). Output lines keep their trailing spaces.
 
 Regenerate after an intended change, then review the diff against Kafka's
 source (the classes cited in simulator/tools/cli.py)::
@@ -30,7 +33,7 @@ import sys
 from pathlib import Path
 
 from simulator import Simulation
-from simulator.tools.cli import run_cli
+from simulator.tools.cli import run_cli, run_cli_playing
 
 HERE = Path(__file__).resolve().parent / "transcripts"
 NO_NEWLINE = "\\ No newline at end of output"
@@ -91,8 +94,13 @@ def run(seed: int, scenario: dict, steps) -> list[tuple[str, str]]:
                 raise ValueError(f"unknown directive {verb!r}")
         else:
             if kind == "$":
-                result = run_cli(sim.world, rest)
+                result = run_cli_playing(sim, rest)  # a waiting tool waits as time passes
                 interactive, typed = (rest if result.interactive else None), 0
+            elif rest == "^C":  # Ctrl-C: the tool closes (console-producer flushes)
+                if interactive is None:
+                    raise ValueError("'< ^C' needs an interactive tool started before it")
+                result = run_cli_playing(sim, interactive, close=True)
+                interactive = None
             else:
                 if interactive is None:
                     raise ValueError("'<' needs an interactive tool started before it")
@@ -100,8 +108,8 @@ def run(seed: int, scenario: dict, steps) -> list[tuple[str, str]]:
                 result = run_cli(sim.world, interactive, stdin=rest, stdin_number=typed)
                 if not result.interactive:
                     interactive = None  # the tool exited
-            for command in result.commands:
-                sim.apply(command)
+                for command in result.commands:
+                    sim.apply(command)
             output = result.output
         actual.append((step, output))
     return actual
