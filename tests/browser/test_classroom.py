@@ -148,10 +148,26 @@ def test_a_class_follows_the_instructor_polls_and_survives_a_restart(
     expect(presenter.locator("[data-presence-count]").first).to_have_text("2", timeout=WAIT)
     assert_labels_readable(presenter)  # step 1: the cluster diagram
 
-    # Follow me: → moves the whole room to step 2 and its scenario.
+    # Follow me: → moves the whole room to step 2 and its scenario, over the room
+    # socket: the students' pages swap the step in place (no page load), focus
+    # stays where it was, and a screen reader hears of the change.
+    for page in (alice, bob):
+        page.evaluate("() => { window.stillThisPage = true; }")
+    alice.locator("[data-me-score]").focus()
+    alice.evaluate("() => document.querySelector('[data-me-score]').setAttribute('tabindex', '-1')")
+    alice.locator("[data-me-score]").focus()
     press(presenter, "ArrowRight")
     for page in (presenter, alice, bob):
         on_step(page, 1, "message-flow")
+    for page in (alice, bob):
+        expect(page.locator("[data-room-socket]")).to_have_attribute("data-step-shown", "1",
+                                                                     timeout=WAIT)
+        assert page.evaluate("() => window.stillThisPage === true"), "the page reloaded"
+        expect(page.locator("[data-step-announcer]")).to_have_text(
+            "The class moved to step 2: A message's life in six steps.")
+        expect(page.locator("[data-step-title]")).to_have_text("A message's life in six steps")
+        expect(page.locator('svg[data-diagram="cluster"]')).to_have_count(0)
+    assert alice.evaluate("() => document.activeElement.hasAttribute('data-me-score')")
     presenter.get_by_role("button", name="Produce one record (key user-42)").click()
     presenter.wait_for_function(
         "() => Object.keys(document.querySelector('[data-live-sandbox]')"
