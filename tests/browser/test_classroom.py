@@ -153,7 +153,6 @@ def test_a_class_follows_the_instructor_polls_and_survives_a_restart(
     # stays where it was, and a screen reader hears of the change.
     for page in (alice, bob):
         page.evaluate("() => { window.stillThisPage = true; }")
-    alice.locator("[data-me-score]").focus()
     alice.evaluate("() => document.querySelector('[data-me-score]').setAttribute('tabindex', '-1')")
     alice.locator("[data-me-score]").focus()
     press(presenter, "ArrowRight")
@@ -327,3 +326,42 @@ def test_a_prediction_then_the_instructor_runs_it(live_url, browser, transaction
     presenter.get_by_role("button", name="Now run it").click()
     expect(student.locator('svg [data-broker="1"]')).to_have_class("broker crashed",
                                                                     timeout=WAIT)
+
+
+def test_every_shortcut_the_presenter_advertises(live_url, browser, transactional_db):
+    """The keys the presenter's hint lists: F full screen (and back), Space play/pause,
+    N the next happening, → and ← the next and previous step; none of them fires
+    while the instructor types in a field."""
+    create_instructor()
+    presenter, code = instructor_opens_a_room(browser, live_url)
+    hint = presenter.locator(".keys-hint").inner_text()
+    for key in ("Space", "N", "←", "→", "F"):
+        assert key in hint, hint
+    fullscreen = "() => document.fullscreenElement === document.documentElement"
+    press(presenter, "f")
+    presenter.wait_for_function(fullscreen, timeout=WAIT)
+    press(presenter, "F")
+    presenter.wait_for_function("() => document.fullscreenElement === null", timeout=WAIT)
+    presenter.locator("#room-notes").press("f")  # typing notes: a letter, not a shortcut
+    expect(presenter.locator("#room-notes")).to_have_value("f")
+    assert presenter.evaluate("() => document.fullscreenElement") is None
+    presenter.evaluate("() => document.activeElement.blur()")  # done typing
+
+    state = "() => document.querySelector('[data-live-sandbox]').liveSandbox.state"
+    playing = presenter.evaluate(f"() => ({state})().playing")
+    press(presenter, " ")
+    presenter.wait_for_function(f"(p) => ({state})().playing === !p", arg=playing, timeout=WAIT)
+    if presenter.evaluate(f"() => ({state})().playing"):
+        press(presenter, " ")
+        presenter.wait_for_function(f"() => !({state})().playing", timeout=WAIT)
+    before = presenter.evaluate(f"() => ({state})().now_ms")
+    press(presenter, "n")
+    presenter.wait_for_function(f"(t) => ({state})().now_ms > t", arg=before, timeout=WAIT)
+
+    press(presenter, "ArrowRight")
+    on_step(presenter, 1, "message-flow")
+    press(presenter, "ArrowLeft")
+    on_step(presenter, 0, "cluster")
+    press(presenter, "ArrowLeft")  # at the first step: nowhere to go, nothing changes
+    expect(presenter.locator("[data-live-error]").first).to_have_text("")
+    on_step(presenter, 0, "cluster")
