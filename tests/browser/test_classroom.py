@@ -23,18 +23,43 @@ WAIT = 30_000  # the machine is loaded: generous waits, never sleeps
 PASSWORD = "a long classroom password"
 
 # What every watcher of one paused simulation must agree on: the model's fields a
-# snapshot carries. A follower's HW is left out: the browser learns it only while
-# that replica leads (docs/architecture.md, "Known limits of the model"), so a
-# late joiner's snapshot knows more of it than a model folded from events.
+# snapshot carries, every replica's HW as the events announced it included
+# (simulator/late_join.py gives a late joiner the followers' too).
 DIGEST_JS = """() => {
   const s = document.querySelector('[data-live-sandbox]').liveSandbox.state;
   const logs = Object.fromEntries(Object.entries(s.logs).map(([k, l]) =>
-    [k, {leo: l.leo, log_start: l.log_start, role: l.role,
-         hw: l.role === "leader" ? l.hw : null}]));
+    [k, {leo: l.leo, log_start: l.log_start, role: l.role, hw: l.hw}]));
   return JSON.stringify({now: s.now_ms, scenario: s.scenario, playing: s.playing,
                          topics: s.topics, logs, groups: s.groups,
                          records: Object.keys(s.records).length});
 }"""
+
+
+# The message-flow diagram as drawn: which steps are lit and done, what each chip,
+# actor and the detail line say, and the records in flight (not pixels).
+FLOW_JS = r"""() => {
+  const svg = document.querySelector('svg[data-diagram="message-flow"]');
+  const texts = (sel) => [...svg.querySelectorAll(sel)].map((t) => t.textContent);
+  return JSON.stringify({lit: svg.dataset.litStep, done: svg.dataset.doneSteps,
+    chips: [...svg.querySelectorAll('.flow-step')].map((g) => g.getAttribute('class')),
+    actors: texts('.flow-actor text'),
+    // the detail's words, not its lines: a phone wraps them differently
+    detail: texts('[data-layer="detail"]').join('').replace(/\s+/g, ''),
+    flights: svg.querySelectorAll('[data-layer="flights"] circle').length});
+}"""
+
+
+def same_flow_diagram(pages) -> dict:
+    """Every page draws the message-flow diagram the same (a paused simulation)."""
+    reference = pages[0].evaluate(FLOW_JS)
+    for page in pages[1:]:
+        try:
+            page.wait_for_function(f"(ref) => ({FLOW_JS})() === ref", arg=reference,
+                                   timeout=WAIT)
+        except Exception:
+            raise AssertionError(f"{page.url} {page.evaluate(FLOW_JS)}\n!=\n{reference}") \
+                from None
+    return json.loads(reference)
 
 
 def create_instructor(env=None):
@@ -179,12 +204,16 @@ def test_a_class_follows_the_instructor_polls_and_survives_a_restart(
                           ".liveSandbox.state.now_ms") > 0
     press(presenter, " ")  # pause: now every screen must show exactly the same cluster
     paused_at = json.loads(same_state([presenter, alice, bob, carol]))["now"]
+    # ... and the same diagram: Carol's follows the same record through the same steps.
+    flow = same_flow_diagram([alice, bob, carol, presenter])
+    assert flow["done"], flow  # the record is on its way: steps are done, not started over
     press(presenter, "n")  # N: the next happening, on every screen
     presenter.wait_for_function(
         "(t) => document.querySelector('[data-live-sandbox]').liveSandbox.state.now_ms > t",
         arg=paused_at, timeout=WAIT)
     digest = same_state([presenter, alice, bob, carol])
     assert json.loads(digest)["records"] > 0 and json.loads(digest)["now"] > paused_at
+    same_flow_diagram([alice, bob, carol, presenter])
     expect(carol.locator("[data-live-sandbox] [data-live-error]")).to_have_text("")
 
     # A poll: answers hidden from students, live on the presenter's histogram.
@@ -258,6 +287,55 @@ def test_a_class_follows_the_instructor_polls_and_survives_a_restart(
     alice.get_by_role("link", name="← Back to the live room").click()
     on_step(alice, 1, "message-flow")
     same_state([presenter, alice])  # the room was not touched by Alice's copy
+
+
+def smallest_label(page, selector: str) -> float:
+    """The smallest drawn font size (px on screen) of a visible label of the diagram."""
+    return page.evaluate("""(selector) => {
+      const svg = document.querySelector(selector);
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      let min = Infinity;
+      for (const t of svg.querySelectorAll('text')) {
+        if (!t.textContent.trim() || t.getBoundingClientRect().width === 0) continue;
+        min = Math.min(min, parseFloat(getComputedStyle(t).fontSize) * scale);
+      }
+      return min;
+    }""", selector)
+
+
+def test_the_presenter_and_the_phone_are_readable_on_every_step_they_show(
+        live_url, browser, transactional_db, screenshot):
+    """Issue 13's screenshots, looked at: the presenter at 1920x1080 (labels >= 18 px)
+    and 1366x768, a student's phone at 390x844 (labels >= 12 px, the narrow layouts),
+    on the cluster step and the message-flow step."""
+    create_instructor()
+    presenter, code = instructor_opens_a_room(browser, live_url)
+    phone = student_joins(browser, live_url, code, "Pat")
+    for index, diagram in ((0, "cluster"), (1, "message-flow")):
+        if index:
+            press(presenter, "ArrowRight")
+        for page in (presenter, phone):
+            on_step(page, index, diagram)
+        expect(phone.locator("[data-room-socket]")).to_have_attribute(
+            "data-step-shown" if index else "data-room-step", str(index), timeout=WAIT)
+        if index:
+            presenter.get_by_role("button", name="Produce one record (key user-42)").click()
+            phone.wait_for_function("() => document.querySelector('svg[data-diagram]')"
+                                    ".dataset.doneSteps.length > 0", timeout=WAIT)
+        presenter.set_viewport_size(PRESENTER)
+        presenter.wait_for_function("() => document.querySelector('.presenter-stage svg')"
+                                    ".getBoundingClientRect().width > 1300", timeout=WAIT)
+        size = smallest_label(presenter, ".presenter-stage svg.diagram")
+        assert size >= 18, f"{diagram}: smallest presenter label {size:.1f} px at 1920"
+        screenshot(presenter, f"presenter-{diagram}-1920x1080")
+        presenter.set_viewport_size({"width": 1366, "height": 768})
+        presenter.wait_for_function("() => document.querySelector('.presenter-stage svg')"
+                                    ".getBoundingClientRect().width < 1000", timeout=WAIT)
+        screenshot(presenter, f"presenter-{diagram}-1366x768")
+        size = smallest_label(phone, "svg.diagram")
+        assert size >= 12, f"{diagram}: smallest phone label {size:.1f} px at 390"
+        assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
+        screenshot(phone, f"student-{diagram}-390x844")
 
 
 def assert_labels_readable(page) -> None:
