@@ -120,8 +120,11 @@ listen_to_every_event()
 
 
 def _wire(event) -> dict:
-    """An event as the socket sends it (sandbox/policy.py `trimmed`)."""
+    """An event as the socket sends it (sandbox/policy.py `trimmed`), without its
+    `seq`: a rebuild from the command log may number one millisecond's events
+    differently, and the snapshot of a rebuild equals the original's."""
     out = event_to_dict(event)
+    del out["seq"]
     records = out.get("records")
     if isinstance(records, list) and len(records) > MAX_RECORDS_PER_EVENT:
         out["records"] = records[-MAX_RECORDS_PER_EVENT:]

@@ -24,7 +24,7 @@ function lateJoinView(s) {
     ...drawnView(s),
     hw: Object.fromEntries(Object.entries(s.logs).filter(([, l]) => l.leo || l.hw || l.role).map(([k, l]) => [k, l.hw])),
     produce,
-    recent: s.recent.map((e) => [e.seq, e.kind, e.at_ms]),
+    recent: s.recent.map((e) => [e.kind, e.at_ms, e.message_id ?? e.batch_id ?? null]),
     flights: drawnFlights(s, s.now_ms).map((m) => m.message_id).sort((a, b) => a - b),
   };
 }
