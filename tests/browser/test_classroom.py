@@ -330,7 +330,9 @@ def test_the_presenter_and_the_phone_are_readable_on_every_step_they_show(
         screenshot(presenter, f"presenter-{diagram}-1920x1080")
         presenter.set_viewport_size({"width": 1366, "height": 768})
         presenter.wait_for_function("() => document.querySelector('.presenter-stage svg')"
-                                    ".getBoundingClientRect().width < 1000", timeout=WAIT)
+                                    ".getBoundingClientRect().width < 1100", timeout=WAIT)
+        size = smallest_label(presenter, ".presenter-stage svg.diagram")
+        assert size >= 13, f"{diagram}: smallest presenter label {size:.1f} px at 1366"
         screenshot(presenter, f"presenter-{diagram}-1366x768")
         size = smallest_label(phone, "svg.diagram")
         assert size >= 12, f"{diagram}: smallest phone label {size:.1f} px at 390"
