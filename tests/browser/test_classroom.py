@@ -332,7 +332,8 @@ def test_the_presenter_and_the_phone_are_readable_on_every_step_they_show(
         presenter.wait_for_function("() => document.querySelector('.presenter-stage svg')"
                                     ".getBoundingClientRect().width < 1100", timeout=WAIT)
         size = smallest_label(presenter, ".presenter-stage svg.diagram")
-        assert size >= 13, f"{diagram}: smallest presenter label {size:.1f} px at 1366"
+        # 18 px is the 1920 target (the back of a room); a laptop stays at the phone's floor.
+        assert size >= 12, f"{diagram}: smallest presenter label {size:.1f} px at 1366"
         screenshot(presenter, f"presenter-{diagram}-1366x768")
         size = smallest_label(phone, "svg.diagram")
         assert size >= 12, f"{diagram}: smallest phone label {size:.1f} px at 390"
