@@ -4,11 +4,13 @@ Enough to draw every diagram from scratch; the shape is documented in
 docs/events.md ("The snapshot"). A partition's ``records`` are the last
 `SNAPSHOT_RECORDS_PER_PARTITION` records of the leader's log (or of the
 longest replica when there is no leader); ``records_truncated`` says whether
-older ones were left out.
+older ones were left out. ``late_join`` is the little history a page that
+connects late needs to draw what pages watching all along draw (late_join.py).
 """
 
 from __future__ import annotations
 
+from simulator import late_join
 from simulator.engine import SNAPSHOT_SECTIONS
 from simulator.extension import snapshot_sections
 from simulator.limits import SNAPSHOT_RECORDS_PER_PARTITION
@@ -34,6 +36,8 @@ def _partition(world, topic, pm) -> dict:
         replicas_state.append({"broker": b, "leo": r.log.leo,
                                "log_start_offset": r.log.start_offset,
                                "high_watermark": r.hw, "role": r.role,
+                               # What the events said (a late joiner draws what others do).
+                               "announced_high_watermark": late_join.announced_hw(world, r, b),
                                "leader_epoch": r.leader_epoch,
                                "tail": [_brief(rec) for rec in r.log.records[-REPLICA_TAIL:]]})
         if b == pm.leader or (source is None or r.log.leo > source.log.leo) and pm.leader is None:
@@ -104,6 +108,7 @@ def build_snapshot(world) -> dict:
     }
     for name, fn in SNAPSHOT_SECTIONS.items():
         snap[name] = fn(world)
+    snap["late_join"] = late_join.section(world)  # history a late page draws (late_join.py)
     snap["extensions"] = list(world.extensions)
     snap.update(snapshot_sections(world))
     return snap

@@ -16,9 +16,10 @@ def room_group(room_id: int) -> str:
     return f"lk-room.{room_id}"
 
 
-def publish(room_id: int, kind: str, *, scores: bool = False) -> None:
-    """From sync code (views, services): sent once the transaction commits."""
-    message = {"type": kind, "room": room_id, "scores": scores}
+def publish(room_id: int, kind: str, *, scores: bool = False, step: bool = False) -> None:
+    """From sync code (views, services): sent once the transaction commits.
+    `step`: the room moved to another step (each process pushes the step's fragment)."""
+    message = {"type": kind, "room": room_id, "scores": scores, "step": step}
 
     def send():
         async_to_sync(get_channel_layer().group_send)(room_group(room_id), message)

@@ -4,6 +4,8 @@ A change to a room reaches every process once (broadcast.py); the process
 reads the room's public state once, serialises it once and sends the same
 text to each of its local sockets (as the sandbox hub does with frames). The
 instructor's sockets also get the presenter's state (histogram, roster);
+after a step change every socket gets the step's fragment (`step`, fragments.py)
+first, the same text for all;
 after a reveal each student socket gets its own score, from one query.
 
 Presence follows the sockets: each socket has a Presence row, deleted when it
@@ -20,7 +22,7 @@ import logging
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from . import selectors, services
+from . import fragments, selectors, services
 from .broadcast import ANSWERED, CHANGED, PRESENCE, room_group
 from .models import Room
 
@@ -99,10 +101,12 @@ class RoomSockets:
             return
         kind = message.get("type")
         if kind == CHANGED:
-            public, points = await database_sync_to_async(_public_and_scores)(
-                room_id, message.get("scores"))
+            public, points, step = await database_sync_to_async(_public_and_scores)(
+                room_id, message.get("scores"), message.get("step"))
             text = encode(public)
             for sock in list(socks):
+                if step is not None:  # before the state, so a page swaps, then reads it
+                    sock.push(step)
                 sock.push(text)
                 if points is not None and sock.student_id is not None:
                     sock.push(encode({"type": "score", "score": points.get(sock.student_id, 0)}))
@@ -142,9 +146,17 @@ class RoomSockets:
                 self._presenter_soon(room_id)
 
 
-def _public_and_scores(room_id: int, with_scores: bool):
+def _public_and_scores(room_id: int, with_scores: bool, with_step: bool):
+    """The room's public state, scores after a reveal, and after a step change the
+    `step` message: the step's fragment (rendered once per step per process,
+    fragments.py), serialised once here for every socket of the room."""
     room = Room.objects.get(pk=room_id)
-    return selectors.public_state(room), (selectors.scores(room) if with_scores else None)
+    step = None
+    if with_step:
+        step = encode({"type": "step", "version": room.version, "step": room.step_index,
+                       "html": fragments.step_fragment(room.lesson_slug, room.step_index)})
+    return (selectors.public_state(room), selectors.scores(room) if with_scores else None,
+            step)
 
 
 def _presenter(room_id: int) -> dict:

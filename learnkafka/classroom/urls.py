@@ -26,6 +26,7 @@ urlpatterns = [
     path("join/", views.join, name="join"),
     path("join/<str:code>/", views.join, name="join_code"),
     path("r/<str:code>/", views.student_room, name="student"),
+    path("r/<str:code>/step/", views.student_step, name="student_step"),
     path("r/<str:code>/answer/", views.answer, name="answer"),
     path("r/<str:code>/break-away/", views.break_away, name="break_away"),
     path("r/<str:code>/own/", views.own, name="own"),

@@ -27,7 +27,7 @@ from learnkafka.sandbox.policy import Refused
 from learnkafka.sandbox.selectors import sandbox_get
 from learnkafka.sandbox.services import SandboxLimitReached
 
-from . import broadcast, content, selectors, services
+from . import broadcast, content, fragments, selectors, services
 from .driving import drive
 from .models import Poll, Room
 
@@ -157,7 +157,7 @@ def room_goto(request, code):
     except Refused as err:
         return _refused(request, room, err, status=409)
     services.room_set_step(room=room, index=index)
-    broadcast.publish(room.id, broadcast.CHANGED)
+    broadcast.publish(room.id, broadcast.CHANGED, step=True)
     return _done(request, room, back="classroom:presenter", step=index)
 
 
@@ -294,10 +294,19 @@ def student_room(request, code):
     room, student = _student_or_none(request, code)
     if student is None:
         return redirect("classroom:join_code", code=room.code)
-    step = content.step_at(room.lesson_slug, room.step_index)
     return render(request, "classroom/student.html", {
-        "room": room, "student": student, "step": step,
-        "diagram_component": diagram_component(step.diagram)})
+        "room": room, "student": student,
+        **fragments.step_context(room.lesson_slug, room.step_index)})
+
+
+@require_GET
+def student_step(request, code):
+    """The room's current step as a fragment, for a page that missed the step's push
+    (it was reconnecting): the same cached text the room socket sends."""
+    room, student = _student_or_none(request, code)
+    if student is None:
+        return JsonResponse({"code": "forbidden", "message": "Join the room first."}, status=403)
+    return HttpResponse(fragments.step_fragment(room.lesson_slug, room.step_index))
 
 
 @require_POST

@@ -8,7 +8,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 
 from learnkafka.asgi import application
-from learnkafka.classroom import broadcast, services
+from learnkafka.classroom import broadcast, fragments, services
 from learnkafka.classroom.driving import drive
 from learnkafka.classroom.fanout import sockets
 from learnkafka.classroom.models import Room
@@ -50,8 +50,8 @@ def student_session(room, name):
 
 
 @database_sync_to_async
-def publish(room, kind, scores=False):
-    broadcast.publish(room.id, kind, scores=scores)
+def publish(room, kind, scores=False, step=False):
+    broadcast.publish(room.id, kind, scores=scores, step=step)
 
 
 class Sock:
@@ -194,3 +194,39 @@ async def test_follow_me_a_step_change_loads_the_steps_scenario_for_every_watche
         pass
     assert message["scenario"] == "lesson-isr"
     await viewer.disconnect()
+
+
+async def test_a_step_change_reaches_every_student_as_one_fragment_rendered_once():
+    """Follow me without page loads: every room socket gets the new step's fragment
+    (heading, diagram skeleton, text) before the room state that names the step,
+    and the process renders it once for the whole room, not once per student."""
+    room, teacher_cookie = await make_room()
+    socks = []
+    for name in ("Ann", "Ben", "Cy"):
+        cookie, _ = await student_session(room, name)
+        socks.append(await Sock(f"/ws/room/{room.code}/", cookie).open())
+    teacher = await Sock(f"/ws/room/{room.code}/", teacher_cookie).open()
+    for sock in socks:
+        await sock.next("me")
+    await teacher.next("room")
+    fragments._render.cache_clear()
+    await database_sync_to_async(services.room_set_step)(room=room, index=1)
+    await publish(room, broadcast.CHANGED, step=True)
+    texts = []
+    for sock in (*socks, teacher):
+        step = await sock.next()
+        while step["type"] not in ("step", "room"):
+            step = await sock.next()
+        assert step["type"] == "step" and step["step"] == 1  # the fragment comes first
+        after = await sock.next("room")
+        assert after["step"] == 1 and after["version"] == step["version"]
+        texts.append(step["html"])
+    assert len(set(texts)) == 1
+    assert 'data-diagram="message-flow"' in texts[0] and 'data-step="1"' in texts[0]
+    assert fragments._render.cache_info().misses == 1
+    # A change that is not a step change carries no fragment.
+    await publish(room, broadcast.CHANGED)
+    await socks[0].next("room")
+    assert [m["type"] for m in await socks[0].quiet()].count("step") == 1
+    for sock in (*socks, teacher):
+        await sock.comm.disconnect()

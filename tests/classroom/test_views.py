@@ -225,3 +225,18 @@ def test_a_student_cannot_answer_for_another_or_read_the_results(room):
     assert alice.post(f"/classroom/{room.code}/reveal/", {"poll": poll.id}).status_code == 302
     poll.refresh_from_db()
     assert poll.state == Poll.OPEN
+
+
+def test_the_current_step_fragment_is_for_the_rooms_students_only(room, client):
+    """A page that missed a step's push fetches the room's current step (the same
+    cached fragment the socket sends); a stranger gets nothing."""
+    alice = join(room, "Alice")
+    first = alice.get(f"/r/{room.code}/step/")
+    assert first.status_code == 200
+    assert b'data-step="0"' in first.content and b'data-diagram="cluster"' in first.content
+    services.room_set_step(room=room, index=1)
+    moved = alice.get(f"/r/{room.code}/step/").content.decode()
+    assert 'data-step="1"' in moved and 'data-diagram="message-flow"' in moved
+    assert client.get(f"/r/{room.code}/step/").status_code == 403
+    page = alice.get(f"/r/{room.code}/").content.decode()
+    assert 'data-step-part="diagram"' in page and 'data-room-step="1"' in page

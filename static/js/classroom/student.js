@@ -3,8 +3,13 @@
  *
  * The diagram is an ordinary live sandbox (static/js/live/) watching the room's
  * simulation as a viewer. This module follows the room socket: a new step
- * reloads the page (the step's diagram is drawn by the server), a poll shows
- * its answers as buttons, a reveal shows the right answer and the counts.
+ * arrives as a `step` message holding the step's fragment (heading, diagram
+ * skeleton, text; the server renders it once per step, fragments.py), swapped
+ * in place: no page load, the same sandbox socket, focus kept (or moved to
+ * the new heading when it was inside what left) and the change announced to
+ * screen readers. A page that missed the push (it was reconnecting) sees the
+ * room's step differ and fetches the same fragment once. A poll shows its
+ * answers as buttons, a reveal shows the right answer and the counts.
  * Names and prompts are put in with textContent only: never markup.
  * On the break-away page (data-role="away") it shows the same poll, so an
  * answer can be given without going back.
@@ -17,6 +22,41 @@ const choicesBox = root.querySelector("[data-choices]");
 const away = root.dataset.role === "away";
 let mine = {};        // poll id -> my choice
 let current = null;   // the room's latest poll
+let stepVersion = 0;  // the room version of the last step swapped in
+let fetchingStep = false;
+
+/** Swap the step's parts ([data-step-part]) for those of `html` (a _step.html fragment). */
+async function showStep(html) {
+  const fragment = new DOMParser().parseFromString(html, "text/html").querySelector("[data-step-fragment]");
+  if (!fragment) return;
+  const hadFocus = [...root.querySelectorAll("[data-step-part]")].some((p) => p.contains(document.activeElement));
+  for (const part of fragment.querySelectorAll("[data-step-part]")) {
+    const here = root.querySelector(`[data-step-part="${part.dataset.stepPart}"]`);
+    if (here) here.replaceWith(document.importNode(part, true));
+  }
+  root.dataset.roomStep = fragment.dataset.step;
+  const heading = root.querySelector('[data-step-part="title"]');
+  if (hadFocus) heading.focus({ preventScroll: true });
+  // A reader scrolled past the heading starts the new step at its top; others stay put.
+  if (heading.getBoundingClientRect().top < 0) heading.scrollIntoView({ block: "start" });
+  setText(root, "[data-step-announcer]", `The class moved to step ${fragment.dataset.stepNumber}: ${fragment.dataset.stepTitle}.`);
+  const live = root.querySelector("[data-live-sandbox]");
+  live.setAttribute("aria-label", fragment.dataset.stepTitle);
+  while (!live.liveSandbox) await new Promise((r) => requestAnimationFrame(r));  // still booting
+  await live.liveSandbox.rescanDiagrams();
+  root.dataset.stepShown = fragment.dataset.step;  // tests wait on this: drawn, not just swapped
+}
+
+async function fetchStep() {
+  if (fetchingStep) return;
+  fetchingStep = true;
+  try {
+    const response = await fetch(root.dataset.stepUrl, { credentials: "same-origin" });
+    if (response.ok) await showStep(await response.text());
+  } finally {
+    fetchingStep = false;
+  }
+}
 
 function renderPoll(poll) {
   current = poll;
@@ -81,8 +121,13 @@ choicesBox.addEventListener("click", async (e) => {
 
 connectRoom(root.dataset.roomSocket, {
   onMessage(msg) {
-    if (msg.type === "room") {
-      if (!away && String(msg.step) !== root.dataset.roomStep) { window.location.reload(); return; }
+    if (msg.type === "step") {
+      // A student who broke away stays on their own copy; they meet the new step on return.
+      if (away || msg.version < stepVersion) return;
+      stepVersion = msg.version;
+      if (String(msg.step) !== root.dataset.roomStep) showStep(msg.html);
+    } else if (msg.type === "room") {
+      if (!away && String(msg.step) !== root.dataset.roomStep) fetchStep();
       root.dataset.roomVersion = String(msg.version);
       setText(root, "[data-room-state]", msg.state);
       root.querySelector("[data-ended-note]")?.toggleAttribute("hidden", msg.state !== "ended");

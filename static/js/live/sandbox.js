@@ -124,7 +124,15 @@ export async function bootLive(root) {
     new ResizeObserver(() => { dirty = true; }).observe(root);
   }
 
-  const handle = { root, send, get state() { return state; }, socket };
+  // rescanDiagrams(): the page swapped the diagrams inside (a classroom step change,
+  // static/js/classroom/student.js): draw the new ones from the same model and socket.
+  async function rescanDiagrams() {
+    diagrams.splice(0, diagrams.length, ...(await diagramsIn(root)));
+    dirty = true;
+    if (state.ready) draw(performance.now());
+  }
+
+  const handle = { root, send, get state() { return state; }, socket, rescanDiagrams };
   root.liveSandbox = handle;
   return handle;
 }

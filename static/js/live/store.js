@@ -1,7 +1,9 @@
 /**
  * store.js — the browser's copy of a sandbox: model = reduce(model, message).
  *
- * A `snapshot` message replaces everything (fromSnapshot); an `events` message
+ * A `snapshot` message replaces everything (fromSnapshot, with the snapshot's
+ * `late_join` history, so a page that connects late draws what the others
+ * draw); an `events` message
  * folds each simulator event in with REDUCERS: the one table composed here
  * from reduce-cluster.js, reduce-clients.js and reduce-produce.js. Nothing
  * else may add a reducer, so the model's shape (model.js) is the same on
@@ -104,7 +106,7 @@ export function fromSnapshot(msg) {
       };
       for (const r of asList(p.replicas_state)) {
         s.logs[logKey(t.name, p.partition, r.broker)] = {
-          leo: r.leo ?? 0, hw: r.high_watermark ?? 0, log_start: r.log_start_offset ?? 0, role: r.role || "",
+          leo: r.leo ?? 0, hw: r.announced_high_watermark ?? r.high_watermark ?? 0, log_start: r.log_start_offset ?? 0, role: r.role || "",
         };
       }
       s.records[`${t.name}/${p.partition}`] = (p.records || []).slice(-KEEP_RECORDS);
@@ -127,5 +129,28 @@ export function fromSnapshot(msg) {
   for (const m of asList(raw.in_flight)) {
     s.inflight[m.message_id] = { ...m, message_kind: m.message_kind ?? m.kind };
   }
+  foldLateJoin(s, raw.late_join);
   return s;
+}
+
+/**
+ * The snapshot's `late_join` (simulator/late_join.py): the little history a page
+ * watching all along has and draws, so a page that connects late draws the same:
+ * the last events, what each producer was told (folded by the produce reducers,
+ * with the offset each batch was expected at when it left), and hops that
+ * landed but are still drawn.
+ */
+function foldLateJoin(s, late) {
+  if (!late) return;
+  s.recent = (late.events || []).slice(-KEEP_RECENT);
+  for (const events of Object.values(late.produce || {})) {
+    for (const e of events) {
+      const before = s.produce[e.producer] && s.produce[e.producer].batches[e.batch_id];
+      const first = e.kind === "batch_sent" && (!before || before.expected_offset === undefined);
+      REDUCERS[e.kind](s, e);
+      const batch = s.produce[e.producer] && s.produce[e.producer].batches[e.batch_id];
+      if (first && batch && e.expected_offset !== undefined) batch.expected_offset = e.expected_offset;
+    }
+  }
+  for (const m of late.landed || []) s.landed[m.message_id] = m;
 }
