@@ -51,7 +51,8 @@ def _settle(page) -> None:
     page.wait_for_load_state("networkidle", timeout=WAIT_MS)
 
 
-def weigh(browser, base: str, path: str, viewport: dict, *, scroll: bool = False) -> tuple[int, dict]:
+def weigh(browser, base: str, path: str, viewport: dict, *,
+          scroll: bool = False) -> tuple[int, dict]:
     """(total gzipped bytes, {url: gzipped bytes}) of the JS/CSS one first visit fetches."""
     context = browser.new_context(viewport=viewport)  # a new context: an empty cache
     page = context.new_page()

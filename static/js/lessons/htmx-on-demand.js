@@ -1,21 +1,10 @@
 /**
- * htmx-on-demand.js — a lesson step fetches htmx (16 KB gzipped, a quarter of
- * the page's 60 KB budget) only when the learner reaches for something htmx
- * drives: a "Try this" button or a config choice (they record progress), a
- * checkpoint's form, a "Try again" link.
- *
- * "Reaches for" is the first pointer over, touch on or focus in an element
- * with hx-get/hx-post (or inside one, e.g. a form's radio button), so htmx is
- * usually there before the click. When it is not (a click that beat the
- * download), the click or submit is not lost: a link does not navigate, and
- * once htmx is ready the same request is made (htmx.ajax for a button or
- * link, requestSubmit for a form), so the learner sees the same swap, only a
- * few milliseconds later. Replaying with htmx.ajax, not a second click, keeps
- * a "Try this" button from sending its simulator command twice (live/
- * commands.js handles that click itself).
- *
- * The page names htmx's URL in <meta name="htmx-src">. Without JavaScript
- * every form and link still works as a plain request.
+ * htmx-on-demand.js — a lesson step (or quiz page) fetches htmx, 16 KB gzipped,
+ * only when the learner first points at, touches or focuses an hx- element.
+ * A click or submit that beats the download is replayed once htmx is ready
+ * (htmx.ajax for a button or link, requestSubmit for a form): not a second
+ * click, which would make a "Try this" button send its command twice.
+ * <meta name="htmx-src"> names htmx's URL; without JS forms and links still work.
  */
 const HX = "[hx-get], [hx-post]";
 let loading = null;
