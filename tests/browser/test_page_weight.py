@@ -56,3 +56,25 @@ def test_htmx_arrives_when_a_learner_reaches_for_a_button_and_a_quick_click_coun
     expect(current).to_have_class(re.compile(r"is-tried"), timeout=60_000)
     page.wait_for_load_state("networkidle")
     assert len([u for u in posts if u.endswith("/tried/")]) == 1, posts
+
+
+def test_a_checkpoint_whose_quiz_code_has_not_arrived_is_drawn_and_answerable(
+        live_url, page, screenshot):
+    # quiz.js held back (a slow network, a learner who jumps straight to the end):
+    # the card is there, styled by its plain <link>, and answers as a form.
+    page.route("**/js/quizzes/quiz.js", lambda route: route.abort())
+    page.set_viewport_size(VIEWPORTS["phone"])
+    page.goto(f"{live_url}/lessons/kafka-basics/acks/")
+    page.keyboard.press("End")
+    card = page.locator(".lesson-checkpoint [data-quiz-card]")
+    expect(card).to_be_visible(timeout=60_000)
+    choices = card.locator("input[type=radio]")
+    expect(choices.first).to_be_visible()
+    assert page.evaluate("() => getComputedStyle(document.querySelector("
+                         "'.lesson-checkpoint .quiz-choice')).borderTopStyle") == "solid"
+    screenshot(page, "checkpoint-without-quiz-js")
+    choices.first.check()
+    page.evaluate("() => { window.stillThisPage = true; }")
+    card.get_by_role("button", name="Check answer").click()
+    expect(page.locator(".lesson-checkpoint [data-quiz-feedback]")).to_be_visible(timeout=60_000)
+    assert page.evaluate("() => window.stillThisPage === true")  # swapped in place, no reload
