@@ -20,5 +20,5 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(live_url, page,
     screenshot(page, "home")
     page.goto(f"{live_url}/lessons/kafka-basics/acks/")
     page.locator(".try-button").first.hover()
-    page.wait_for_function("typeof htmx !== 'undefined' && htmx.version.startsWith('2.')",
+    page.wait_for_function("() => typeof htmx !== 'undefined' && htmx.version.startsWith('2.')",
                            timeout=30_000)

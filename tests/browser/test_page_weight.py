@@ -47,11 +47,11 @@ def test_htmx_arrives_when_a_learner_reaches_for_a_button_and_a_quick_click_coun
     page.goto(f"{live_url}/lessons/kafka-basics/message-flow/")
     expect(page.locator("[data-live-sandbox]")).to_have_attribute("data-live-state", "live",
                                                                   timeout=60_000)
-    assert page.evaluate("typeof htmx === 'undefined'")
+    assert page.evaluate("() => typeof htmx === 'undefined'")
     posts = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
     page.locator(".try-button").first.click()
-    page.wait_for_function("typeof htmx !== 'undefined'", timeout=60_000)
+    page.wait_for_function("() => typeof htmx !== 'undefined'", timeout=60_000)
     current = page.locator('#lesson-progress a[aria-current="step"]').locator("xpath=..")
     expect(current).to_have_class(re.compile(r"is-tried"), timeout=60_000)
     page.wait_for_load_state("networkidle")

@@ -1,19 +1,10 @@
-/**
- * htmx-on-demand.js — a lesson step (or quiz page) fetches htmx, 16 KB gzipped,
- * only when the learner first points at, touches or focuses an hx- element.
- * A click or submit that beats the download is replayed once htmx is ready
- * (htmx.ajax for a button or link, requestSubmit for a form): not a second
- * click, which would make a "Try this" button send its command twice.
- * <meta name="htmx-src"> names htmx's URL; without JS forms and links still work.
- */
+/** htmx-on-demand.js: fetch htmx when a learner first reaches for an hx- element;
+ * replay a click or submit that beat it (docs/architecture.md §3, "Page weight"). */
 const HX = "[hx-get], [hx-post]";
 let loading = null;
 let ready = false;
 
 function whenLoaded() {
-  // htmx initialises itself only when the document is complete (or at
-  // DOMContentLoaded): insert it after `load`, so it never waits for an event
-  // that has already fired.
   if (document.readyState === "complete") return Promise.resolve();
   return new Promise((resolve) => window.addEventListener("load", resolve, { once: true }));
 }

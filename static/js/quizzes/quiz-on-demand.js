@@ -1,15 +1,5 @@
-/**
- * quiz-on-demand.js — a lesson checkpoint imports quiz.js only when its card
- * comes within a quarter screen of the viewport, or the learner points at or
- * tabs into it first: most of a step's first view is its text and diagram,
- * so its page weight leaves the quiz code out until it is needed.
- *
- * The card is server-rendered and styled from the start (quizzes.css is a
- * plain <link>), and works as a plain form until quiz.js adds drag-and-drop
- * and focus handling, so a learner never meets a blank or jumping card.
- * [data-quiz-lazy="<quiz.js url>"] marks each card; data-quiz-loaded="true"
- * is set once quiz.js has run.
- */
+/** quiz-on-demand.js: import a checkpoint's quiz.js ([data-quiz-lazy]) when its card
+ * nears the viewport or is pointed at (docs/architecture.md §3, "Page weight"). */
 const cards = [...document.querySelectorAll("[data-quiz-lazy]")];
 let loading = null;
 
