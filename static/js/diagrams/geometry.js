@@ -146,11 +146,7 @@ export const NARROW_BELOW_PX = 560;
  * one SVG unit is at least one CSS pixel and a 12-unit label reads at >= 12 px. */
 export const NARROW_W = 340;
 
-// The width of each diagram's box, kept up to date by a ResizeObserver rather
-// than read with getBoundingClientRect on every render: that read, after the
-// previous diagram's writes, forced a synchronous layout per diagram per
-// event (docs/architecture.md §3, browser). The live sandbox redraws on a
-// resize (sandbox.js), so a changed width is drawn on the next frame.
+// Box widths from a ResizeObserver, not a forced layout per render (architecture.md §3).
 const widths = new WeakMap();
 let widthObserver = null;
 
