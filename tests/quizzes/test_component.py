@@ -35,6 +35,14 @@ def test_renders_the_question_form_posting_to_the_quiz_with_a_way_back():
     assert "css/quizzes.css" in html and "js/quizzes/quiz.js" in html
 
 
+def test_a_lazy_card_links_its_css_but_leaves_quiz_js_to_the_on_demand_loader():
+    source = TEMPLATE.replace(" / %}", " lazy=True / %}")
+    html = render(lesson_request(), source)
+    assert "css/quizzes.css" in html and "quiz-on-demand.js" in html
+    assert "data-quiz-lazy=\"/static/js/quizzes/quiz.js\"" in html
+    assert "<script type=\"module\" src=\"/static/js/quizzes/quiz.js\"" not in html
+
+
 def test_shows_the_stored_feedback_once_answered():
     request = lesson_request("/lessons/kafka-basics/config/")
     attempt = services.attempt_get_or_start(

@@ -13,7 +13,11 @@ current attempt at that bank, so it shows on the quiz page too.
 
 The card includes its stylesheet and script (`assets=False` leaves them out
 when the page already loads `css/live.css`, `css/quizzes.css` and
-`js/quizzes/quiz.js`).
+`js/quizzes/quiz.js`). `lazy=True` (a lesson checkpoint, below the diagram)
+links the stylesheets at once, so the card is drawn styled, but fetches
+quiz.js only when the card comes near the viewport (quiz-on-demand.js); a
+diagram question still loads quiz.js at once, since it hides the answer's
+cues in the diagram before the learner sees it.
 An unknown bank or question renders nothing and logs a warning,
 so a typo in lesson content cannot break the lesson page.
 """
@@ -41,6 +45,7 @@ class QuizQuestion(Component):
         bank: str
         question_id: str
         assets: bool = True
+        lazy: bool = False
 
     def get_template_data(self, args, kwargs: Kwargs, slots, context):
         bank = get_bank(kwargs.bank)
@@ -48,7 +53,7 @@ class QuizQuestion(Component):
         request = self.request or context.get("request")
         if question is None or request is None:
             logger.warning("quiz_question: no question %s/%s", kwargs.bank, kwargs.question_id)
-            return {"card_ok": False, "assets": False}
+            return {"card_ok": False, "assets": False, "lazy_script": False}
         attempt = services.attempt_get_or_start(
             learner_key=learner_key_for(request), bank_slug=bank.slug
         )
@@ -60,4 +65,5 @@ class QuizQuestion(Component):
             embedded=True,
             next_url=request.get_full_path(),
         )
-        return {**card, "card_ok": True, "assets": kwargs.assets}
+        lazy_script = kwargs.assets and kwargs.lazy and question.type != "diagram_click"
+        return {**card, "card_ok": True, "assets": kwargs.assets, "lazy_script": lazy_script}

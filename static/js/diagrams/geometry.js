@@ -146,12 +146,29 @@ export const NARROW_BELOW_PX = 560;
  * one SVG unit is at least one CSS pixel and a 12-unit label reads at >= 12 px. */
 export const NARROW_W = 340;
 
+// Box widths from a ResizeObserver, not a forced layout per render (architecture.md §3).
+const widths = new WeakMap();
+let widthObserver = null;
+
+function widthOf(el) {
+  if (widths.has(el)) return widths.get(el);
+  const width = el.getBoundingClientRect().width;
+  if (typeof ResizeObserver !== "undefined") {
+    widthObserver = widthObserver || new ResizeObserver((entries) => {
+      for (const entry of entries) widths.set(entry.target, entry.target.getBoundingClientRect().width);
+    });
+    widths.set(el, width);
+    widthObserver.observe(el);
+  }
+  return width;
+}
+
 /** "narrow" when `svg` is drawn narrower than NARROW_BELOW_PX (and is not being
  * presented full screen, where the presenter draws the wide picture), else "wide".
  * Recorded as svg.dataset.layout, so CSS and tests can see it. */
 export function layoutOf(svg) {
   const presenting = !!(svg.closest && svg.closest(".is-presenting"));
-  const width = svg.parentElement ? svg.parentElement.getBoundingClientRect().width : 0;
+  const width = svg.parentElement ? widthOf(svg.parentElement) : 0;
   const layout = !presenting && width > 0 && width < NARROW_BELOW_PX ? "narrow" : "wide";
   if (svg.dataset.layout !== layout) svg.dataset.layout = layout;
   return layout;

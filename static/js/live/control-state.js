@@ -9,26 +9,32 @@ import { simulatedNow } from "./store.js";
 export const TIMELINE_MS = 60_000;
 
 export function syncControls(root, state, wallMs) {
-  for (const b of root.querySelectorAll("[data-control=play]")) b.setAttribute("aria-pressed", String(state.playing));
-  for (const b of root.querySelectorAll("[data-control=pause]")) b.setAttribute("aria-pressed", String(!state.playing));
+  // Called on every frame: write only what changed, so an unchanged control
+  // costs no style invalidation.
+  for (const b of root.querySelectorAll("[data-control=play]")) setIfChanged(b, "aria-pressed", String(state.playing));
+  for (const b of root.querySelectorAll("[data-control=pause]")) setIfChanged(b, "aria-pressed", String(!state.playing));
   const acks = new Set(Object.values(state.producers).map((p) => String(p.configs.acks)));
   for (const b of root.querySelectorAll("[data-acks]")) {
-    b.setAttribute("aria-pressed", String(acks.size === 1 && acks.has(b.dataset.acks)));
+    setIfChanged(b, "aria-pressed", String(acks.size === 1 && acks.has(b.dataset.acks)));
   }
   const speed = root.querySelector("select[data-control=speed]");
-  if (speed && document.activeElement !== speed) speed.value = String(state.speed);
+  if (speed && document.activeElement !== speed && speed.value !== String(state.speed)) speed.value = String(state.speed);
   const timeline = root.querySelector("input[data-control=timeline]");
   if (timeline && document.activeElement !== timeline) {
     const now = Math.floor(simulatedNow(state, wallMs));
     // Whole seconds back from now, so the slider's steps (1 s, also for the
     // arrow keys) land exactly on "now" at the right end.
     const min = now - Math.min(TIMELINE_MS / 1000, Math.floor(now / 1000)) * 1000;
-    timeline.min = String(min);
-    timeline.max = String(now);
-    timeline.value = String(now);
-    timeline.disabled = min === now;
-    timeline.setAttribute("aria-valuetext", `${(now / 1000).toFixed(1)} s (now)`);
+    if (timeline.min !== String(min)) timeline.min = String(min);
+    if (timeline.max !== String(now)) timeline.max = String(now);
+    if (timeline.value !== String(now)) timeline.value = String(now);
+    if (timeline.disabled !== (min === now)) timeline.disabled = min === now;
+    setIfChanged(timeline, "aria-valuetext", `${(now / 1000).toFixed(1)} s (now)`);
   }
+}
+
+function setIfChanged(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
 }
 
 /**

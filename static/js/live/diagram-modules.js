@@ -19,5 +19,7 @@ export async function diagramsIn(root) {
 
 /** True when the learner asked for less motion: hops are drawn still. */
 export function reducedMotion() {
-  return window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  return motionQuery.matches;
 }
+// One MediaQueryList, read on every draw (it follows the setting as it changes).
+const motionQuery = window.matchMedia("(prefers-reduced-motion: reduce)");
