@@ -50,6 +50,7 @@ def _load_extensions() -> None:
         if exc.name not in ("simulator.consumers",):
             raise
     import simulator.extensions  # noqa: F401
+    import simulator.fast_forward  # noqa: F401  (the fast_forward command)
 
 
 _load_extensions()
