@@ -156,12 +156,11 @@ def test_a_day_expires_the_key_and_a_late_retry_charges_again():
     sim.apply({"type": "drop_messages", "target": "client:shop", "message_kind": "pay_response"})
     sim.apply({"type": "pay", "amount": 100, "request_id": "pay-1", "max_retries": 0})
     assert _settle(sim)
-    (key,) = sim.snapshot()["payments"]["idempotency_store"]
+    assert len(sim.snapshot()["payments"]["idempotency_store"]) == 1
     events = sim.apply({"type": "fast_forward", "by_ms": DAY + 60_000})
     kinds = [e.kind for e in events]
     assert "idempotency_key_expired" in kinds
-    assert sim.snapshot()["payments"]["idempotency_store"] == {} or key not in \
-        sim.snapshot()["payments"]["idempotency_store"]
+    assert sim.snapshot()["payments"]["idempotency_store"] == []
     sim.apply({"type": "pay", "amount": 100, "same_key_as": "pay-1"})
     sim.advance(20_000)
     assert sum(sim.snapshot()["payments"]["charges"].values()) == 2
