@@ -31,7 +31,7 @@ export function render(svg, state, nowMs) {
   const span = axisSpanMs(nowMs, ttl);
   const axis = layer(svg, "axis");
   keyed(axis, "line", "a", { x1: AXIS_X0, x2: AXIS_X1, y1: AXIS_Y, y2: AXIS_Y, class: "arrow" });
-  const keepAxis = new Set(["a", "now", "now-t"]);
+  const keepAxis = new Set(["a", "now"]);
   for (let h = 0; h * tickMs(ttl) <= span && h < 40; h += 1) {
     const ms = h * tickMs(ttl);
     keepAxis.add(`t${h}`);
@@ -39,8 +39,14 @@ export function render(svg, state, nowMs) {
     keyed(axis, "line", `t${h}`, { x1: xOf(ms, span), x2: xOf(ms, span), y1: AXIS_Y - 5, y2: AXIS_Y + 5, class: "arrow" });
     setText(keyed(axis, "text", `l${h}`, { x: xOf(ms, span), y: AXIS_Y + 24, "text-anchor": "middle", class: "muted" }), duration(ms));
   }
-  keyed(axis, "line", "now", { x1: xOf(nowMs, span), x2: xOf(nowMs, span), y1: 40, y2: AXIS_Y + 30, class: "arrow arrow-request" });
-  setText(keyed(axis, "text", "now-t", { x: xOf(nowMs, span), y: 32, "text-anchor": "middle", class: "charge-label" }), `now: ${duration(nowMs)}`);
+  // The "now" marker is one group moved by a CSS transform, so a skipped day
+  // (the fast_forward command) slides it along the axis instead of teleporting.
+  const nowX = xOf(nowMs, span);
+  const now = keyed(axis, "g", "now", { class: "now-marker", style: `transform: translateX(${nowX}px)` });
+  keyed(now, "line", "l", { x1: 0, x2: 0, y1: 40, y2: AXIS_Y + 30, class: "arrow arrow-request" });
+  // The label stays inside the axis at both ends.
+  const labelX = Math.min(AXIS_X1 - 60, Math.max(AXIS_X0 + 50, nowX)) - nowX;
+  setText(keyed(now, "text", "t", { x: labelX, y: 32, "text-anchor": "middle", class: "charge-label" }), `now: ${duration(nowMs)}`);
   prune(axis, keepAxis);
 
   const marks = layer(svg, "marks");
