@@ -329,3 +329,20 @@ def _run_rules(world, target: int) -> None:
                                                f"rule at {world.now_ms} ms started work inside "
                                                f"the span ({reason}); advance instead")
     world.run_until(target)  # the routine timers due exactly at the destination
+
+
+def rewind_target(history, at_ms: int):
+    """Where `Simulation.rewind_to(at_ms)` should go when `at_ms` falls in a span
+    a fast_forward skipped (that time was never simulated): ``(position,
+    history_len)`` just before the command when `at_ms` is its own time, else a
+    clear refusal. None when `at_ms` was simulated."""
+    for index, entry in enumerate(history):
+        cmd = entry.command
+        if isinstance(cmd, FastForward) and entry.at_ms <= at_ms < entry.at_ms + cmd.by_ms:
+            if at_ms == entry.at_ms and entry.fired is not None:
+                return (entry.at_ms, entry.fired), index
+            raise SimulationError("skipped_time", f"{at_ms} ms was skipped by fast_forward "
+                                                  f"(from {entry.at_ms} to "
+                                                  f"{entry.at_ms + cmd.by_ms} ms): go back "
+                                                  f"to {entry.at_ms} ms or later than the skip")
+    return None

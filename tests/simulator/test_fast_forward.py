@@ -263,3 +263,17 @@ def test_the_work_budget_bounds_a_fast_forward():
     assert _settle(sim)
     assert "at most" in _refused(sim, code="over_budget", by=7 * DAY)
     assert sim.apply({"type": "fast_forward", "by_ms": DAY})  # 86,400 timers: fine
+
+
+def test_rewind_into_a_skipped_span_is_refused_clearly_and_to_its_start_works():
+    sim = Simulation(_ttl_scenario(key_ttl_ms=DAY), seed=1)
+    sim.advance(20_000)
+    before = observable(sim)
+    sim.apply({"type": "fast_forward", "by_ms": DAY})
+    sim.advance(5_000)
+    assert observable(sim.rewind_to(20_000)) == before  # the skip's own time: just before it
+    with pytest.raises(SimulationError) as info:
+        sim.rewind_to(40_000_000)
+    assert info.value.code == "skipped_time" and "20000" in info.value.message
+    assert sim.rewind_to(10_000).now_ms == 10_000
+    assert sim.rewind_to(DAY + 21_000).now_ms == DAY + 21_000
