@@ -282,11 +282,17 @@ def test_ttl_skipping_a_day_expires_the_key_and_the_late_retry_charges_again(liv
         ".textContent; const m = /now: ([\\d.]+) s/.exec(t);"
         " return m ? Number(m[1]) > 15 : /min|h/.test(t); }", timeout=WAIT_MS)
     shot(page, "ttl-cached")
-    before = svg.locator(".now-marker").get_attribute("style")
+    before = float(svg.locator(".now-marker").get_attribute("data-x"))
     press(page, labels[2])  # skip 24 hours
     expect(svg.locator(".now-marker")).to_contain_text(re.compile(r"now: 24(\.\d)? h"),
                                                        timeout=WAIT_MS)
-    assert svg.locator(".now-marker").get_attribute("style") != before
+    # The marker slid most of the way along the 30 h axis (40..720 units).
+    after = float(svg.locator(".now-marker").get_attribute("data-x"))
+    assert after > before + 400
+    page.wait_for_function(
+        "() => { const g = document.querySelector('svg[data-diagram=payment-ttl] .now-marker');"
+        " return Math.abs(new DOMMatrix(getComputedStyle(g).transform).e - Number(g.dataset.x))"
+        " < 1; }", timeout=WAIT_MS)
     expect(svg).to_have_attribute("data-expired", "1", timeout=WAIT_MS)
     expect(svg).to_contain_text("cleanup deleted")
     shot(page, "ttl-a-day-later")
