@@ -75,5 +75,9 @@ class WorkBudget:
 
 DEFAULT_BUDGET = WorkBudget()
 UNLIMITED = WorkBudget(None, None, None)
+# A fast_forward command (simulator/fast_forward.py) skips routine work but runs
+# the time rules of its span (retention checks, TTL cleanups): at most this many
+# of their timers and events, whatever the span.
+FAST_FORWARD_WORK = 200_000
 # Replays drop events as they go, in chunks of this much work.
 REPLAY_CHUNK_WORK = 50_000

@@ -30,7 +30,7 @@ import copy
 import math
 from dataclasses import dataclass
 
-from simulator import cluster, limits
+from simulator import cluster, fast_forward, limits
 from simulator import events as ev
 from simulator.commands import Command, command_from_dict, command_to_dict, validate_command
 from simulator.errors import SimulationError, WorkBudgetExceeded
@@ -387,6 +387,10 @@ class Simulation:
             raise SimulationError("bad_command", f"rewind to a time between 0 and {self.now_ms}")
         elif at == self.now_ms:
             at = self.position
+        else:  # a time inside a span skipped by fast_forward (never simulated)
+            skipped = fast_forward.rewind_target(self.history, at)
+            if skipped is not None:
+                return self._fork(*skipped)
         return self._fork(at)
 
     def _fast_forward(self, target_ms: int, fired: int | None = None) -> None:

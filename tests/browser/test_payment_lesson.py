@@ -263,3 +263,60 @@ def test_safeguards_side_by_side_only_the_missing_row_lock_lets_a_double_charge_
     expect(svg.locator('[data-safeguard="for_update"]')).to_contain_text("waited for")
     expect(svg.locator("[data-layer=verdict]")).to_contain_text("FOR UPDATE on key row")
     shot(page, "safeguards-side-by-side")
+
+
+def test_ttl_skipping_a_day_expires_the_key_and_the_late_retry_charges_again(live_url, page):
+    open_step(page, live_url, "ttl")
+    play_at(page, "8")
+    svg = page.locator("svg[data-diagram=payment-ttl]")
+    ttl = LESSON.step("ttl")
+    labels = [t.label for t in ttl.try_this]
+    press(page, labels[0])  # pay, the response is lost, no retry
+    expect(svg).to_contain_text("remembered until", timeout=WAIT_MS)
+    press(page, labels[1])  # same key inside the day: the cached reply
+    expect(svg.locator("[data-layer=verdict]")).to_contain_text("cached reply", timeout=WAIT_MS)
+    # Both requests are over (the first client gave up after its 4 s timeout)
+    # before the day is skipped: fast_forward is refused while one is in flight.
+    page.wait_for_function(
+        "() => { const t = document.querySelector('svg[data-diagram=payment-ttl] .now-marker')"
+        ".textContent; const m = /now: ([\\d.]+) s/.exec(t);"
+        " return m ? Number(m[1]) > 15 : /min|h/.test(t); }", timeout=WAIT_MS)
+    shot(page, "ttl-cached")
+    before = float(svg.locator(".now-marker").get_attribute("data-x"))
+    press(page, labels[2])  # skip 24 hours
+    expect(svg.locator(".now-marker")).to_contain_text(re.compile(r"now: 24(\.\d)? h"),
+                                                       timeout=WAIT_MS)
+    # The marker slid most of the way along the 30 h axis (40..720 units).
+    after = float(svg.locator(".now-marker").get_attribute("data-x"))
+    assert after > before + 400
+    page.wait_for_function(
+        "() => { const g = document.querySelector('svg[data-diagram=payment-ttl] .now-marker');"
+        " return Math.abs(new DOMMatrix(getComputedStyle(g).transform).e - Number(g.dataset.x))"
+        " < 1; }", timeout=WAIT_MS)
+    expect(svg).to_have_attribute("data-expired", "1", timeout=WAIT_MS)
+    expect(svg).to_contain_text("cleanup deleted")
+    shot(page, "ttl-a-day-later")
+    press(page, labels[3])  # the same payment again: a new charge
+    expect(svg).to_have_attribute("data-new-charge", "true", timeout=WAIT_MS)
+    expect(svg.locator("[data-layer=verdict]")).to_contain_text("NEW CHARGE")
+    expect(page.get_by_text("The day is compressed")).to_have_count(0)
+    shot(page, "ttl-new-charge")
+
+
+@pytest.mark.parametrize("size", [LAPTOP, {"width": 1920, "height": 1080},
+                                  {"width": 390, "height": 844}],
+                         ids=["1366x768", "1920x1080", "390x844"])
+def test_every_lesson3_label_reads_at_12px_beside_the_code_panel(live_url, page, size):
+    from .test_look_and_layout import MIN_LABEL_PX, label_sizes
+
+    for step in LESSON.steps:
+        open_step(page, live_url, step.slug, size)
+        page.wait_for_timeout(400)  # markers finish their CSS slide
+        sizes = label_sizes(page)
+        drawn = {s["diagram"] for s in sizes}
+        assert {step.diagram, "payment-code"} <= drawn, (step.slug, drawn)
+        small = [s for s in sizes if s["px"] < MIN_LABEL_PX]
+        assert small == [], (step.slug, size, small[:5])
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= size["width"] + 1, f"{step.slug} scrolls sideways at {size}"
+    shot(page, f"labels-{size['width']}x{size['height']}")

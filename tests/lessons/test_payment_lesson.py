@@ -104,9 +104,14 @@ def test_ttl_a_retry_before_expiry_is_cached_and_after_the_cleanup_is_a_new_char
     early = run("lesson-pay-ttl", first + [{"type": "pay", "amount": 100,
                                             "same_key_as": "pay-1"}, 10_000])
     assert sum(early["charges"].values()) == 1 and early["balances"] == {"alice": 400}
-    late = run("lesson-pay-ttl", first + [130_000, {"type": "pay", "amount": 100,
-                                                    "same_key_as": "pay-1"}, 10_000])
+    # The lesson's "Skip 24 hours": keys live a day, the skip jumps the idle
+    # cluster, and the cleanup (every 10 s) deletes the key just after.
+    skip = {"type": "fast_forward", "by_ms": 86_400_000}
+    cached = {"type": "pay", "amount": 100, "same_key_as": "pay-1"}
+    late = run("lesson-pay-ttl", first + [cached, 10_000, skip, 10_000, cached, 10_000])
     assert sum(late["charges"].values()) == 2 and late["balances"] == {"alice": 300}
+    assert late["idempotency_store"] and all(
+        row["expires_at_ms"] > 86_400_000 for row in late["idempotency_store"])
 
 
 @pytest.mark.parametrize("outbox, delivered", [(False, 0), (True, 1)])

@@ -4,8 +4,8 @@ The handler the simulation runs (simulator/extensions/payments/handler.py
 `SOURCE`: the guide's PaymentService.processPayment with the safeguards' lines
 where they go) is the one the panel shows, so the lit line is always the
 line that ran. Each source line keeps its id on every wrapped piece; pieces
-are at most WIDTH characters so the panel reads at about 12 px beside a
-diagram at 1366x768.
+are at most WIDTH characters (15-unit monospace in the 430-unit panel) so
+the panel reads at 12 px or more beside a diagram at 1366x768.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import textwrap
 
 from simulator.extensions.payments.handler import SOURCE
 
-WIDTH = 48
-LINE_HEIGHT = 16.5
+WIDTH = 42
+LINE_HEIGHT = 19
 TOP = 22
 INDENT = 8
 LEFT = 42

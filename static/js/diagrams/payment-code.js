@@ -40,13 +40,14 @@ function layout(svg, settings) {
   for (const line of svg.querySelectorAll("text.code-line")) {
     const number = line.previousElementSibling;
     const visible = !settings.variant || shown.has(line.dataset.step);
-    const h = Number(line.dataset.lineHeight || 16.5);
+    const h = Number(line.dataset.lineHeight || 19);
     if (visible) row += 1;
     const y = Number(svg.dataset.top || 22) + h * row;
     setAttrs(line, { display: visible ? null : "none", y });
     if (number) setAttrs(number, { display: visible ? null : "none", y });
   }
-  const height = Number(svg.dataset.top || 22) + 16.5 * (row + 1) + 10;
+  const lineHeight = Number(svg.querySelector("text.code-line")?.dataset.lineHeight || 19);
+  const height = Number(svg.dataset.top || 22) + lineHeight * (row + 1) + 10;
   setAttrs(svg, { viewBox: `0 0 430 ${Math.round(height)}` });
 }
 
@@ -66,7 +67,7 @@ export function render(svg, state) {
   litThreads(p).forEach((t, i) => {
     const lines = [...svg.querySelectorAll(`text.code-line[data-step="${CSS.escape(String(t.line))}"]`)].filter((l) => l.getAttribute("display") !== "none");
     if (!lines.length) return;
-    const h = Number(lines[0].dataset.lineHeight || 16.5);
+    const h = Number(lines[0].dataset.lineHeight || 19);
     const y0 = Number(lines[0].getAttribute("y")) - h * 0.78;
     const y1 = Number(lines[lines.length - 1].getAttribute("y")) + h * 0.25;
     const key = `t-${t.thread}`;

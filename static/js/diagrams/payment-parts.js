@@ -64,7 +64,8 @@ function arrowRow(g, r, y, f, now, marker) {
   setText(keyed(g, "text", "t", { x: mid, y: y - 5, "text-anchor": "middle", class: `arrow-label${lost ? " is-lost" : ""}` }), truncate(label, 40));
   if (lost) {
     setText(keyed(g, "text", "x", { x: xEnd, y: y + 5, "text-anchor": "middle", class: "lost-mark" }), "✗");
-    setText(keyed(g, "text", "why", { x: xEnd - 14, y: y + 16, "text-anchor": "end", class: "lost-why" }), "response lost in the network");
+    // End-anchored left of the ✗, but never past the diagram's left edge (~225 units of text).
+    setText(keyed(g, "text", "why", { x: Math.max(xEnd - 14, 240), y: y + 18, "text-anchor": "end", class: "lost-why" }), "response lost in the network");
   } else {
     prune(g, new Set(["l", "t"]));
   }

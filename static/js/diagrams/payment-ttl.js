@@ -31,7 +31,7 @@ export function render(svg, state, nowMs) {
   const span = axisSpanMs(nowMs, ttl);
   const axis = layer(svg, "axis");
   keyed(axis, "line", "a", { x1: AXIS_X0, x2: AXIS_X1, y1: AXIS_Y, y2: AXIS_Y, class: "arrow" });
-  const keepAxis = new Set(["a", "now", "now-t"]);
+  const keepAxis = new Set(["a", "now"]);
   for (let h = 0; h * tickMs(ttl) <= span && h < 40; h += 1) {
     const ms = h * tickMs(ttl);
     keepAxis.add(`t${h}`);
@@ -39,8 +39,16 @@ export function render(svg, state, nowMs) {
     keyed(axis, "line", `t${h}`, { x1: xOf(ms, span), x2: xOf(ms, span), y1: AXIS_Y - 5, y2: AXIS_Y + 5, class: "arrow" });
     setText(keyed(axis, "text", `l${h}`, { x: xOf(ms, span), y: AXIS_Y + 24, "text-anchor": "middle", class: "muted" }), duration(ms));
   }
-  keyed(axis, "line", "now", { x1: xOf(nowMs, span), x2: xOf(nowMs, span), y1: 40, y2: AXIS_Y + 30, class: "arrow arrow-request" });
-  setText(keyed(axis, "text", "now-t", { x: xOf(nowMs, span), y: 32, "text-anchor": "middle", class: "charge-label" }), `now: ${duration(nowMs)}`);
+  // The "now" marker is one group moved by a CSS transform, so a skipped day
+  // (the fast_forward command) slides it along the axis instead of teleporting.
+  const nowX = xOf(nowMs, span);
+  // Through the CSSOM: the page's CSP refuses style attributes, not this.
+  const now = keyed(axis, "g", "now", { class: "now-marker", "data-x": nowX.toFixed(1) });
+  now.style.transform = `translateX(${nowX}px)`;
+  keyed(now, "line", "l", { x1: 0, x2: 0, y1: 40, y2: AXIS_Y + 30, class: "arrow arrow-request" });
+  // The label stays inside the axis at both ends.
+  const labelX = Math.min(AXIS_X1 - 60, Math.max(AXIS_X0 + 50, nowX)) - nowX;
+  setText(keyed(now, "text", "t", { x: labelX, y: 32, "text-anchor": "middle", class: "charge-label" }), `now: ${duration(nowMs)}`);
   prune(axis, keepAxis);
 
   const marks = layer(svg, "marks");
@@ -55,13 +63,17 @@ export function render(svg, state, nowMs) {
     const g = keyed(marks, "g", k);
     const y = 70 + i * 22;
     keyed(g, "rect", "w", { x: xOf(created, span), y, width: Math.max(2, xOf(expires, span) - xOf(created, span)), height: 14, rx: 4, class: "pill status-success" });
-    setText(keyed(g, "text", "l", { x: xOf(created, span) + 6, y: y + 11, class: "cell" }), `${shortKey(r.idempotency_key)} remembered until t=${duration(expires)}`);
+    // A window that starts past the middle labels itself leftwards, inside the axis.
+    const late = xOf(created, span) > (AXIS_X0 + AXIS_X1) / 2;
+    setText(keyed(g, "text", "l", { x: late ? AXIS_X1 : xOf(created, span) + 6, y: y + 11, "text-anchor": late ? "end" : "start", class: "cell" }), `${shortKey(r.idempotency_key)} remembered until t=${duration(expires)}`);
   });
   p.expired.slice(-3).forEach((x, i) => {
     const k = `x-${x.key}-${x.at_ms}`;
     keep.add(k);
     const g = keyed(marks, "g", k);
-    setText(keyed(g, "text", "l", { x: xOf(x.at_ms, span), y: AXIS_Y - 14 - i * 16, "text-anchor": "middle", class: "timeout-label" }), `✗ cleanup deleted ${shortKey(x.key)}`);
+    const at = xOf(x.at_ms, span);
+    const end = at > AXIS_X1 - 120;
+    setText(keyed(g, "text", "l", { x: end ? AXIS_X1 : at, y: AXIS_Y - 14 - i * 18, "text-anchor": end ? "end" : "middle", class: "timeout-label" }), `✗ cleanup deleted ${shortKey(x.key)}`);
   });
   const requests = p.sequence.filter((r) => r.type === "request").slice(-6);
   requests.forEach((r, i) => {
@@ -71,7 +83,8 @@ export function render(svg, state, nowMs) {
     const g = keyed(marks, "g", k);
     const x = xOf(r.at_ms, span);
     keyed(g, "circle", "c", { cx: x, cy: AXIS_Y, r: 7, class: "flight" });
-    setText(keyed(g, "text", "l", { x, y: AXIS_Y + 48 + (i % 3) * 18, "text-anchor": "middle", class: "cell" }),
+    const anchor = x < AXIS_X0 + 120 ? "start" : x > AXIS_X1 - 120 ? "end" : "middle";
+    setText(keyed(g, "text", "l", { x: anchor === "start" ? AXIS_X0 - 10 : anchor === "end" ? AXIS_X1 + 10 : x, y: AXIS_Y + 48 + (i % 3) * 20, "text-anchor": anchor, class: "cell" }),
       `${r.request_id} #${r.attempt}${answer ? `: ${answer.status_code}${answer.cached ? " cached" : ""}` : ""}`);
   });
   prune(marks, keep);
@@ -91,7 +104,7 @@ export function render(svg, state, nowMs) {
   const doubled = p.doubleCharges > 0 || Object.values(p.keyCharges).some((n) => n > 1);
   const cached = p.responses.some((a) => a.cached);
   setText(keyed(layer(svg, "verdict"), "text", "v", { x: 40, y: 540, class: `verdict${doubled ? " is-double" : cached ? " is-ok" : ""}` }),
-    doubled ? "⚠ The late retry was a NEW CHARGE: its key had expired and was deleted." : cached ? `✓ Inside the key's ${duration(ttl)} the retry got the cached reply.` : `Keys live ${duration(ttl)}${ttl < 24 * HOUR ? " here (24 h in the guide)" : ""}.`);
+    doubled ? "⚠ The late retry was a NEW CHARGE: its key had expired." : cached ? `✓ Inside the key's ${duration(ttl)} the retry got the cached reply.` : `Keys live ${duration(ttl)}${ttl < 24 * HOUR ? " here (24 h in the guide)" : ""}.`);
   svg.dataset.expired = String(p.expired.length);
   svg.dataset.doubleCharges = String(p.doubleCharges);
   svg.dataset.newCharge = String(doubled);
