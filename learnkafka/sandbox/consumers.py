@@ -200,6 +200,8 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         if kind not in policy.DRIVING | policy.OWNING:
             raise Refused("unknown_type", f"Unknown message type {kind!r}.")
         policy.check_allowed(self.watcher.role, kind)
+        if kind == "command":
+            policy.check_browser_command(message)
         await node.request(self.public_id, self.watcher, message)
 
     async def _cli(self, message: dict) -> None:

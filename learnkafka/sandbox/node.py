@@ -492,25 +492,36 @@ class Node:
         for public_id, hub in list(self.hubs.items()):
             if public_id in self.live:
                 continue
-            if not hub.watchers and not self._joining.get(public_id):
-                self.hubs.pop(public_id, None)
-                await self.layer.group_discard(sim_group(public_id), self.channel)
-                continue
-            holder, until, _ = await _lease_db(selectors.lease_of, public_id=public_id)
-            if holder and until >= _now():
-                await self.layer.send(holder, {"type": "lk.interest", "sim": public_id})
-                for w in list(hub.watchers):
-                    if w.lagging:
-                        w.poke()
-                continue
-            row = await database_sync_to_async(selectors.sandbox_get)(public_id=public_id)
-            if row is None:
-                continue
-            live = await self._live_or_none(row)  # the holder is gone: take over
-            if live is not None:
-                log.info("took over sandbox %s (epoch %s)", public_id, live.recorder.epoch)
-                await live.publish_fresh_snapshot()
-                live.ensure_ticker()
+            try:
+                await self._watch_mirror(public_id, hub)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # One mirror's trouble never stops the others' interest and takeovers.
+                log.exception("lease watchdog: mirror of sandbox %s failed", public_id)
+
+    async def _watch_mirror(self, public_id: str, hub) -> None:
+        """A simulation this process only mirrors: say we still watch, or take it over
+        when its holder is gone."""
+        if not hub.watchers and not self._joining.get(public_id):
+            self.hubs.pop(public_id, None)
+            await self.layer.group_discard(sim_group(public_id), self.channel)
+            return
+        holder, until, _ = await _lease_db(selectors.lease_of, public_id=public_id)
+        if holder and until >= _now():
+            await self.layer.send(holder, {"type": "lk.interest", "sim": public_id})
+            for w in list(hub.watchers):
+                if w.lagging:
+                    w.poke()
+            return
+        row = await database_sync_to_async(selectors.sandbox_get)(public_id=public_id)
+        if row is None:
+            return
+        live = await self._live_or_none(row)  # the holder is gone: take over
+        if live is not None:
+            log.info("took over sandbox %s (epoch %s)", public_id, live.recorder.epoch)
+            await live.publish_fresh_snapshot()
+            live.ensure_ticker()
 
     # ---- roles -----------------------------------------------------------------
 

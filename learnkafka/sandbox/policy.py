@@ -35,6 +35,21 @@ TERMINAL = frozenset({"cli"})
 MAX_CLI_ID_CHARS = 64
 
 
+# Commands only the Kafka gateway sends (learnkafka/gateway): a browser that sent one
+# would draw a "real client" that is not there, in the diagram and the X-ray panel.
+GATEWAY_ONLY_COMMAND_PREFIX = "wire_"
+
+
+def check_browser_command(message: dict) -> None:
+    """A `command` from a browser socket may not be one of the gateway's own."""
+    command = message.get("command")
+    kind = command.get("type") if isinstance(command, dict) else None
+    if isinstance(kind, str) and kind.startswith(GATEWAY_ONLY_COMMAND_PREFIX):
+        raise Refused("forbidden", f"{kind!r} comes only from a real Kafka client through "
+                                   "the gateway; point your client at the connect address "
+                                   "shown on the page.")
+
+
 def may_drive(role: str) -> bool:
     return role in (OWNER, DRIVER)
 

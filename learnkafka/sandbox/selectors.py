@@ -30,7 +30,9 @@ def member_role(*, sandbox: Sandbox, learner_key: str) -> str | None:
 
 
 def lease_of(*, public_id: str) -> tuple[str, float, int]:
-    """(holder channel, until unix seconds, epoch) of a sandbox's lease."""
-    return Sandbox.objects.filter(public_id=public_id).values_list(
-        "lease_holder", "lease_until", "lease_epoch").get()
+    """(holder channel, until unix seconds, epoch) of a sandbox's lease; a sandbox
+    whose row is gone (deleted by the cleanup command) has no holder: ("", 0, 0)."""
+    row = Sandbox.objects.filter(public_id=public_id).values_list(
+        "lease_holder", "lease_until", "lease_epoch").first()
+    return row if row is not None else ("", 0.0, 0)
 

@@ -3,6 +3,7 @@ lines and crash brokers as a learner does) and waits on conditions."""
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 from tests.sandbox.wsclient import Socket
@@ -27,10 +28,19 @@ def browser(gateway, learner):
 
 class BrowserSocket:
     def __init__(self, ws_base: str, sandbox: str, cookie: str):
+        # The socket's loop runs in a thread of its own, so this sync wrapper works
+        # whatever else (a library, another fixture) has a loop running in the
+        # test's thread: run_until_complete there refuses to nest.
         self.loop = asyncio.new_event_loop()
-        self.socket = self.loop.run_until_complete(Socket(ws_base, sandbox, cookie).open())
-        self.loop.run_until_complete(self.socket.wait_for(lambda m: m["type"] == "snapshot"))
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True,
+                                        name="gateway-test-browser-socket")
+        self._thread.start()
+        self.socket = self._run(Socket(ws_base, sandbox, cookie).open())
+        self._run(self.socket.wait_for(lambda m: m["type"] == "snapshot"))
         self._cli_ids = 0
+
+    def _run(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
 
     def cli(self, line: str, timeout: float = 20.0) -> str:
         self._cli_ids += 1
@@ -44,13 +54,13 @@ class BrowserSocket:
                 timeout=timeout, start=start)
             return message["output"]
 
-        return self.loop.run_until_complete(run())
+        return self._run(run())
 
     def command(self, command: dict) -> None:
-        self.loop.run_until_complete(self.socket.send({"type": "command", "command": command}))
+        self._run(self.socket.send({"type": "command", "command": command}))
 
     def events(self) -> list[dict]:
-        self.loop.run_until_complete(asyncio.sleep(0))
+        self._run(asyncio.sleep(0))
         return [e for m in self.socket.messages if m.get("type") == "events"
                 for e in m.get("events", ())]
 
@@ -61,8 +71,12 @@ class BrowserSocket:
                 timeout=timeout)
             return next(e for e in message["events"] if predicate(e))
 
-        return self.loop.run_until_complete(run())
+        return self._run(run())
 
     def close(self) -> None:
-        self.loop.run_until_complete(self.socket.conn.close())
-        self.loop.close()
+        try:
+            self._run(self.socket.conn.close())
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(timeout=10)
+            self.loop.close()

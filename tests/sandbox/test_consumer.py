@@ -144,6 +144,11 @@ async def test_a_command_answers_with_events_in_simulator_order_and_is_logged():
         ('{"type": "command", "command": "produce"}', "bad_command"),
         ('{"type": "command", "command": {"type": "teleport"}}', "bad_command"),
         ('{"type": "command", "command": {"type": "crash_broker", "broker": 99}}', None),
+        # the gateway's own commands never come from a browser (policy.check_browser_command)
+        ('{"type": "command", "command": {"type": "wire_connect", "client": "gw-1"}}',
+         "forbidden"),
+        ('{"type": "command", "command": {"type": "wire_request", "client": "gw-1", '
+         '"broker": 1, "api": "metadata", "correlation_id": 1, "request": {}}}', "forbidden"),
         ('{"type": "speed", "speed": 3}', "bad_speed"),
         ('{"type": "speed", "speed": true}', "bad_speed"),
         ('{"type": "rewind", "to_ms": -1}', "bad_time"),
