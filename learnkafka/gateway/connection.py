@@ -223,8 +223,11 @@ class Connection:
     _drop_reason = ""
 
     def _dropped(self, reason: str) -> None:
+        # The simulation closed this client's connection to the broker, but the
+        # client (its wire_connect) lives on there until wire_close: _cleanup still
+        # sends it, or every reconnect to a crashed broker would leak one of the
+        # simulation's MAX_WIRE_CLIENTS slots and lock the client out of the others.
         self._drop_reason = reason
-        self.connected = False  # the simulation already forgot this connection
         self.disconnected.set()
 
     # ---- requests to the simulation ------------------------------------------------

@@ -89,3 +89,36 @@ def test_over_budget_a_connection_waits_for_the_refill_instead_of_failing():
     assert bucket.take(150) == 0.0       # refills only up to the burst
     assert bucket.take(100) == pytest.approx(0.5)
     assert limits.Bucket(rate=1, burst=1, clock=clock).take(10**6) == limits.MAX_WAIT_S
+
+
+def test_connections_a_crashed_broker_drops_give_their_client_slot_back(gateway, learner):
+    """A client reconnecting to a crashed broker again and again (kafka-python does,
+    every retry_backoff_ms) must not use up the simulation's outside-client slots:
+    each dropped connection's client is closed in the simulation too, so the client
+    can still reach the new leader. (It once leaked one slot per reconnect.)"""
+    from simulator.wire_clients.state import MAX_WIRE_CLIENTS
+
+    page = browser(gateway, learner)
+    try:
+        page.command({"type": "crash_broker", "broker": 1})
+        page.wait_event(lambda e: e["kind"] == "broker_crashed" and e.get("broker") == 1)
+        for _ in range(MAX_WIRE_CLIENTS + 4):
+            raw = Raw(gateway.base_port)  # broker 1's port: the process is gone there
+            try:
+                assert raw.authenticate(learner.token).error_code == ErrorCode.none
+                with pytest.raises(ConnectionError):
+                    raw.request(3, 12, {"topics": None, "allow_auto_topic_creation": False})
+            finally:
+                raw.close()
+        survivor = Raw(gateway.base_port + 1)  # broker 2
+        try:
+            assert survivor.authenticate(learner.token).error_code == ErrorCode.none
+            metadata = survivor.request(3, 12, {"topics": None})
+            assert {b.node_id for b in metadata.brokers} >= {2, 3}
+        finally:
+            survivor.close()
+        # ...and the simulation forgot every dropped client.
+        closed = [e for e in page.events() if e["kind"] == "wire_client_closed"]
+        assert len(closed) >= MAX_WIRE_CLIENTS + 4
+    finally:
+        page.close()
