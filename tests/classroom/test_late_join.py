@@ -93,3 +93,28 @@ def test_a_snapshot_at_any_moment_draws_what_the_folded_stream_draws(schedule, s
                                                                      tmp_path):
     problems = late_join_problems(transcript_for(schedule, seed, warm_ms), tmp_path)
     assert problems == [], json.dumps(problems, indent=1)[:4000]
+
+
+def test_records_the_old_leader_never_committed_vanish_with_the_leader_change(tmp_path):
+    """Found by the property above (seed 327): broker 3 is cut off but still in the
+    ISR, so acks=all records on leader 2 never commit (HW 0); broker 2 crashes and 3,
+    with an empty log, leads. The partition's records are 3's log now: a page that
+    watched all along must drop 2's uncommitted records as a late joiner's snapshot
+    does (reduce-cluster.js leader_changed)."""
+    def produce(key, count):
+        return {"type": "produce", "producer": "A", "topic": "orders", "key": key,
+                "value": "v", "count": count}
+
+    def broker(kind, b):
+        return {"type": kind, "broker": b}
+
+    # Hypothesis's example as it found it (refused commands included: they are no-ops).
+    schedule = [(broker("isolate_broker", 3), 1_000), (broker("restart_broker", 1), 250),
+                (produce("user-42", 3), 5), (broker("reconnect_broker", 2), 130), (None, 33),
+                (broker("restart_broker", 2), 1_000), (None, 33), (produce("user-42", 1), 0),
+                (broker("crash_broker", 2), 60), (broker("reconnect_broker", 1), 33),
+                (broker("restart_broker", 2), 130), (produce(None, 1), 33)]
+    transcript = transcript_for(schedule, seed=327, warm_ms=2_000)
+    kinds = [e["kind"] for s in transcript["steps"] for e in s["frame"]["events"]]
+    assert "leader_changed" in kinds and "records_appended" in kinds
+    assert late_join_problems(transcript, tmp_path) == []

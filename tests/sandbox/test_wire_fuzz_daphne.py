@@ -145,7 +145,8 @@ def _start_daphne() -> Server:
     env = dict(os.environ)
     env.update(DJANGO_SETTINGS_MODULE="learnkafka.settings", DJANGO_DEBUG="1",
                PYTHONPATH=os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "tests")]),
-               DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}")
+               DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}",
+               LEARNKAFKA_GATEWAY_PORT="0")
     for name in ("DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL"):
         env.pop(name, None)
     return Server(env, f"wire-fuzz-daphne-{os.getpid()}-{time.monotonic_ns()}").start()
