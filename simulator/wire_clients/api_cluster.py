@@ -78,6 +78,14 @@ def finish_metadata(client, entry: dict) -> dict:
         partitions = []
         for _t, partition, replicas, leader, leader_epoch, _pe, isr in sorted(
                 states, key=lambda st: st[1]):
+            if leader is not None and leader not in alive:
+                # The answer never names a leader it does not list among its brokers:
+                # Kafka reads both from one metadata image (KRaftMetadataCache.
+                # getPartitionMetadata: a leader not alive there is LEADER_NOT_AVAILABLE,
+                # -1). Here the broker's partition view can lag the controller's fencing
+                # by a metadata hop; kafka-python's sender thread dies on a leader id
+                # missing from the broker list (UnknownBrokerIdError).
+                leader = None
             partitions.append({
                 "error_code": code(None if leader is not None else "LEADER_NOT_AVAILABLE"),
                 "partition_index": partition,

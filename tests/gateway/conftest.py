@@ -71,7 +71,10 @@ class Gateway:
         return self.server.log_path.read_text() if self.server.log_path.exists() else ""
 
 
-@pytest.fixture(scope="session")
+# One Daphne per test module: a server that outlived earlier modules kept their
+# sandboxes (whose rows the transactional tests had flushed) and their clients'
+# traffic, and the leader-crash test starved behind them in a full run.
+@pytest.fixture(scope="module")
 def gateway(django_db_setup, django_db_blocker):
     base = free_port_run(BROKER_PORTS)
     server = DaphneServer(_free_port(), f"daphne-gateway-{os.getpid()}.log")

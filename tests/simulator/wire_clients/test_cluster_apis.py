@@ -251,3 +251,27 @@ def test_hostile_wire_requests_of_a_connected_client_work_or_are_refused_cleanly
         sim.advance(600)
     sim.advance(5_000)
     assert sim.snapshot()["wire_clients"][0]["pending"] == []
+
+
+def test_metadata_never_names_a_leader_missing_from_its_broker_list():
+    """Around a leader's crash the broker's partition view can lag the controller's
+    fencing by a metadata hop; every answer must still read as one image: a leader
+    not listed among the brokers is LEADER_NOT_AVAILABLE with -1, as
+    KRaftMetadataCache answers (kafka-python's sender fails on an unknown leader id)."""
+    sim = settled()
+    wire = Wire(sim)
+    sim.apply({"type": "crash_broker", "broker": 1})
+    sim.advance(8_000)  # near broker.session.timeout.ms: the fencing comes next
+    leaders = set()
+    for step in range(400):
+        for asked in (2, 3):
+            meta = wire.metadata(asked, [{"name": "t"}])
+            listed = {b["node_id"] for b in meta["brokers"]}
+            for p in meta["topics"][0]["partitions"]:
+                leaders.add(p["leader_id"])
+                if p["leader_id"] == -1:
+                    assert p["error_code"] == 5, p  # LEADER_NOT_AVAILABLE
+                else:
+                    assert p["leader_id"] in listed and p["error_code"] == 0, (step, p, listed)
+        sim.advance(5)
+    assert leaders - {-1, 1}, "a new leader is named once broker 1 is fenced"
