@@ -21,6 +21,7 @@ from collections import deque
 from simulator import events as ev
 from simulator.engine import on_event
 from simulator.events import EVENT_CLASSES, event_to_dict
+from simulator.routine import routine_message
 
 KEEP_RECENT = 30            # = static/js/live/model.js KEEP_RECENT
 PRODUCE_EVENTS_KEPT = 80    # per producer: enough for reduce-produce.js's last 20 batches
@@ -28,6 +29,12 @@ MIN_HOP_MS = 400            # = static/js/live/model.js MIN_HOP_MS
 MAX_RECORDS_PER_EVENT = 50  # = learnkafka/sandbox/policy.py: the wire trims records so
 PRODUCE_KINDS = (ev.RecordsQueued, ev.BatchSent, ev.ProduceAcknowledged, ev.ProduceFailed)
 HW_KINDS = (ev.HighWatermarkChanged, ev.ReplicaRoleChanged)
+# Network messages are not "recent events": the socket leaves out a routine
+# message sent and delivered within one frame (learnkafka/sandbox/framing.py),
+# so which of them a watching page saw depends on its frames. Nothing lights up
+# from them (a hop is drawn from `in_flight`/`landed`), so neither side keeps
+# them in `recent` (= static/js/live/store.js NOT_RECENT).
+NOT_RECENT = (ev.MessageSent, ev.MessageDelivered, ev.MessageDropped)
 
 
 def _journal(world) -> dict:
@@ -36,7 +43,7 @@ def _journal(world) -> dict:
         journal = world.ext["late_join"] = {
             # One more than kept: room for a command_applied a refusal may take back.
             "recent": deque(maxlen=KEEP_RECENT + 1), "produce": {}, "expected": {},
-            "sent": deque(), "landed": {}, "hw": {},
+            "sent": deque(), "landed": {}, "routine": {}, "hw": {},
             # Kept since the world's first event: a replica no event named has HW 0.
             "complete": world.last_seq <= 1}
     return journal
@@ -45,10 +52,12 @@ def _journal(world) -> dict:
 def _remember(world, event) -> None:
     recent = _journal(world)["recent"]
     # A refused command takes back its command_applied (and its seq) without a
-    # restore (Simulation.apply): drop what the world no longer holds.
+    # restore (Simulation.apply): drop what the world no longer holds (before
+    # the filter below: the next event, message or not, reuses that seq).
     while recent and recent[-1].seq >= event.seq:
         recent.pop()
-    recent.append(event)
+    if not isinstance(event, NOT_RECENT):
+        recent.append(event)
 
 
 def _produce(world, event) -> None:
@@ -56,6 +65,7 @@ def _produce(world, event) -> None:
     kept = journal["produce"].get(event.producer)
     if kept is None:
         kept = journal["produce"][event.producer] = deque(maxlen=PRODUCE_EVENTS_KEPT)
+    _supersede(kept, event)
     kept.append(event)
     if isinstance(event, ev.BatchSent) and event.seq not in journal["expected"]:
         # The offset a watching browser expects the batch at: the log end of the
@@ -68,17 +78,42 @@ def _produce(world, event) -> None:
             journal["expected"] = {s: o for s, o in journal["expected"].items() if s in live}
 
 
+def _supersede(kept, event) -> None:
+    """Drop the one event of `event`'s batch that `event` makes redundant.
+
+    reduce-produce.js copies a batch's latest send (attempt, broker, sizes),
+    failure and ack over the older ones, and reads only the first send for the
+    rest (its records, when it left); so per batch the journal keeps the first
+    send and the newest of each kind, and a batch retried 40 times takes four
+    places, not eighty (the browser's last 20 batches would not fit otherwise).
+    """
+    if isinstance(event, ev.RecordsQueued):
+        return
+    same = [e for e in kept if type(e) is type(event) and e.batch_id == event.batch_id]
+    if isinstance(event, ev.BatchSent):
+        same = same[1:]  # the first send stays: it took the batch's records off the queue
+    for old in same:
+        kept.remove(old)
+
+
 def _sent(world, event) -> None:
     journal = _journal(world)
     sent = journal["sent"]
     sent.append(event)
+    if routine_message(event.message_kind, event.summary):
+        journal["routine"][event.message_id] = True
     while sent and sent[0].sent_at_ms + MIN_HOP_MS <= world.now_ms:
-        journal["landed"].pop(sent.popleft().message_id, None)
+        gone = sent.popleft().message_id
+        journal["landed"].pop(gone, None)
+        journal["routine"].pop(gone, None)
 
 
 def _landed(world, event) -> None:
-    _journal(world)["landed"][event.message_id] = (event.at_ms,
-                                                   isinstance(event, ev.MessageDropped))
+    journal = _journal(world)
+    dropped = isinstance(event, ev.MessageDropped)
+    if not dropped and journal["routine"].pop(event.message_id, False):
+        return  # a delivered routine message is not drawn after it lands (simulator/routine.py)
+    journal["landed"][event.message_id] = (event.at_ms, dropped)
 
 
 def _hw(world, event) -> None:

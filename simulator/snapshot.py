@@ -2,10 +2,11 @@
 
 Enough to draw every diagram from scratch; the shape is documented in
 docs/events.md ("The snapshot"). A partition's ``records`` are the last
-`SNAPSHOT_RECORDS_PER_PARTITION` records of the leader's log (or of the
-longest replica when there is no leader); ``records_truncated`` says whether
-older ones were left out. ``late_join`` is the little history a page that
-connects late needs to draw what pages watching all along draw (late_join.py).
+`SNAPSHOT_RECORDS_PER_PARTITION` records of the leader's log (or, when there
+is no leader, of the longest replica in the ISR: what the last leader had);
+``records_truncated`` says whether older ones were left out. ``late_join`` is
+the little history a page that connects late needs to draw what pages watching
+all along draw (late_join.py).
 """
 
 from __future__ import annotations
@@ -40,7 +41,11 @@ def _partition(world, topic, pm) -> dict:
                                "announced_high_watermark": late_join.announced_hw(world, r, b),
                                "leader_epoch": r.leader_epoch,
                                "tail": [_brief(rec) for rec in r.log.records[-REPLICA_TAIL:]]})
-        if b == pm.leader or (source is None or r.log.leo > source.log.leo) and pm.leader is None:
+        # No leader: the ISR's longest log (KRaft keeps the last leader in the ISR),
+        # not a cut-off replica's writes that were never committed.
+        in_isr = not pm.isr or b in pm.isr
+        if b == pm.leader or (pm.leader is None and in_isr
+                              and (source is None or r.log.leo > source.log.leo)):
             source = r
     leader_r = None
     if pm.leader is not None:

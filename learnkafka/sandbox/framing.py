@@ -17,25 +17,18 @@ Every other event goes out in simulator order, unchanged.
 """
 from __future__ import annotations
 
+from simulator.routine import routine_message
+
 ROUTINE_FRAME_S = 0.25
 
 
-def _carries_records(summary) -> bool:
-    if not isinstance(summary, dict):
-        return False
-    records = summary.get("records")
-    if isinstance(records, dict):
-        return any(records.values())
-    return bool(records)
-
-
 def is_routine(event: dict) -> bool:
+    """A routine message's sending or delivery (simulator/routine.py); a drop never is."""
     kind = event.get("kind")
     if kind == "message_sent":
-        return not _carries_records(event.get("summary")) and "produce" not in str(
-            event.get("message_kind"))
-    if kind in ("message_delivered", "message_dropped"):
-        return kind == "message_delivered" and "produce" not in str(event.get("message_kind"))
+        return routine_message(event.get("message_kind"), event.get("summary"))
+    if kind == "message_delivered":
+        return "produce" not in str(event.get("message_kind"))
     return False
 
 

@@ -236,7 +236,13 @@ def test_try_this_marks_the_step_as_tried_in_the_progress_bar(live_url, page):
 def test_message_flow_lights_the_six_steps_in_order_one_engine_event_at_a_time(live_url, page):
     open_step(page, live_url, "message-flow")
     svg = page.locator("svg[data-diagram=message-flow]")
-    page.wait_for_timeout(4000)  # the consumer group's first rebalance (3 s initial delay)
+    # The consumer group's first rebalance (3 s initial delay) is over: a condition,
+    # not a fixed wait. Its first auto-commit (position 0 of every partition) may
+    # still land while the record travels: that is no step 6 (stepOfEvent).
+    page.wait_for_function(
+        "() => { const s = document.querySelector('[data-live-sandbox]').liveSandbox.state;"
+        " const g = s.groups['payment-service']; return g && g.state === 'Stable'; }",
+        timeout=60_000)
     page.locator("[data-control=pause]").click()
     press(page, "Produce one record (key user-42)")
     expect(svg).to_have_attribute("data-lit-step", "1", timeout=10_000)

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from learnkafka.sandbox import framing
 from simulator import Simulation, SimulationError
 from simulator.events import event_to_dict
 from simulator.scenarios import load_scenario
@@ -58,8 +59,10 @@ def transcript_for(schedule, seed, warm_ms):
             except SimulationError:
                 pass
         events += sim.advance(advance_ms)
+        # As the socket sends them: a routine message sent and delivered within
+        # one frame is left out (learnkafka/sandbox/framing.py).
         steps.append({"frame": {"type": "events", "now_ms": sim.now_ms,
-                                "events": [event_to_dict(e) for e in events]},
+                                "events": framing.compact([event_to_dict(e) for e in events])},
                       "snapshot": snapshot_message(sim)})
     return {"first": first, "steps": steps}
 
@@ -117,4 +120,55 @@ def test_records_the_old_leader_never_committed_vanish_with_the_leader_change(tm
     transcript = transcript_for(schedule, seed=327, warm_ms=2_000)
     kinds = [e["kind"] for s in transcript["steps"] for e in s["frame"]["events"]]
     assert "leader_changed" in kinds and "records_appended" in kinds
+    assert late_join_problems(transcript, tmp_path) == []
+
+
+def test_a_batch_retried_for_twelve_seconds_still_draws_the_same_for_a_late_joiner(tmp_path):
+    """Found by the property above (seed 314): broker 1 cut off, batch 3 retried 44
+    times. The journal kept each producer's last 80 events, so the retries pushed
+    the earlier batches' sends out; it keeps a batch's first send and newest
+    events now (simulator/late_join.py `_supersede`)."""
+    def produce(count):
+        return {"type": "produce", "producer": "A", "topic": "orders", "key": "k2",
+                "value": "v", "count": count}
+
+    def broker(kind, b):
+        return {"type": kind, "broker": b}
+
+    schedule = [(broker("isolate_broker", 2), 5), (None, 12_000),
+                (broker("restart_broker", 3), 130), (broker("reconnect_broker", 3), 33),
+                (broker("crash_broker", 3), 60), (broker("restart_broker", 2), 33),
+                (broker("isolate_broker", 1), 60), (None, 60),
+                (broker("reconnect_broker", 2), 130), (produce(1), 33),
+                (broker("restart_broker", 1), 5), (produce(3), 12_000)]
+    transcript = transcript_for(schedule, seed=314, warm_ms=4_000)
+    attempts = [e.get("attempt", 0) for s in transcript["steps"] for e in s["frame"]["events"]
+                if e["kind"] == "batch_sent"]
+    assert max(attempts) > 20  # the retries that overflowed the journal
+    assert late_join_problems(transcript, tmp_path) == []
+
+
+def test_a_cut_off_leader_s_writes_are_not_the_partition_s_records(tmp_path):
+    """Found by the property above (seed 229): broker 1, cut off for 12 s, lost its
+    leadership to broker 2 but, reconnected, still took a write as leader (epoch 0).
+    The snapshot shows the elected leader's log (empty); a watching page appended
+    the zombie's record to the partition. It keeps the elected leader's only now
+    (reduce-cluster.js records_appended)."""
+    def produce(key, count):
+        return {"type": "produce", "producer": "A", "topic": "orders", "key": key,
+                "value": "v", "count": count}
+
+    def broker(kind, b):
+        return {"type": kind, "broker": b}
+
+    schedule = [(broker("isolate_broker", 1), 12_000), (broker("restart_broker", 3), 33),
+                (broker("restart_broker", 1), 33), (None, 250), (produce("k2", 2), 12_000),
+                (broker("restart_broker", 1), 0), (broker("isolate_broker", 1), 12_000),
+                (broker("restart_broker", 3), 60), (None, 1_000),
+                (broker("reconnect_broker", 1), 250), (produce("user-42", 1), 130),
+                (produce("user-42", 2), 1_000)]
+    transcript = transcript_for(schedule, seed=229, warm_ms=4_000)
+    zombie = [e for e in transcript["steps"][-1]["frame"]["events"]
+              if e["kind"] == "records_appended" and e["broker"] == 1 and e["role"] == "leader"]
+    assert zombie  # the write this is about
     assert late_join_problems(transcript, tmp_path) == []

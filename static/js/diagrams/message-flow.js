@@ -48,8 +48,13 @@ const ARROWS = {
   narrow: ["M155,190 L183,190", "M205,220 L135,258", "M255,220 L255,258", "M190,221 L170,240 L170,358"],
 };
 
-/** Which of the six steps a simulator event performs (0: none). Pure. */
-export function stepOfEvent(e, { producer, topic, group }) {
+/**
+ * Which of the six steps a simulator event performs (0: none). Pure. Given the
+ * followed batch's `partition` and `offset`, step 6 is only a read or commit
+ * that moves past that record: the group also reads and commits the other
+ * partitions, and a commit of an older position is not this record's step 6.
+ */
+export function stepOfEvent(e, { producer, topic, group, partition, offset }) {
   if (!e) return 0;
   if (e.kind === "records_queued" && e.producer === producer) return 1;
   if ((e.kind === "batch_sent" || e.kind === "metadata_refreshed") && e.producer === producer) return 2;
@@ -57,8 +62,9 @@ export function stepOfEvent(e, { producer, topic, group }) {
   if (e.kind === "high_watermark_changed" && e.topic === topic) return 4;
   if ((e.kind === "produce_acknowledged" || e.kind === "produce_failed") && e.producer === producer) return 5;
   const inGroup = !group || (e.group ?? e.group_id) === group;
-  if (e.kind === "consumer_position_changed" && e.reason === "poll" && e.topic === topic && inGroup) return 6;
-  if (e.kind === "offset_committed" && e.topic === topic && inGroup) return 6;
+  const past = (n) => offset == null || (e.partition === partition && n > offset);
+  if (e.kind === "consumer_position_changed" && e.reason === "poll" && e.topic === topic && inGroup && past(e.position)) return 6;
+  if (e.kind === "offset_committed" && e.topic === topic && inGroup && past(e.offset)) return 6;
   return 0;
 }
 
@@ -121,7 +127,8 @@ export function render(svg, state, nowMs, options = {}) {
   // The steps lit now: those performed by the newest relevant engine events
   // (all of them at that simulated millisecond: an ack and a consumer's fetch
   // can land together).
-  const context = { producer, topic, group };
+  const context = { producer, topic, group, partition: batch ? batch.partition : null,
+    offset: batch ? batch.base_offset ?? batch.expected_offset ?? null : null };
   const litSteps = new Set();
   let litAt = null;
   for (let i = (state.recent || []).length - 1; i >= 0; i -= 1) {

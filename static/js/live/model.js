@@ -27,12 +27,11 @@
  *   landed       {message_id: {...the message, landed_at_ms, dropped}}  messages that arrived (or were lost)
  *                less than MIN_HOP_MS after they left: still drawn until their hop's drawn span ends
  *   lastCommand  {command, at_ms} or null              the last command the simulation accepted
- *   recent       the last 30 events (for narration and step highlighting)
+ *   recent       the last 30 events, network messages left out (step highlighting)
  *   raw          the snapshot's `state` as the simulator sent it
  *   payments     the payments extension (reduce-payments.js documents it): balances,
  *                idempotency_store rows, handler threads, sequence rows, races
  */
-import { emptyPayments } from "./reduce-payments.js";
 
 export const KEEP_RECORDS = 50;
 export const KEEP_RECENT = 30;
@@ -46,6 +45,20 @@ export const KEEP_RECENT = 30;
  * until its drawn span ends.
  */
 export const MIN_HOP_MS = 400;
+
+/**
+ * The payments extension's part before any of its events (its reducers,
+ * reduce-payments.js, load only where a sandbox runs payments; the shape is
+ * here so the model is the same on every page).
+ */
+export function emptyPayments() {
+  return {
+    loaded: false, settings: {}, service: "up", balances: {}, balanceHistory: {}, store: {},
+    threads: {}, lastStep: null, steps: [], sequence: [], charges: {}, keyCharges: {}, doubleCharges: 0,
+    responses: [], redis: {}, redisLog: [], outbox: {}, published: {}, delivered: {},
+    race: [], races: [], expired: [], crashes: [], gatewayHits: 0, duplicatesDiscarded: 0, nextRow: 1,
+  };
+}
 
 export function initialState() {
   return {

@@ -34,13 +34,23 @@ function setBroker(state, e, patch) {
   state.brokers[e.broker] = { ...(state.brokers[e.broker] || { id: e.broker, slow_ms: 0 }), ...patch };
 }
 
-/** A message left the wire: keep drawing it while its drawn span (MIN_HOP_MS) lasts. */
+/** True for a message with no records that is not part of a produce (= simulator/routine.py). */
+export function routineMessage(m) {
+  const some = (v) => (Array.isArray(v) ? v.length > 0 : Boolean(v));
+  const records = m.summary && m.summary.records;
+  const carries = records && typeof records === "object" && !Array.isArray(records)
+    ? Object.values(records).some(some) : some(records);
+  return !carries && !String(m.message_kind).includes("produce");
+}
+
+/** A message left the wire: drawn while its span (MIN_HOP_MS) lasts, but not delivered routine chatter (simulator/routine.py). */
 function land(s, e, dropped) {
   const m = s.inflight[e.message_id];
   delete s.inflight[e.message_id];
   for (const [id, old] of Object.entries(s.landed)) {
     if (old.sent_at_ms + MIN_HOP_MS <= e.at_ms) delete s.landed[id];
   }
+  if (m && !dropped && routineMessage(m)) return;
   if (m && m.sent_at_ms + MIN_HOP_MS > e.at_ms) s.landed[e.message_id] = { ...m, landed_at_ms: e.at_ms, dropped };
 }
 
@@ -115,7 +125,11 @@ export const CLUSTER_REDUCERS = {
   },
   records_appended(s, e) {
     logOf(s, e).leo = e.leo;
-    if (e.records && e.records.length) {
+    const p = topicPartition(s, e);
+    // The records are the elected leader's log (as in the snapshot), not a
+    // cut-off former leader's writes, which never commit.
+    const elected = !p || p.leader == null || p.leader === e.broker;
+    if (e.records && e.records.length && elected) {
       // A leader's append: offsets from base_offset on are these records now
       // (after an unclean election a new leader may reuse offsets).
       const key = `${e.topic}/${e.partition}`;

@@ -5,8 +5,9 @@
  * `late_join` history, so a page that connects late draws what the others
  * draw); an `events` message
  * folds each simulator event in with REDUCERS: the one table composed here
- * from reduce-cluster.js, reduce-clients.js and reduce-produce.js. Nothing
- * else may add a reducer, so the model's shape (model.js) is the same on
+ * from reduce-cluster.js, reduce-clients.js and reduce-produce.js, plus the
+ * reducers of the simulator extensions the sandbox runs (loadExtensionsFor).
+ * No diagram may add a reducer, so the model's shape (model.js) is the same on
  * every page, whatever diagrams it loads. Events are state-carrying
  * (docs/events.md): each names what changed and carries the new value, so the
  * reducers copy values rather than re-implement Kafka. Diagrams read the
@@ -15,7 +16,6 @@
 import { CLIENT_REDUCERS } from "./reduce-clients.js";
 import { CLUSTER_REDUCERS } from "./reduce-cluster.js";
 import { PRODUCE_REDUCERS } from "./reduce-produce.js";
-import { PAYMENT_REDUCERS, clonePayments, paymentsFromSnapshot } from "./reduce-payments.js";
 import { KEEP_RECENT, KEEP_RECORDS, initialState, logKey, tpObject } from "./model.js";
 
 export { initialState };
@@ -32,7 +32,33 @@ export function composeReducers(...tables) {
   return Object.freeze(all);
 }
 
-export const REDUCERS = composeReducers(CLUSTER_REDUCERS, CLIENT_REDUCERS, PRODUCE_REDUCERS, PAYMENT_REDUCERS);
+/** The core table: every page folds these. */
+export const REDUCERS = composeReducers(CLUSTER_REDUCERS, CLIENT_REDUCERS, PRODUCE_REDUCERS);
+
+// An extension's reducers (simulator/extension.py) load with the first snapshot
+// that has its section; until then sandbox.js holds messages. Not loaded, its
+// part stays as initialState shapes it.
+const EXTENSION_MODULES = { payments: "./reduce-payments.js" };
+const extensions = [];   // EXTENSION_MODEL of each loaded module
+const loading = {};      // section name -> Promise
+let reducers = REDUCERS;
+
+/** Snapshot sections of extensions a message needs and that are not loaded. */
+export function extensionsMissing(msg) {
+  const raw = (msg && msg.type === "snapshot" && msg.state) || {};
+  return Object.keys(EXTENSION_MODULES).filter((name) => raw[name] && !extensions.some((x) => x.part === name));
+}
+
+/** Load the extensions a message needs (resolves at once when none). */
+export function loadExtensionsFor(msg) {
+  return Promise.all(extensionsMissing(msg).map((name) => {
+    loading[name] = loading[name] || import(EXTENSION_MODULES[name]).then((mod) => {
+      extensions.push(mod.EXTENSION_MODEL);
+      reducers = composeReducers(reducers, mod.EXTENSION_MODEL.reducers);
+    });
+    return loading[name];
+  }));
+}
 
 /** Simulated time now: the server's clock plus wall time since, × speed, while playing. */
 export function simulatedNow(state, wallMs) {
@@ -68,16 +94,22 @@ function cloneForEvents(s) {
     logs: { ...s.logs }, records: { ...s.records }, segments: { ...s.segments }, producers: { ...s.producers },
     wireClients: { ...s.wireClients }, produce: { ...s.produce }, groups: { ...s.groups }, consumerConfigs: { ...s.consumerConfigs },
     inflight: { ...s.inflight }, landed: { ...s.landed }, recent: s.recent.slice(-KEEP_RECENT),
-    payments: clonePayments(s.payments),
+    ...Object.fromEntries(extensions.map((x) => [x.part, x.clone(s[x.part])])),
   };
 }
+
+// Not in `recent`: which network messages a page saw depends on its frames
+// (simulator/late_join.py NOT_RECENT); hops are drawn from inflight/landed.
+const NOT_RECENT = new Set(["message_sent", "message_delivered", "message_dropped"]);
 
 /** Fold one simulator event into `state` (already copied by the caller). */
 export function reduceEvent(state, e) {
   state.lastEventSeq = e.seq ?? state.lastEventSeq;
-  state.recent.push(e);
-  if (state.recent.length > KEEP_RECENT) state.recent.shift();
-  const reducer = REDUCERS[e.kind];
+  if (!NOT_RECENT.has(e.kind)) {
+    state.recent.push(e);
+    if (state.recent.length > KEEP_RECENT) state.recent.shift();
+  }
+  const reducer = reducers[e.kind];
   if (reducer) reducer(state, e);
 }
 
@@ -90,8 +122,9 @@ export function fromSnapshot(msg) {
   Object.assign(s, {
     ready: true, now_ms: msg.now_ms ?? raw.now_ms ?? 0, speed: msg.speed ?? 1,
     playing: Boolean(msg.playing), scenario: msg.scenario || "", raw,
-    lastEventSeq: raw.last_seq ?? 0, payments: paymentsFromSnapshot(raw),
+    lastEventSeq: raw.last_seq ?? 0,
   });
+  for (const x of extensions) s[x.part] = x.fromSnapshot(raw);
   for (const b of asList(raw.brokers)) s.brokers[b.id] = { id: b.id, state: b.state || "online", slow_ms: b.slow_ms || 0 };
   const quorum = raw.controller || {};
   for (const c of asList(quorum.quorum)) s.controllers[c.controller] = { id: c.controller, state: c.state || "running" };

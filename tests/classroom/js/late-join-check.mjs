@@ -7,7 +7,7 @@
 //
 //   node tests/classroom/js/late-join-check.mjs transcript.json
 import { readFileSync } from "node:fs";
-import { initialState, reduceMessage } from "../../../static/js/live/store.js";
+import { initialState, loadExtensionsFor, reduceMessage } from "../../../static/js/live/store.js";
 import { batchesOf, drawnFlights } from "../../../static/js/live/view.js";
 
 // fold-check.mjs runs its own check when given a file: import it without one.
@@ -30,6 +30,7 @@ function lateJoinView(s) {
 }
 
 const transcript = JSON.parse(readFileSync(file, "utf8"));
+await loadExtensionsFor(transcript.first);  // as sandbox.js does before folding
 let early = reduceMessage(initialState(), transcript.first, 0);
 const problems = [];
 transcript.steps.forEach((step, i) => {

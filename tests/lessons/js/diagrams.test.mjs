@@ -115,6 +115,14 @@ test("each engine event maps to the guide's step it performs", () => {
   assert.equal(step({ kind: "offset_committed", topic: "orders", group: "payment-service" }), 6);
   assert.equal(step({ kind: "offset_committed", topic: "orders", group: "someone-else" }), 0);
   assert.equal(step({ kind: "batch_sent", producer: "B" }), 0);
+  // Following the record at orders-1 offset 3: only a read or commit past it is step 6.
+  const at = (e) => stepOfEvent({ seq: 1, at_ms: 0, topic: "orders", group: "payment-service", ...e },
+    { ...ctx, partition: 1, offset: 3 });
+  assert.equal(at({ kind: "offset_committed", partition: 1, offset: 3 }), 0);  // an older position
+  assert.equal(at({ kind: "offset_committed", partition: 1, offset: 4 }), 6);
+  assert.equal(at({ kind: "offset_committed", partition: 0, offset: 9 }), 0);
+  assert.equal(at({ kind: "consumer_position_changed", reason: "poll", partition: 1, position: 4 }), 6);
+  assert.equal(at({ kind: "consumer_position_changed", reason: "poll", partition: 1, position: 3 }), 0);
 });
 
 test("steps done are judged one by one from state", () => {

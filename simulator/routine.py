@@ -1,0 +1,28 @@
+"""Which network messages are routine chatter: the one definition both sides share.
+
+A settled cluster talks all the time (followers' long-poll fetches, consumers'
+heartbeats and empty fetches). A message is *routine* when it carries no
+records and is not part of a produce. The live layer holds such messages back
+and leaves out one sent and delivered within a frame
+(learnkafka/sandbox/framing.py), so a watching page may never see a routine
+hop; for a late joiner to draw what a watcher draws, a delivered routine
+message is not kept on screen after it lands (simulator/late_join.py, and the
+browser's mirror, static/js/live/reduce-cluster.js `routineMessage`).
+A dropped message is never routine: a drop is what a learner looks for.
+"""
+from __future__ import annotations
+
+
+def carries_records(summary) -> bool:
+    """True when a message's summary names records (a list, or {partition: list})."""
+    if not isinstance(summary, dict):
+        return False
+    records = summary.get("records")
+    if isinstance(records, dict):
+        return any(records.values())
+    return bool(records)
+
+
+def routine_message(message_kind, summary) -> bool:
+    """A message with no records that is not part of a produce."""
+    return not carries_records(summary) and "produce" not in str(message_kind)
