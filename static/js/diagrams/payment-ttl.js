@@ -41,10 +41,13 @@ export function render(svg, state, nowMs) {
   }
   // The "now" marker is one group moved by a CSS transform, so a skipped day
   // (the fast_forward command) slides it along the axis instead of teleporting.
-  const nowX = xOf(nowMs, span);
+  // Whole units: a transform retargeted every frame (time runs) restarts its
+  // ease-in-out each frame and crawls; the marker moves when it moves a unit.
+  const nowX = Math.round(xOf(nowMs, span));
   // Through the CSSOM: the page's CSP refuses style attributes, not this.
   const now = keyed(axis, "g", "now", { class: "now-marker", "data-x": nowX.toFixed(1) });
-  now.style.transform = `translateX(${nowX}px)`;
+  const transform = `translateX(${nowX}px)`;
+  if (now.style.transform !== transform) now.style.transform = transform;
   keyed(now, "line", "l", { x1: 0, x2: 0, y1: 40, y2: AXIS_Y + 30, class: "arrow arrow-request" });
   // The label stays inside the axis at both ends.
   const labelX = Math.min(AXIS_X1 - 60, Math.max(AXIS_X0 + 50, nowX)) - nowX;
