@@ -34,10 +34,12 @@ def test_first_view_ships_under_60_kb_gzipped(live_url, browser, path):
 def test_a_checkpoint_brings_its_quiz_code_when_scrolled_to(live_url, browser):
     _, first = weigh(browser, live_url, "/lessons/debug-consumer/lag/", VIEWPORTS["laptop"])
     assert not [u for u in first if u.endswith("/quizzes/quiz.js")], "quiz.js in the first view"
+    assert not [u for u in first if u.endswith("/css/quizzes.css")], "the card's CSS at once"
     assert not [u for u in first if "htmx" in u.split("/")[-1] and "on-demand" not in u]
     _, scrolled = weigh(browser, live_url, "/lessons/debug-consumer/lag/", VIEWPORTS["laptop"],
                         scroll=True)
     assert [u for u in scrolled if u.endswith("/quizzes/quiz.js")]
+    assert [u for u in scrolled if u.endswith("/css/quizzes.css")]
 
 
 def test_htmx_arrives_when_a_learner_reaches_for_a_button_and_a_quick_click_counts(live_url, page):

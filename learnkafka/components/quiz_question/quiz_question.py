@@ -14,8 +14,10 @@ current attempt at that bank, so it shows on the quiz page too.
 The card includes its stylesheet and script (`assets=False` leaves them out
 when the page already loads `css/live.css`, `css/quizzes.css` and
 `js/quizzes/quiz.js`). `lazy=True` (a lesson checkpoint, below the diagram)
-links the stylesheets at once, so the card is drawn styled, but fetches
-quiz.js only when the card comes near the viewport (quiz-on-demand.js); a
+fetches the card's stylesheet when the card is within a third of a screen of the
+viewport (so it is styled before it is seen) and quiz.js when it is about to
+show or is pointed at (quiz-on-demand.js): neither is in a first view that
+ends above the card (docs/architecture.md, "Page weight"); a
 diagram question still loads quiz.js at once, since it hides the answer's
 cues in the diagram before the learner sees it.
 An unknown bank or question renders nothing and logs a warning,

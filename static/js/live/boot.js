@@ -11,14 +11,15 @@
  */
 import { bootLive } from "./sandbox.js";
 import { installSelection } from "./selection.js";
-import { bootStatic } from "./static-mode.js";
 
-export { bootLive, bootStatic };
+export { bootLive };
 
 function bootAll() {
   installSelection();
   for (const el of document.querySelectorAll("[data-live-sandbox]")) bootLive(el);
-  for (const el of document.querySelectorAll("[data-static-state]")) bootStatic(el);
+  const stills = document.querySelectorAll("[data-static-state]");
+  // Fetched only where a page has a still picture (page weight).
+  if (stills.length) import("./static-mode.js").then(({ bootStatic }) => stills.forEach(bootStatic));
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", bootAll);

@@ -6,8 +6,10 @@
  * sequence diagrams), charges and double charges, the Redis keys, the outbox,
  * and a short history of finished races per safeguard (side by side).
  *
- * A table {event kind: (state, event) => void}, composed by store.js; the
- * payments part of a snapshot is read by `paymentsFromSnapshot`. Events are
+ * `EXTENSION_MODEL` is what store.js loads when a sandbox's snapshot has a
+ * `payments` section (a page whose sandbox never runs payments never fetches
+ * this file): the reducers {event kind: (state, event) => void}, the part read
+ * from a snapshot (`paymentsFromSnapshot`) and its per-frame copy. Events are
  * state-carrying: a handler step carries the committed balances and store
  * rows after it, so the reducer copies them rather than re-running SQL.
  */
@@ -15,14 +17,7 @@ export const KEEP_SEQUENCE = 40;
 export const KEEP_STEPS = 60;
 export const KEEP_RACES = 12;
 
-export function emptyPayments() {
-  return {
-    loaded: false, settings: {}, service: "up", balances: {}, balanceHistory: {}, store: {},
-    threads: {}, lastStep: null, steps: [], sequence: [], charges: {}, keyCharges: {}, doubleCharges: 0,
-    responses: [], redis: {}, redisLog: [], outbox: {}, published: {}, delivered: {},
-    race: [], races: [], expired: [], crashes: [], gatewayHits: 0, duplicatesDiscarded: 0, nextRow: 1,
-  };
-}
+import { emptyPayments } from "./model.js";
 
 /** The payments part of a snapshot (`snapshot()["payments"]`, docs/events.md), or an empty one. */
 export function paymentsFromSnapshot(raw) {
@@ -308,3 +303,8 @@ export const PAYMENT_REDUCERS = {
     p.delivered = { ...p.delivered, [e.event_id]: (p.delivered[e.event_id] || 0) + 1 };
   },
 };
+
+/** The payments extension's part of the model, for store.js (loaded on demand). */
+export const EXTENSION_MODEL = Object.freeze({
+  part: "payments", reducers: PAYMENT_REDUCERS, fromSnapshot: paymentsFromSnapshot, clone: clonePayments,
+});

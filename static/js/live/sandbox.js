@@ -14,7 +14,7 @@ import { describeTimeline, ensureTimeline, syncControls } from "./control-state.
 import { diagramsIn, reducedMotion } from "./diagram-modules.js";
 import { createNarrator } from "./narrator.js";
 import { connectSandbox } from "./socket.js";
-import { initialState, reduceMessage, simulatedNow } from "./store.js";
+import { extensionsMissing, initialState, loadExtensionsFor, reduceMessage, simulatedNow } from "./store.js";
 
 function setText(root, selector, text) {
   const el = root.querySelector(selector);
@@ -55,37 +55,56 @@ export async function bootLive(root) {
   ensureTimeline(root);
   addSkipLink(root);
 
+  // While a snapshot's extension reducers load (store.js loadExtensionsFor),
+  // that snapshot and every message after it wait here, in order. (A failed
+  // load says so and folds them without that extension's part.)
+  let held = null;
+  function receive(msg) {
+    if (held) { held.push(msg); return; }
+    if (!extensionsMissing(msg).length) { apply(msg); return; }
+    held = [msg];
+    loadExtensionsFor(msg).catch(() => {
+      setText(root, "[data-live-error]", "Part of this page failed to load; reload the page.");
+    }).finally(() => {
+      const waiting = held;
+      held = null;
+      for (const m of waiting) apply(m);
+    });
+  }
+
   const socket = connectSandbox(root.dataset.liveSandbox, {
-    onMessage(msg) {
-      if (msg.type === "cli_output") {  // a terminal's answer, for this socket only
-        root.dispatchEvent(new CustomEvent("live:message", { detail: msg }));
-        return;
-      }
-      if (msg.type === "error") {
-        setText(root, "[data-live-error]", msg.message);
-        root.dispatchEvent(new CustomEvent("live:error", { detail: msg }));
-        return;
-      }
-      state = reduceMessage(state, msg, performance.now());
-      if (msg.type === "events") narrator.narrate(msg.events, { reducedMotion: reducedMotion() });
-      if (msg.type === "snapshot") narrator.say(`Cluster loaded at ${(state.now_ms / 1000).toFixed(1)} s.`);
-      if (msg.type === "status") {
-        const why = STATUS_WHY[msg.reason] || "";
-        const now = state.playing ? `Playing at ${state.speed}×.` : "Paused.";
-        narrator.say(now + why);
-        setText(root, "[data-live-status]", why ? now + why : "Live");
-      }
-      dirty = true;
-      // Draw now rather than at the next animation frame: the server already
-      // coalesces events per frame, and this saves up to a frame of latency.
-      draw(performance.now());
-      root.dispatchEvent(new CustomEvent("live:message", { detail: msg }));
-    },
+    onMessage: receive,
     onStatus(status) {
       root.dataset.liveState = status;
       setText(root, "[data-live-status]", status === "live" ? "Live" : status);
     },
   });
+
+  function apply(msg) {
+    if (msg.type === "cli_output") {  // a terminal's answer, for this socket only
+      root.dispatchEvent(new CustomEvent("live:message", { detail: msg }));
+      return;
+    }
+    if (msg.type === "error") {
+      setText(root, "[data-live-error]", msg.message);
+      root.dispatchEvent(new CustomEvent("live:error", { detail: msg }));
+      return;
+    }
+    state = reduceMessage(state, msg, performance.now());
+    if (msg.type === "events") narrator.narrate(msg.events, { reducedMotion: reducedMotion() });
+    if (msg.type === "snapshot") narrator.say(`Cluster loaded at ${(state.now_ms / 1000).toFixed(1)} s.`);
+    if (msg.type === "status") {
+      const why = STATUS_WHY[msg.reason] || "";
+      const now = state.playing ? `Playing at ${state.speed}×.` : "Paused.";
+      narrator.say(now + why);
+      setText(root, "[data-live-status]", why ? now + why : "Live");
+    }
+    dirty = true;
+    // Draw now rather than at the next animation frame: the server already
+    // coalesces events per frame, and this saves up to a frame of latency.
+    draw(performance.now());
+    root.dispatchEvent(new CustomEvent("live:message", { detail: msg }));
+  }
 
   function send(obj) {
     setText(root, "[data-live-error]", "");

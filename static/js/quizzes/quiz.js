@@ -8,14 +8,15 @@
  *     in an aria-live region;
  *   - click on the diagram: draws the diagram from the embedded snapshot
  *     (live/boot.js static mode), turns the answerable parts into a choice
- *     (click or Enter/Space, via boot.js's `diagram:select` event) that ticks
+ *     (click or Enter/Space, via selection.js's `diagram:select` event) that ticks
  *     the matching radio button, and hides the diagram's own labels that
  *     would give the answer away (data-conceal="isr");
  *   - after an htmx swap, focus moves to the feedback so it is read out, or,
  *     on a "Try again" form, to its first choice.
  * Listeners are delegated on `document`, so cards swapped in later just work.
  */
-import { bootStatic } from "../live/boot.js";
+import { installSelection } from "../live/selection.js";
+import { bootStatic } from "../live/static-mode.js";
 
 const announce = (card, text) => {
   const region = card.querySelector("[data-quiz-announce]");
@@ -191,6 +192,7 @@ function choose(container, id) {
   announce(container.closest("[data-quiz-card]"), `Selected: ${input.closest("label").textContent.trim()}. Press Check answer to submit.`);
 }
 
+installSelection();  // a quiz page may have no live sandbox (and no boot.js)
 document.addEventListener("diagram:select", (e) => {
   const container = e.target.closest("[data-quiz-diagram]");
   if (!container) return;

@@ -9,7 +9,7 @@
 // writes it from random command and fault schedules). Prints the mismatches as
 // JSON and exits 1 when there is any.
 import { readFileSync } from "node:fs";
-import { initialState, reduceMessage } from "../../../static/js/live/store.js";
+import { initialState, loadExtensionsFor, reduceMessage } from "../../../static/js/live/store.js";
 
 /**
  * Every field a diagram draws, from either model. History the snapshot does
@@ -72,8 +72,9 @@ export function differences(a, b, path = "") {
   return keys.flatMap((k) => differences(a[k], b[k], path ? `${path}.${k}` : k));
 }
 
-function main(file) {
+async function main(file) {
   const transcript = JSON.parse(readFileSync(file, "utf8"));
+  await loadExtensionsFor(transcript.first);  // as sandbox.js does before folding
   let state = reduceMessage(initialState(), transcript.first, 0);
   const problems = [];
   transcript.steps.forEach((step, i) => {

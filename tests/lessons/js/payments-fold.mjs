@@ -7,12 +7,15 @@
 // transcript.json: {"first": <snapshot message>, "frames": [<events message>, ...],
 // "last": <snapshot message>} (tests/lessons/test_payment_model.py writes it).
 import { readFileSync } from "node:fs";
-import { initialState, reduceMessage } from "../../../static/js/live/store.js";
+import { extensionsMissing, initialState, loadExtensionsFor, reduceMessage } from "../../../static/js/live/store.js";
 import { columnOf, threadStory } from "../../../static/js/diagrams/payment-safeguards.js";
 import { raceVerdict } from "../../../static/js/diagrams/payment-race.js";
 import { linesInPlay } from "../../../static/js/diagrams/payment-code.js";
 
 const transcript = JSON.parse(readFileSync(process.argv[2], "utf8"));
+// A payments snapshot loads the extension's reducers first, as sandbox.js does.
+if (!extensionsMissing(transcript.first).includes("payments")) throw new Error("no payments section in the snapshot");
+await loadExtensionsFor(transcript.first);
 let state = reduceMessage(initialState(), transcript.first, 0);
 for (const frame of transcript.frames) state = reduceMessage(state, frame, 0);
 const fresh = reduceMessage(initialState(), transcript.last, 0);
