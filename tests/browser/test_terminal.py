@@ -74,6 +74,12 @@ def test_tab_completes_tools_flags_topics_and_groups_and_history_walks_back(live
     box.press("Tab")
     expect(output(page)).to_contain_text("1  2")
     box.type("2")
+    # Described while its first rebalance runs, the group has no rows yet and the
+    # tool says only "Warning: Consumer group '2' is rebalancing." (as Kafka's
+    # ConsumerGroupCommand does): wait for it to settle, a condition, not a sleep.
+    page.wait_for_function(
+        "() => { const g = document.querySelector('[data-live-sandbox]').liveSandbox"
+        ".state.groups['2']; return g && g.state === 'Stable'; }", timeout=SLOW)
     box.press("Enter")
     expect(output(page)).to_contain_text("GROUP           TOPIC           PARTITION", timeout=SLOW)
 

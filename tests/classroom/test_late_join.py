@@ -172,3 +172,53 @@ def test_a_cut_off_leader_s_writes_are_not_the_partition_s_records(tmp_path):
               if e["kind"] == "records_appended" and e["broker"] == 1 and e["role"] == "leader"]
     assert zombie  # the write this is about
     assert late_join_problems(transcript, tmp_path) == []
+
+
+def test_a_leader_that_never_led_does_not_lose_the_next_leader_s_records(tmp_path):
+    """Found by the property above (seed 203): follower 1 crashed before fetching a
+    record; 1 (not fenced yet) was elected and, 1 s later, 2, which has the record.
+    A watching page dropped the record at the first change and could not get it
+    back; the snapshot shows 2's log. The page keeps the records and reads them
+    below the current leader's log end (view.js recordsOf)."""
+    def produce(count):
+        return {"type": "produce", "producer": "A", "topic": "orders", "key": "k2",
+                "value": "v", "count": count}
+
+    def broker(kind, b):
+        return {"type": kind, "broker": b}
+
+    schedule = [(broker("reconnect_broker", 1), 250), (broker("reconnect_broker", 2), 5),
+                (produce(3), 60), (None, 60), (broker("crash_broker", 1), 250), (None, 0),
+                (broker("isolate_broker", 3), 12_000), (broker("reconnect_broker", 2), 130),
+                (broker("restart_broker", 1), 130), (broker("restart_broker", 2), 1_000),
+                (broker("restart_broker", 1), 60), (None, 12_000)]
+    transcript = transcript_for(schedule, seed=203, warm_ms=4_000)
+    leaders = [e["leader"] for s in transcript["steps"] for e in s["frame"]["events"]
+               if e["kind"] == "leader_changed" and e["partition"] == 2]
+    assert leaders[:2] == [1, 2]  # the two changes this is about
+    assert late_join_problems(transcript, tmp_path) == []
+
+
+def test_an_offline_partition_shows_what_its_isr_has(tmp_path):
+    """Found by the property above (seed 106): leader 1 took a write, was cut off
+    and fenced; 2 (without it) led and was fenced too, so the partition is offline
+    with ISR [2]. The snapshot shows the ISR's log (empty), and so does the page now
+    (view.js recordsOf), not the cut-off leader's uncommitted record."""
+    def produce(key, count):
+        return {"type": "produce", "producer": "A", "topic": "orders", "key": key,
+                "value": "v", "count": count}
+
+    def broker(kind, b):
+        return {"type": kind, "broker": b}
+
+    schedule = [(broker("isolate_broker", 3), 250), (broker("isolate_broker", 3), 12_000),
+                (broker("restart_broker", 3), 130), (broker("crash_broker", 3), 12_000),
+                (produce("user-42", 3), 33), (produce("k2", 2), 33),
+                (broker("isolate_broker", 1), 250), (broker("restart_broker", 1), 1_000),
+                (broker("isolate_broker", 2), 12_000), (None, 60),
+                (broker("crash_broker", 1), 5), (broker("isolate_broker", 3), 33)]
+    transcript = transcript_for(schedule, seed=106, warm_ms=2_000)
+    offline = [e for s in transcript["steps"] for e in s["frame"]["events"]
+               if e["kind"] == "leader_changed" and e["partition"] == 0 and e["leader"] is None]
+    assert offline  # the moment this is about
+    assert late_join_problems(transcript, tmp_path) == []

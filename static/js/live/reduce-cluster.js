@@ -107,13 +107,9 @@ export const CLUSTER_REDUCERS = {
   },
   leader_changed(s, e) {
     const p = topicPartition(s, e);
+    // The partition's records are now the new leader's log: view.js recordsOf
+    // reads them below its log end (an old leader's uncommitted tail is gone).
     if (p) Object.assign(p, { leader: e.leader, leader_epoch: e.leader_epoch, isr: e.isr });
-    // The partition's records are now the new leader's log: what the old leader
-    // appended past the new leader's end was never committed and is gone (the
-    // snapshot reads the leader's log too, so a late joiner draws the same).
-    const log = e.leader == null ? null : s.logs[logKey(e.topic, e.partition, e.leader)];
-    const key = `${e.topic}/${e.partition}`;
-    if (log && s.records[key]) s.records[key] = s.records[key].filter((r) => r.offset < log.leo);
   },
   isr_changed(s, e) {
     const p = topicPartition(s, e);

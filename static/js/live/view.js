@@ -16,9 +16,22 @@ export function logOf(state, topic, partition, broker) {
   return (state.logs && state.logs[`${topic}/${partition}/${broker}`]) || null;
 }
 
-/** The records the partition's leaders wrote (the store keeps the last 50), oldest first. */
+/**
+ * The partition's records, oldest first: what its leaders wrote (the store
+ * keeps the last 50) below the current leader's log end. A former leader's
+ * uncommitted tail is not the partition's (as in the snapshot), but it is kept:
+ * a later leader that has it (it was fetched, never truncated) shows it again.
+ */
 export function recordsOf(state, topic, partition) {
-  return (state.records && state.records[`${topic}/${partition}`]) || [];
+  const all = (state.records && state.records[`${topic}/${partition}`]) || [];
+  const p = partitionOf(state, topic, partition);
+  if (!p) return all;
+  // Offline (no leader): the ISR's longest log, what the last leader had (= simulator/snapshot.py).
+  const source = p.leader != null ? [p.leader] : (p.isr && p.isr.length ? p.isr : p.replicas || []);
+  const logs = source.map((b) => logOf(state, topic, partition, b)).filter(Boolean);
+  if (!logs.length) return all;
+  const end = Math.max(...logs.map((l) => l.leo));
+  return all.filter((r) => r.offset < end);
 }
 
 /** A consumer group's committed offset for one partition (store key "topic-p"), or null. */

@@ -10,6 +10,9 @@
 // JSON and exits 1 when there is any.
 import { readFileSync } from "node:fs";
 import { initialState, loadExtensionsFor, reduceMessage } from "../../../static/js/live/store.js";
+import { recordsOf } from "../../../static/js/live/view.js";
+
+const splitKey = (k) => { const i = k.lastIndexOf("/"); return [k.slice(0, i), Number(k.slice(i + 1))]; };
 
 /**
  * Every field a diagram draws, from either model. History the snapshot does
@@ -45,8 +48,9 @@ export function drawnView(s) {
     logs: Object.fromEntries(Object.entries(s.logs)
       .filter(([, l]) => l.leo || l.log_start || !["", "none"].includes(l.role))
       .map(([k, l]) => [k, { leo: l.leo, log_start: l.log_start, role: l.role }])),
-    records: Object.fromEntries(Object.entries(s.records).filter(([, rs]) => rs.length).map(([k, rs]) =>
-      [k, rs.slice(-20).map((r) => [r.offset, r.key, r.value])])),
+    // As the diagrams read them (view.js recordsOf: below the leader's log end).
+    records: Object.fromEntries(Object.keys(s.records).map((k) => [k, recordsOf(s, ...splitKey(k))])
+      .filter(([, rs]) => rs.length).map(([k, rs]) => [k, rs.slice(-20).map((r) => [r.offset, r.key, r.value])])),
     producers: Object.fromEntries(Object.entries(s.producers).map(([k, p]) => [k, p.configs])),
     groups: Object.fromEntries(Object.entries(s.groups).map(([g, group]) => [g, {
       state: group.state, generation: group.generation, protocol: group.protocol, offsets: group.offsets,
