@@ -41,6 +41,15 @@ SCHEDULE = st.lists(st.tuples(st.one_of(st.none(), COMMANDS),
                     min_size=1, max_size=12)
 
 
+def produce(key, count):
+    return {"type": "produce", "producer": "A", "topic": "orders", "key": key, "value": "v",
+            "count": count}
+
+
+def broker(kind, b):
+    return {"type": kind, "broker": b}
+
+
 def snapshot_message(sim):
     return {"type": "snapshot", "seq": 1, "now_ms": sim.now_ms, "speed": 1, "playing": False,
             "scenario": "lesson-message-flow", "state": sim.snapshot()}
@@ -104,13 +113,6 @@ def test_records_the_old_leader_never_committed_vanish_with_the_leader_change(tm
     with an empty log, leads. The partition's records are 3's log now: a page that
     watched all along must drop 2's uncommitted records as a late joiner's snapshot
     does (reduce-cluster.js leader_changed)."""
-    def produce(key, count):
-        return {"type": "produce", "producer": "A", "topic": "orders", "key": key,
-                "value": "v", "count": count}
-
-    def broker(kind, b):
-        return {"type": kind, "broker": b}
-
     # Hypothesis's example as it found it (refused commands included: they are no-ops).
     schedule = [(broker("isolate_broker", 3), 1_000), (broker("restart_broker", 1), 250),
                 (produce("user-42", 3), 5), (broker("reconnect_broker", 2), 130), (None, 33),
@@ -128,19 +130,12 @@ def test_a_batch_retried_for_twelve_seconds_still_draws_the_same_for_a_late_join
     times. The journal kept each producer's last 80 events, so the retries pushed
     the earlier batches' sends out; it keeps a batch's first send and newest
     events now (simulator/late_join.py `_supersede`)."""
-    def produce(count):
-        return {"type": "produce", "producer": "A", "topic": "orders", "key": "k2",
-                "value": "v", "count": count}
-
-    def broker(kind, b):
-        return {"type": kind, "broker": b}
-
     schedule = [(broker("isolate_broker", 2), 5), (None, 12_000),
                 (broker("restart_broker", 3), 130), (broker("reconnect_broker", 3), 33),
                 (broker("crash_broker", 3), 60), (broker("restart_broker", 2), 33),
                 (broker("isolate_broker", 1), 60), (None, 60),
-                (broker("reconnect_broker", 2), 130), (produce(1), 33),
-                (broker("restart_broker", 1), 5), (produce(3), 12_000)]
+                (broker("reconnect_broker", 2), 130), (produce("k2", 1), 33),
+                (broker("restart_broker", 1), 5), (produce("k2", 3), 12_000)]
     transcript = transcript_for(schedule, seed=314, warm_ms=4_000)
     attempts = [e.get("attempt", 0) for s in transcript["steps"] for e in s["frame"]["events"]
                 if e["kind"] == "batch_sent"]
@@ -154,13 +149,6 @@ def test_a_cut_off_leader_s_writes_are_not_the_partition_s_records(tmp_path):
     The snapshot shows the elected leader's log (empty); a watching page appended
     the zombie's record to the partition. It keeps the elected leader's only now
     (reduce-cluster.js records_appended)."""
-    def produce(key, count):
-        return {"type": "produce", "producer": "A", "topic": "orders", "key": key,
-                "value": "v", "count": count}
-
-    def broker(kind, b):
-        return {"type": kind, "broker": b}
-
     schedule = [(broker("isolate_broker", 1), 12_000), (broker("restart_broker", 3), 33),
                 (broker("restart_broker", 1), 33), (None, 250), (produce("k2", 2), 12_000),
                 (broker("restart_broker", 1), 0), (broker("isolate_broker", 1), 12_000),
@@ -180,15 +168,8 @@ def test_a_leader_that_never_led_does_not_lose_the_next_leader_s_records(tmp_pat
     A watching page dropped the record at the first change and could not get it
     back; the snapshot shows 2's log. The page keeps the records and reads them
     below the current leader's log end (view.js recordsOf)."""
-    def produce(count):
-        return {"type": "produce", "producer": "A", "topic": "orders", "key": "k2",
-                "value": "v", "count": count}
-
-    def broker(kind, b):
-        return {"type": kind, "broker": b}
-
     schedule = [(broker("reconnect_broker", 1), 250), (broker("reconnect_broker", 2), 5),
-                (produce(3), 60), (None, 60), (broker("crash_broker", 1), 250), (None, 0),
+                (produce("k2", 3), 60), (None, 60), (broker("crash_broker", 1), 250), (None, 0),
                 (broker("isolate_broker", 3), 12_000), (broker("reconnect_broker", 2), 130),
                 (broker("restart_broker", 1), 130), (broker("restart_broker", 2), 1_000),
                 (broker("restart_broker", 1), 60), (None, 12_000)]
@@ -204,13 +185,6 @@ def test_an_offline_partition_shows_what_its_isr_has(tmp_path):
     and fenced; 2 (without it) led and was fenced too, so the partition is offline
     with ISR [2]. The snapshot shows the ISR's log (empty), and so does the page now
     (view.js recordsOf), not the cut-off leader's uncommitted record."""
-    def produce(key, count):
-        return {"type": "produce", "producer": "A", "topic": "orders", "key": key,
-                "value": "v", "count": count}
-
-    def broker(kind, b):
-        return {"type": kind, "broker": b}
-
     schedule = [(broker("isolate_broker", 3), 250), (broker("isolate_broker", 3), 12_000),
                 (broker("restart_broker", 3), 130), (broker("crash_broker", 3), 12_000),
                 (produce("user-42", 3), 33), (produce("k2", 2), 33),
