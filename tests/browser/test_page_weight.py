@@ -63,7 +63,8 @@ def test_htmx_arrives_when_a_learner_reaches_for_a_button_and_a_quick_click_coun
 def test_a_checkpoint_whose_quiz_code_has_not_arrived_is_drawn_and_answerable(
         live_url, page, screenshot):
     # quiz.js held back (a slow network, a learner who jumps straight to the end):
-    # the card is there, styled by its plain <link>, and answers as a form.
+    # the card is there, styled (quiz-on-demand.js links its CSS as it nears, without
+    # quiz.js), and answers as a form.
     page.route("**/js/quizzes/quiz.js", lambda route: route.abort())
     page.set_viewport_size(VIEWPORTS["phone"])
     page.goto(f"{live_url}/lessons/kafka-basics/acks/")
@@ -72,8 +73,9 @@ def test_a_checkpoint_whose_quiz_code_has_not_arrived_is_drawn_and_answerable(
     expect(card).to_be_visible(timeout=60_000)
     choices = card.locator("input[type=radio]")
     expect(choices.first).to_be_visible()
-    assert page.evaluate("() => getComputedStyle(document.querySelector("
-                         "'.lesson-checkpoint .quiz-choice')).borderTopStyle") == "solid"
+    page.wait_for_function("() => getComputedStyle(document.querySelector("
+                           "'.lesson-checkpoint .quiz-choice')).borderTopStyle === 'solid'",
+                           timeout=60_000)
     screenshot(page, "checkpoint-without-quiz-js")
     choices.first.check()
     page.evaluate("() => { window.stillThisPage = true; }")
