@@ -479,11 +479,14 @@ class Node:
 
     async def _watch_leases(self) -> None:
         now = self.clock.wall()
-        for public_id, live in list(self.live.items()):
-            renewed = await _lease_db(
-                services.lease_renew, public_id=public_id, holder=self.channel,
-                epoch=live.recorder.epoch, lease_s=LEASE_S)
-            if not renewed:
+        held = dict(self.live)
+        renewed = await _lease_db(
+            services.lease_renew_all, holder=self.channel, lease_s=LEASE_S,
+            epochs={public_id: live.recorder.epoch for public_id, live in held.items()})
+        for public_id, live in held.items():
+            if self.live.get(public_id) is not live:
+                continue  # let go meanwhile
+            if public_id not in renewed:
                 live.lost = True
                 await self._let_go(public_id)
             elif (not live.hub.watchers and live.remote_interest_until < now

@@ -9,7 +9,7 @@ lost its lease can never write over the new holder's history.
 import secrets
 import time
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from .models import Sandbox, SandboxCommand, SandboxMember
 from .selectors import sandbox_count_for_owner, sandbox_latest_for_owner
@@ -73,6 +73,65 @@ def sandbox_append_command(*, public_id: str, holder: str, epoch: int, position:
         raise LeaseLost(public_id) from err
 
 
+def sandbox_record(*, writes: list[dict]) -> list[bool]:
+    """Store a run of command appends and clock saves, of any simulations, in
+    three statements whatever their number (the recorder's group commit):
+    each write is {"kind": "append" | "clock", "public_id", "holder", "epoch",
+    ...the fields of sandbox_append_command or sandbox_save_clock}. Returns,
+    for each write, whether its lease still held (a write whose lease did not
+    is not stored, as LeaseLost would say). A taken position raises
+    IntegrityError and stores nothing.
+
+    Fenced as the one-row functions are: the sandboxes' rows are locked
+    (SELECT ... FOR UPDATE; on SQLite the IMMEDIATE transaction holds the
+    write lock) before their leases are read, so no other process can take a
+    lease between the check and the writes. The clocks are one UPDATE with a
+    CASE per column, in SQL of our own: Django's Case/When cost ~0.6 ms of CPU
+    a row to build, and one statement per row costs a GIL hand-over each on
+    the writer thread (recorder.py)."""
+    qn = connection.ops.quote_name
+    table = qn(Sandbox._meta.db_table)
+    with transaction.atomic(savepoint=False):
+        wanted = sorted({w["public_id"] for w in writes})
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT public_id, id, lease_holder, lease_epoch FROM {table} "
+                f"WHERE public_id IN ({', '.join(['%s'] * len(wanted))}){lock}", wanted)
+            rows = {public_id: (pk, holder, epoch) for public_id, pk, holder, epoch in cursor}
+        held = [rows.get(w["public_id"], (None,))[1:] == (w["holder"], w["epoch"])
+                for w in writes]
+        commands, clocks = [], {}
+        for write, ok in zip(writes, held, strict=True):
+            if not ok:
+                continue
+            pk = rows[write["public_id"]][0]
+            clock = clocks.setdefault(pk, {})
+            if write["kind"] == "append":
+                commands.append(SandboxCommand(
+                    sandbox_id=pk, position=write["position"], at_ms=write["at_ms"],
+                    fired=write["fired"], command=write["command"]))
+                clock.update(now_ms=write["at_ms"], fired=write["fired"])
+            else:
+                clock.update({k: write[k] for k in ("now_ms", "fired", "speed", "playing")})
+        if commands:
+            SandboxCommand.objects.bulk_create(commands)
+        if clocks:
+            sets, params = [], []
+            for name in ("now_ms", "fired", "speed", "playing"):
+                pairs = [(pk, clock[name]) for pk, clock in clocks.items() if name in clock]
+                if pairs:
+                    column = qn(name)
+                    sets.append(f"{column} = CASE {qn('id')} "
+                                f"{' '.join(['WHEN %s THEN %s'] * len(pairs))} "
+                                f"ELSE {column} END")
+                    params += [value for pair in pairs for value in pair]
+            with connection.cursor() as cursor:
+                cursor.execute(f"UPDATE {table} SET {', '.join(sets)} WHERE {qn('id')} IN "
+                               f"({', '.join(['%s'] * len(clocks))})", params + list(clocks))
+    return held
+
+
 def sandbox_save_clock(*, public_id: str, holder: str, epoch: int, now_ms: int,
                        fired: int | None, speed: float, playing: bool) -> None:
     if not _fenced(public_id, holder, epoch).update(
@@ -128,8 +187,17 @@ def lease_take(*, public_id: str, holder: str, lease_s: float) -> int | None:
             "lease_epoch", flat=True).get()
 
 
-def lease_renew(*, public_id: str, holder: str, epoch: int, lease_s: float) -> bool:
-    return bool(_fenced(public_id, holder, epoch).update(lease_until=time.time() + lease_s))
+def lease_renew_all(*, holder: str, epochs: dict[str, int], lease_s: float) -> set[str]:
+    """Renew every lease `holder` holds among `epochs` ({public_id: epoch}) in one
+    statement; returns the public ids still held at those epochs. One UPDATE per
+    simulation each second was 200 writes a second on a full process."""
+    if not epochs:
+        return set()
+    with transaction.atomic():
+        mine = Sandbox.objects.filter(lease_holder=holder, public_id__in=list(epochs))
+        mine.update(lease_until=time.time() + lease_s)
+        return {public_id for public_id, epoch in mine.values_list("public_id", "lease_epoch")
+                if epochs[public_id] == epoch}
 
 
 def lease_release(*, public_id: str, holder: str, epoch: int) -> None:

@@ -7,13 +7,17 @@ import signal
 
 import pytest
 
+from learnkafka.sandbox.live import SAVE_CLOCK_EVERY_S
+from learnkafka.sandbox.recorder import CLOCK_DELAY_S
 from learnkafka.sandbox.session import build_simulation
 from tests.sandbox.test_multiprocess import acknowledged, applied_key, history, produce
 from tests.sandbox.wsclient import Socket, visit
 
 pytestmark = [pytest.mark.asyncio]
 
-SAVE_EVERY_S = 1.0  # live.SAVE_CLOCK_EVERY_S: what SIGKILL may cost the clock at most
+# What SIGKILL may cost the clock at most: it is saved this often, and the
+# save then waits at most CLOCK_DELAY_S for the journal's next round.
+SAVE_EVERY_S = SAVE_CLOCK_EVERY_S + CLOCK_DELAY_S
 
 
 def stored(cluster, public_id: str):
