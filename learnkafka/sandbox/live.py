@@ -27,6 +27,13 @@ from .session import ClockedSession
 log = logging.getLogger(__name__)
 
 FRAME_MS = 33              # one coalesced frame of events, about 30 per second
+# While a simulation at 1x or slower has had nothing but routine chatter for
+# QUIET_AFTER ticks, it ticks this often instead: that chatter is held for
+# framing.ROUTINE_FRAME_S anyway, the page interpolates the clock between
+# frames, and a command still ticks at once. A third of the ticks: their fixed
+# cost was a large share of what a process with 200 playing sandboxes spent.
+QUIET_FRAME_MS = 100
+QUIET_AFTER = 3
 CLOCK_FRAME_S = 1.0        # while playing and nothing happened, a clock tick this often
 SAVE_CLOCK_EVERY_S = 1.0   # persist the clock this often while playing
 CLI_WAIT_WALL_S = 3.0      # the longest a waiting terminal tool holds its answer (see _cli)
@@ -42,6 +49,11 @@ def with_logs(message: dict) -> dict:
         return message
     lines = log_lines(message.get("events", []))
     return {**message, "logs": lines} if lines else message
+
+
+def _wake(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class LiveSimulation:
@@ -61,7 +73,10 @@ class LiveSimulation:
         self._last_saved = clock.wall()
         self._ticker: asyncio.Task | None = None
         self._stopped = False
-        self._held: list[dict] = []  # routine events waiting for a frame (framing.py)
+        self._quiet_ticks = 0    # ticks in a row with only routine events
+        self._napping: asyncio.Future | None = None  # the ticker's sleep, while it sleeps
+        self._wake_at: asyncio.TimerHandle | None = None
+        self._held: list = []  # routine simulator Events waiting for a frame (framing.py)
 
     @property
     def public_id(self) -> str:
@@ -78,7 +93,8 @@ class LiveSimulation:
             self._held = []  # the snapshot has their effect
         elif self._held:
             if message["type"] == "events":
-                message = {**message, "events": framing.compact(self._held + message["events"])}
+                held = self.session.events_message(self._held)["events"]
+                message = {**message, "events": framing.compact(held + message["events"])}
             else:  # held events go first, in order
                 self._publish_events([])
             self._held = []
@@ -116,7 +132,7 @@ class LiveSimulation:
     async def _run(self) -> None:
         # Never cancelled mid-frame: it checks after each sleep whether to go on.
         while True:
-            await asyncio.sleep(FRAME_MS / 1000)
+            await self._nap(self.frame_s())
             if not self.wants_ticker():
                 return
             async with self.mutex:
@@ -128,13 +144,38 @@ class LiveSimulation:
                     return
                 self._tick_locked()
 
+    async def _nap(self, seconds: float) -> None:
+        """asyncio.sleep, except that `_hurry` can cut it short."""
+        loop = asyncio.get_running_loop()
+        self._napping = loop.create_future()
+        self._wake_at = loop.call_later(seconds, _wake, self._napping)
+        try:
+            await self._napping
+        finally:
+            self._wake_at.cancel()
+            self._napping = None
+
+    def _hurry(self) -> None:
+        """A request came in: what follows it is no longer quiet, so the next tick
+        comes a frame from now, not a quiet frame."""
+        self._quiet_ticks = 0
+        if self._napping is not None and not self._napping.done():
+            self._wake_at.cancel()
+            self._wake_at = asyncio.get_running_loop().call_later(
+                FRAME_MS / 1000, _wake, self._napping)
+
+    def frame_s(self) -> float:
+        """How long the ticker sleeps before its next tick."""
+        if self._quiet_ticks >= QUIET_AFTER and self.session.speed <= 1:
+            return QUIET_FRAME_MS / 1000
+        return FRAME_MS / 1000
+
     async def tick(self) -> None:
         async with self.mutex:
             self._tick_locked()
 
     def _publish_events(self, events: list) -> None:
-        message = self.session.events_message(events)
-        message["events"] = framing.compact(self._held + message["events"])
+        message = self.session.events_message(framing.compact(self._held + list(events)))
         self._held = []
         self.hub_publish(message)
 
@@ -149,7 +190,9 @@ class LiveSimulation:
         for the frame that follows at once (a command's), one frame, not two."""
         tick = self.session.tick()
         now = self.clock.wall()
-        events = self.session.events_message(tick.events)["events"]
+        events = tick.events  # simulator Events: dicts only for what a frame sends
+        quiet = not hold and all(framing.is_routine(e) for e in events)
+        self._quiet_ticks = self._quiet_ticks + 1 if quiet else 0
         since = now - self._last_sent
         if hold:
             self._held.extend(events)
@@ -172,7 +215,7 @@ class LiveSimulation:
         elif tick.overloaded:
             self._status_locked("overloaded")
         if self.session.playing and now - self._last_saved >= SAVE_CLOCK_EVERY_S:
-            self._save_clock_locked()
+            self._save_clock_locked(at_once=False)  # rides with the journal's next round
 
     def _status_locked(self, reason: str | None = None, *, message: str | None = None) -> None:
         status = self.session.status_message(reason)
@@ -181,15 +224,16 @@ class LiveSimulation:
         self._publish(status)
         self._save_clock_locked()
 
-    def _save_clock_locked(self) -> None:
+    def _save_clock_locked(self, *, at_once: bool = True) -> None:
         self._last_saved = self.clock.wall()
-        self.recorder.save_clock_later(position=self.session.position,
+        self.recorder.save_clock_later(position=self.session.position, at_once=at_once,
                                        speed=self.session.speed, playing=self.session.playing)
 
     # ---- requests (already allowed by policy) ----------------------------------
 
     async def handle(self, kind: str, message: dict) -> dict | None:
         self.last_active = self.clock.wall()
+        self._hurry()
         if kind == "cli":
             return await self._cli(message)
         if kind == "command":
