@@ -59,7 +59,8 @@ class Journal:
     def __init__(self):
         self._lock = threading.Lock()
         self._queue: list[_Write] = []
-        self._clock_at_end: dict[str, _Write] = {}  # a simulation's queued clock save, last of its writes
+        # A simulation's queued clock save, while it is the last of its writes.
+        self._clock_at_end: dict[str, _Write] = {}
         self._draining = False
         self._timer_loop = None  # the event loop a clock round is timed on, if any
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lk-recorder")

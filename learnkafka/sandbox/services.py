@@ -61,16 +61,20 @@ def sandbox_append_command(*, public_id: str, holder: str, epoch: int, position:
                            at_ms: int, fired: int | None, command: dict) -> None:
     """Append one accepted command at `position`, moving the clock to it, in one
     transaction. A second writer (lost lease, or a position already taken)
-    raises LeaseLost and stores nothing."""
+    raises LeaseLost and stores nothing. (The journal stores many at once with
+    sandbox_record; this is that, for one.)"""
+    _record_one({"kind": "append", "public_id": public_id, "holder": holder, "epoch": epoch,
+                 "position": position, "at_ms": at_ms, "fired": fired, "command": command})
+
+
+def _record_one(write: dict) -> None:
     try:
         with transaction.atomic():
-            if not _fenced(public_id, holder, epoch).update(now_ms=at_ms, fired=fired):
-                raise LeaseLost(public_id)
-            SandboxCommand.objects.create(
-                sandbox_id=Sandbox.objects.only("id").get(public_id=public_id).id,
-                position=position, at_ms=at_ms, fired=fired, command=command)
+            (held,) = sandbox_record(writes=[write])
     except IntegrityError as err:
-        raise LeaseLost(public_id) from err
+        raise LeaseLost(write["public_id"]) from err
+    if not held:
+        raise LeaseLost(write["public_id"])
 
 
 def sandbox_record(*, writes: list[dict]) -> list[bool]:
@@ -134,9 +138,9 @@ def sandbox_record(*, writes: list[dict]) -> list[bool]:
 
 def sandbox_save_clock(*, public_id: str, holder: str, epoch: int, now_ms: int,
                        fired: int | None, speed: float, playing: bool) -> None:
-    if not _fenced(public_id, holder, epoch).update(
-            now_ms=now_ms, fired=fired, speed=speed, playing=playing):
-        raise LeaseLost(public_id)
+    """Store the clock (raises LeaseLost without the lease)."""
+    _record_one({"kind": "clock", "public_id": public_id, "holder": holder, "epoch": epoch,
+                 "now_ms": now_ms, "fired": fired, "speed": speed, "playing": playing})
 
 
 def sandbox_replace_history(*, public_id: str, holder: str, epoch: int, scenario: str,
