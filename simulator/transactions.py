@@ -17,19 +17,8 @@
 from __future__ import annotations
 
 from simulator import events as ev
+from simulator.java_hash import java_string_hash
 from simulator.log import Record
-
-
-def java_string_hash(s: str) -> int:
-    """java.lang.String.hashCode(): s[0]*31^(n-1) + ... + s[n-1] over the string's
-    UTF-16 code units (a `char` each), as a signed 32-bit int. A character outside
-    the Basic Multilingual Plane counts as its two surrogates, so "\U0001F600"
-    hashes to 0xD83D*31 + 0xDE00 = 1772899 (checked with a JDK), not to 0x1F600."""
-    h = 0
-    data = s.encode("utf-16-be", "surrogatepass")
-    for i in range(0, len(data), 2):
-        h = (31 * h + ((data[i] << 8) | data[i + 1])) & 0xFFFFFFFF
-    return h - 0x100000000 if h & 0x80000000 else h
 
 
 def coordinator_for(world, transactional_id: str) -> int:

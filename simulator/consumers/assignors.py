@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from simulator.java_hash import java_string_hash  # noqa: F401 (tests import it here)
+
 TopicPartition = tuple[str, int]
 
 EAGER = "eager"
@@ -357,15 +359,6 @@ def rebalance_protocol(strategies: Sequence[Sequence[str]]) -> str:
             if COOPERATIVE not in ASSIGNORS[name].protocols:
                 return EAGER
     return COOPERATIVE
-
-
-def java_string_hash(text: str) -> int:
-    """Java's ``String.hashCode()``: s[0]*31^(n-1) + ... over UTF-16 units, as a signed int."""
-    h = 0
-    data = text.encode("utf-16-be")
-    for i in range(0, len(data), 2):
-        h = (31 * h + ((data[i] << 8) | data[i + 1])) & 0xFFFFFFFF
-    return h - (1 << 32) if h & 0x80000000 else h
 
 
 def kafka_abs(n: int) -> int:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from simulator.java_hash import java_string_hash
 from simulator.tools.java_order import hash_map_order, topic_partition_hash
-from simulator.transactions import java_string_hash
 
 MISSING = "-"
 

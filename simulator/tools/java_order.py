@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
-from simulator.transactions import java_string_hash
+from simulator.java_hash import java_string_hash
 
 
 def _int32(n: int) -> int:

@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass
 
 from simulator.extensions.payments import events as pev
+from simulator.java_hash import java_string_hash
 
 # (line id, code) in the order of the file; the code panel highlights by id.
 SOURCE: tuple[tuple[str, str], ...] = (
@@ -81,15 +82,6 @@ class Result:
     next_line: str | None
     sql: str | None = None
     waiting_for_tx: int | None = None
-
-
-def java_string_hash(text: str) -> int:
-    """Java's String.hashCode as a signed 32-bit int (the advisory lock's id
-    here; PostgreSQL's hashtext() is a different function)."""
-    h = 0
-    for ch in text:
-        h = (31 * h + ord(ch)) & 0xFFFFFFFF
-    return h - (1 << 32) if h >= 1 << 31 else h
 
 
 def fingerprint(account: str, amount: int) -> str:
@@ -186,7 +178,7 @@ def run_line(world, t) -> Result:  # noqa: C901 - one branch per handler line, k
         t.tx = db.begin(world, t.name)
         return Result("ok", f"transaction {t.tx} begins", _after_begin(settings), "BEGIN")
     if line == "lock_advisory":
-        lock_id = java_string_hash(key)
+        lock_id = java_string_hash(key)  # the advisory lock's id (not PostgreSQL's hashtext)
         sql = _sql("lock_advisory", t, lock_id=lock_id)
         outcome, holder = db.advisory_lock(world, t.tx, lock_id)
         if outcome == "wait":
