@@ -27,11 +27,15 @@ from .session import ClockedSession
 log = logging.getLogger(__name__)
 
 FRAME_MS = 33              # one coalesced frame of events, about 30 per second
-# While a simulation at 1x or slower has had nothing but routine chatter for
-# QUIET_AFTER ticks, it ticks this often instead: that chatter is held for
+# While a simulation at 1x has had nothing but routine chatter for QUIET_AFTER
+# ticks, it ticks this often instead: that chatter is held for
 # framing.ROUTINE_FRAME_S anyway, the page interpolates the clock between
-# frames, and a command still ticks at once. A third of the ticks: their fixed
+# frames, and a request still ticks at once. A third of the ticks: their fixed
 # cost was a large share of what a process with 200 playing sandboxes spent.
+# Only at 1x: slowed down, a learner is watching steps a few simulated
+# milliseconds apart (a member's JoinGroup 20 ms before its group completes
+# the join, seen over 80 ms at 0.25x), and a 100 ms tick there would cover
+# 25 simulated ms and show both in one frame; faster, it would cover more.
 QUIET_FRAME_MS = 100
 QUIET_AFTER = 3
 CLOCK_FRAME_S = 1.0        # while playing and nothing happened, a clock tick this often
@@ -166,7 +170,7 @@ class LiveSimulation:
 
     def frame_s(self) -> float:
         """How long the ticker sleeps before its next tick."""
-        if self._quiet_ticks >= QUIET_AFTER and self.session.speed <= 1:
+        if self._quiet_ticks >= QUIET_AFTER and self.session.speed == 1:
             return QUIET_FRAME_MS / 1000
         return FRAME_MS / 1000
 
