@@ -195,12 +195,12 @@ class LiveSimulation:
         tick = self.session.tick()
         now = self.clock.wall()
         events = tick.events  # simulator Events: dicts only for what a frame sends
-        quiet = not hold and all(framing.is_routine(e) for e in events)
-        self._quiet_ticks = self._quiet_ticks + 1 if quiet else 0
+        routine = all(framing.is_routine(e) for e in events)
+        self._quiet_ticks = self._quiet_ticks + 1 if routine and not hold else 0
         since = now - self._last_sent
         if hold:
             self._held.extend(events)
-        elif events and all(framing.is_routine(e) for e in events) and not force_frame:
+        elif events and routine and not force_frame:
             self._held.extend(events)  # nothing a diagram draws changed yet
             if since >= framing.ROUTINE_FRAME_S:
                 self._publish_events([])

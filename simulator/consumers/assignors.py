@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from simulator.java_hash import java_string_hash  # noqa: F401 (tests import it here)
+from simulator.java_hash import java_string_hash
 
 TopicPartition = tuple[str, int]
 
