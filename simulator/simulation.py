@@ -14,9 +14,9 @@ handler raised anything else, or went over the work budget, the state before
 the command is restored from the nearest checkpoint plus an exact replay (paid
 only on that failure path).
 
-Rewind is fast because the simulation keeps checkpoints: a deep copy of the
-world every `checkpoint_interval_ms` of simulated time (records are shared,
-not copied). `rewind_to(t)` restores the latest checkpoint at or before t and
+Rewind is fast because the simulation keeps checkpoints: a frozen copy of
+the world every `checkpoint_interval_ms` of simulated time (`checkpoint.Frozen`;
+records are shared, not copied). `rewind_to(t)` restores the latest checkpoint at or before t and
 replays the history from there; the result is a new, independent simulation
 (a fork) whose future can differ from this one's.
 
@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from simulator import cluster, fast_forward, limits
 from simulator import events as ev
+from simulator.checkpoint import Frozen
 from simulator.commands import Command, command_from_dict, command_to_dict, validate_command
 from simulator.errors import SimulationError, WorkBudgetExceeded
 from simulator.scenarios import load_scenario, validate_scenario
@@ -174,7 +175,7 @@ class Simulation:
         self.setup_events = self.world.take_events()
         self.history: list[HistoryEntry] = []
         # (now_ms, timers_fired, len(history), frozen world)
-        self._checkpoints: list[tuple[int, int, int, object]] = []
+        self._checkpoints: list[tuple[int, int, int, Frozen]] = []
         if checkpoint_interval_ms:
             self._checkpoint()
 
@@ -323,7 +324,7 @@ class Simulation:
             return
         pending, world.out = world.out, []
         try:
-            frozen = copy.deepcopy(world)
+            frozen = Frozen(world)
         finally:
             world.out = pending
         self._checkpoints.append((world.now_ms, world.timers_fired, len(self.history), frozen))
@@ -350,7 +351,7 @@ class Simulation:
         fork.seed = self.seed
         fork.checkpoint_interval_ms = self.checkpoint_interval_ms
         fork.max_checkpoints = self.max_checkpoints
-        fork.world = copy.deepcopy(frozen)
+        fork.world = frozen.thaw()
         fork.budget = self.budget
         fork.setup_events = self.setup_events
         fork.history = list(entries[:command_count])
