@@ -17,6 +17,7 @@ Every other event goes out in simulator order, unchanged.
 """
 from __future__ import annotations
 
+from simulator.events import MessageDelivered, MessageSent
 from simulator.routine import routine_message
 
 ROUTINE_FRAME_S = 0.25
@@ -34,21 +35,36 @@ def _get(event, name: str):
 
 def is_routine(event) -> bool:
     """A routine message's sending or delivery (simulator/routine.py); a drop never is."""
-    kind = _get(event, "kind")
+    # Every event of every tick comes through here (and through `compact`), so a
+    # simulator Event takes the direct path: no per-field lookups by name.
+    cls = type(event)
+    if cls is MessageSent:
+        return routine_message(event.message_kind, event.summary)
+    if cls is MessageDelivered:
+        return "produce" not in event.message_kind
+    if cls is not dict:
+        return False
+    kind = event.get("kind")
     if kind == "message_sent":
-        return routine_message(_get(event, "message_kind"), _get(event, "summary"))
+        return routine_message(event.get("message_kind"), event.get("summary"))
     if kind == "message_delivered":
-        return "produce" not in str(_get(event, "message_kind"))
+        return "produce" not in str(event.get("message_kind"))
     return False
 
 
 def compact(events: list) -> list:
     """Leave out routine messages both sent and delivered within this list."""
-    sent = {_get(e, "message_id") for e in events
-            if _get(e, "kind") == "message_sent" and is_routine(e)}
-    sent.discard(None)
-    done = {_get(e, "message_id") for e in events
-            if _get(e, "kind") == "message_delivered" and _get(e, "message_id") in sent}
+    sent, done = set(), set()
+    for e in events:  # one pass: a message's delivery always follows its sending
+        kind = _get(e, "kind")
+        if kind == "message_sent":
+            if is_routine(e):
+                sent.add(_get(e, "message_id"))
+        elif kind == "message_delivered":
+            message_id = _get(e, "message_id")
+            if message_id in sent:
+                done.add(message_id)
+    done.discard(None)
     if not done:
         return events
     return [e for e in events if not (_get(e, "kind") in ("message_sent", "message_delivered")
