@@ -7,10 +7,13 @@ runs one playground simulation that its owner shares; N sockets watch it as
 viewers; the owner sends a produce every 200 ms. Measured from the test
 client: event-to-socket latency (owner's send -> the frame carrying that
 command reaching each watcher) p50/p99, deliveries per second, and the server
-process's RSS per watching socket. Then N split over two Daphne processes
-sharing the database and a Redis started here (when redis-server is on the
-PATH). Baseline, same run, same client: a bare `websockets` server that
-broadcasts each message it gets from the driver to the N sockets.
+process's RSS per watching socket. Deliveries per second are measured in a
+round of their own that offers more than is delivered (a produce every 60 ms,
+so every frame has something in it), at the largest N. Then the largest N
+split over two Daphne processes sharing the database and a Redis started here
+(when redis-server is on the PATH), for latency and for deliveries.
+Baseline, same run, same client: a bare `websockets` server that broadcasts
+each message it gets from the driver to the N sockets.
 
 Targets (issue 10): p99 no worse than 2.5x the bare server's; at least
 15,000 deliveries/s per process; under 50 KB per watching socket. The client
@@ -38,6 +41,13 @@ from tests.real_servers import free_port, wait_for_port
 REPO = Path(__file__).resolve().parent.parent
 DURATION_S = 8.0
 SEND_EVERY_S = 0.2
+# Deliveries/s is a capacity only when more is offered than is delivered. A
+# produce every 200 ms leaves most 33 ms ticks with nothing a diagram draws,
+# and those are held back (framing.py), so it offers ~12 frames a second per
+# socket: that measures the load, not the server. The throughput round sends a
+# produce every 60 ms (under the socket's 20 messages/s), so every tick has
+# something to show: ~30 frames a second per socket are offered.
+SATURATE_EVERY_S = 0.06
 TABS_PER_SESSION = 8  # policy.MAX_TABS_PER_LEARNER
 ORIGIN = "http://127.0.0.1"
 CLIENTS = int(os.environ.get("FANOUT_CLIENTS", "4"))  # reader processes on the client side
@@ -134,6 +144,7 @@ def _reader_process(uris, ready, start, stop, results, drive_every_s=None) -> No
 
 async def _read_share(uris, ready, start, stop, results, drive_every_s=None) -> None:
     from websockets.asyncio.client import connect
+    from websockets.protocol import State
 
     state = {"measuring": False, "deliveries": 0}
     arrivals: list[tuple[bytes, float]] = []
@@ -171,6 +182,9 @@ async def _read_share(uris, ready, start, stop, results, drive_every_s=None) -> 
     while not start.is_set():
         await asyncio.sleep(0.005)
     state["measuring"] = True
+    # A socket the server refused (too many watchers, say) was accepted, told
+    # why and closed: counted here, or N would be what was asked, not watched.
+    state["open"] = sum(1 for conn in conns if conn.state is State.OPEN)
     sent: dict[str, float] = {}
 
     async def drive(index, conn):  # this socket's own sandbox: a produce every drive_every_s
@@ -199,11 +213,11 @@ async def _read_share(uris, ready, start, stop, results, drive_every_s=None) -> 
         await conn.close()
     for reader in readers:
         reader.cancel()
-    results.put((state["deliveries"], [(k.decode(), t) for k, t in arrivals]))
+    results.put((state["deliveries"], [(k.decode(), t) for k, t in arrivals], state["open"]))
 
 
 async def _measure(watch_uris: list[tuple[str, dict]], drive, label: str,
-                   rss=lambda: 0, rss_before=0) -> dict:
+                   rss=lambda: 0, rss_before=0, send_every_s: float = SEND_EVERY_S) -> dict:
     """Open the watchers (spread over CLIENTS reader processes, so that one
     Python client is not what limits the numbers), drive for DURATION_S, return
     latency and throughput. Latency: the driver's send -> each watcher's receipt
@@ -234,19 +248,23 @@ async def _measure(watch_uris: list[tuple[str, dict]], drive, label: str,
         sent_at[key] = time.monotonic()
         await drive(key)
         i += 1
-        await asyncio.sleep(SEND_EVERY_S)
+        await asyncio.sleep(send_every_s)
     await asyncio.sleep(1.0)
     stop.set()
     elapsed = time.monotonic() - began
-    deliveries, latencies = 0, []
+    deliveries, latencies, watching = 0, [], 0
     for _ in procs:
-        got, arrivals = await asyncio.to_thread(results.get, True, 120)
+        got, arrivals, open_count = await asyncio.to_thread(results.get, True, 120)
         deliveries += got
+        watching += open_count
         for key, at in arrivals:
             if key in sent_at:
                 latencies.append((at - sent_at[key]) * 1000)
     for proc in procs:
         proc.join(timeout=30)
+    if watching < len(watch_uris):
+        raise RuntimeError(f"{label}: only {watching} of {len(watch_uris)} sockets were still "
+                           "open when the measuring began (refused by the server?)")
     latencies.sort()
     result = {"label": label, "n": len(watch_uris), "deliveries_s": deliveries / elapsed,
               "p50": statistics.median(latencies) if latencies else float("nan"),
@@ -259,7 +277,7 @@ async def _measure(watch_uris: list[tuple[str, dict]], drive, label: str,
     return result
 
 
-async def _bare(n: int) -> dict:
+async def _bare(n: int, send_every_s: float = SEND_EVERY_S) -> dict:
     """The baseline: websockets' own broadcast, no framework."""
     from websockets.asyncio.client import connect
     from websockets.asyncio.server import broadcast, serve
@@ -291,13 +309,14 @@ async def _bare(n: int) -> dict:
     async with serve(handler, "127.0.0.1", port, max_size=None):
         driver = await connect(f"ws://127.0.0.1:{port}/drive")
         result = await _measure([(f"ws://127.0.0.1:{port}/watch", {})] * n, driver.send,
-                                "bare websockets broadcast")
+                                "bare websockets broadcast", send_every_s=send_every_s)
         await driver.close()
     ticking.cancel()
     return result
 
 
-async def _ours(n: int, processes: int, redis_url: str | None, tmp: Path) -> dict | None:
+async def _ours(n: int, processes: int, redis_url: str | None, tmp: Path,
+                send_every_s: float = SEND_EVERY_S) -> dict | None:
     from websockets.asyncio.client import connect
 
     servers = Servers(processes, redis_url, tmp)
@@ -326,7 +345,7 @@ async def _ours(n: int, processes: int, redis_url: str | None, tmp: Path) -> dic
 
         label = f"learnkafka, {processes} process" + ("es + Redis" if processes > 1 else "")
         result = await _measure(uris, drive, label, lambda: sum(_rss_kb(p) for p in pids),
-                                before)
+                                before, send_every_s=send_every_s)
         drain.cancel()
         await driver.close()
         return result
@@ -369,10 +388,13 @@ async def _many(counts: list[int], tmp: Path) -> list[tuple[int, float, float]]:
             start.set()
             await asyncio.sleep(DURATION_S + PRODUCE_EVERY_S)
             stop.set()
-            latencies = []
+            latencies, watching = [], 0
             for _ in procs:
-                _, got = await asyncio.to_thread(results.get, True, 120)
+                _, got, open_count = await asyncio.to_thread(results.get, True, 120)
+                watching += open_count
                 latencies += [ms for _, ms in got]
+            if watching < k:
+                raise RuntimeError(f"only {watching} of {k} owners' sockets stayed open")
             for proc in procs:
                 proc.join(timeout=30)
             latencies.sort()
@@ -411,18 +433,28 @@ def main() -> int:
             bare = asyncio.run(_bare(n))
             ours = asyncio.run(_ours(n, 1, None, tmp))
             print(f"  -> p99 ratio {ours['p99'] / bare['p99']:.2f}x (target <= 2.5x); "
-                  f"{ours['deliveries_s']:.0f} deliveries/s (target >= 15000 per process); "
-                  f"{ours['kb_per_socket']:.1f} KB per socket (target < 50)", flush=True)
+                  f"{ours['kb_per_socket']:.1f} KB per socket (target < 50); "
+                  f"{ours['deliveries_s'] / n:.1f} frames/s per socket offered", flush=True)
+        n = max(ns)
+        print(f"throughput: a produce every {SATURATE_EVERY_S * 1000:.0f} ms, so more is "
+              f"offered than is delivered (~30 frames/s per socket)")
+        bare = asyncio.run(_bare(n, SATURATE_EVERY_S))
+        ours = asyncio.run(_ours(n, 1, None, tmp, SATURATE_EVERY_S))
+        print(f"  -> {ours['deliveries_s']:.0f} deliveries/s on one process (target >= 15000; "
+              f"the bare server: {bare['deliveries_s']:.0f})", flush=True)
         if shutil.which("redis-server"):
             port = free_port()
             redis = subprocess.Popen(["redis-server", "--port", str(port), "--save", "",
                                       "--appendonly", "no"], stdout=subprocess.DEVNULL)
             wait_for_port(port, redis, "redis-server")
-            n = max(ns)
+            print(f"{n} watchers over two processes sharing Redis; a produce every "
+                  f"{SEND_EVERY_S * 1000:.0f} ms, then every {SATURATE_EVERY_S * 1000:.0f} ms")
             bare = asyncio.run(_bare(n))
             ours = asyncio.run(_ours(n, 2, f"redis://127.0.0.1:{port}/0", tmp))
-            print(f"  -> p99 ratio {ours['p99'] / bare['p99']:.2f}x over two processes; "
-                  f"{ours['deliveries_s'] / 2:.0f} deliveries/s per process", flush=True)
+            print(f"  -> p99 ratio {ours['p99'] / bare['p99']:.2f}x over two processes",
+                  flush=True)
+            ours = asyncio.run(_ours(n, 2, f"redis://127.0.0.1:{port}/0", tmp, SATURATE_EVERY_S))
+            print(f"  -> {ours['deliveries_s'] / 2:.0f} deliveries/s per process", flush=True)
         else:
             print("  (redis-server not found: the two-process case was skipped)")
         counts = [int(x) for x in os.environ.get("FANOUT_SIMS", "25,50,100,200").split(",")]

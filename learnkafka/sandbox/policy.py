@@ -20,7 +20,7 @@ MAX_WEB_PARTITIONS = 12       # partitions per topic created over the web (simul
 MAX_WEB_TOPICS_CREATED = 8    # create_topic commands per sandbox history
 MAX_CPU_SHARE = 0.5           # a sandbox needing more CPU than this share of wall time slows down
 MIN_HEAVY_TICK_S = 0.02       # ...judged only on ticks that used at least this much CPU
-MAX_WATCHERS = 500            # sockets watching one simulation on one process
+MAX_WATCHERS = 1024           # sockets on one simulation per process: a room of 1000 + hosts
 MAX_TABS_PER_LEARNER = 8      # of which one learner's own tabs
 
 # Requests that change the simulation (or its clock), and those that manage who may.

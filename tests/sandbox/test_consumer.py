@@ -391,6 +391,26 @@ async def test_the_owner_shares_grants_and_revokes_driving_and_a_viewer_changes_
     await owner.close()
 
 
+async def test_a_simulation_takes_at_most_max_watchers_sockets_on_a_process(monkeypatch):
+    from learnkafka.sandbox import policy
+
+    monkeypatch.setattr(policy, "MAX_WATCHERS", 3)
+    public_id = "watchers-cap-00000000000"
+    owner, _ = await open_paused(await new_session(), public_id)
+    await owner.send({"type": "share", "shared": True})
+    viewers = [(await _tab(public_id, await new_session()))[0] for _ in range(2)]
+    late = Client(f"/ws/sandbox/{public_id}/", await new_session())
+    assert (await late.connect())[0]
+    refusal = await late.receive()
+    assert refusal["code"] == "too_many_sockets" and "watchers" in refusal["message"]
+    await viewers[0].close()  # a place comes free
+    again = Client(f"/ws/sandbox/{public_id}/", await new_session())
+    assert (await again.connect())[0]
+    assert (await again.receive_type("snapshot"))["type"] == "snapshot"
+    for client in (again, viewers[1], owner):
+        await client.close()
+
+
 async def test_ownership_follows_the_learner_key_not_the_session_key():
     session = await new_session()
     owner, _ = await open_paused(session, "owned-by-key-000000000000")
