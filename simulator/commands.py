@@ -24,6 +24,7 @@ registers handlers with `handles` from its own modules.
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Callable
 from dataclasses import MISSING, asdict, dataclass, field, fields
@@ -145,6 +146,15 @@ def validate_command(cmd: Command) -> Command:
     return cmd
 
 
+@functools.cache
+def _shape(cls: type) -> tuple[dict, frozenset, tuple]:
+    """A command class's type hints, field names and fields, worked out once:
+    `typing.get_type_hints` evaluates every annotation's string each call, and
+    a replay or a busy socket turns thousands of dicts into commands."""
+    all_fields = fields(cls)
+    return typing.get_type_hints(cls), frozenset(f.name for f in all_fields), all_fields
+
+
 def command_from_dict(data: dict) -> Command:
     """Build a command from its JSON shape; ``SimulationError("bad_command")`` if
     malformed, ``bad_text`` for text that cannot be stored, ``bad_config`` for a
@@ -157,13 +167,12 @@ def command_from_dict(data: dict) -> Command:
         known = ", ".join(sorted(COMMAND_CLASSES))
         raise SimulationError("bad_command", f"unknown command type {type_name!r}; known: {known}")
     cls = COMMAND_CLASSES[type_name]
-    hints = typing.get_type_hints(cls)
-    names = {f.name for f in fields(cls)}
+    hints, names, all_fields = _shape(cls)
     unknown = sorted(set(data) - names - {"type"})
     if unknown:
         raise SimulationError("bad_command", f"{type_name}: unknown field(s) {', '.join(unknown)}")
     kwargs = {}
-    for f in fields(cls):
+    for f in all_fields:
         if f.name in data:
             kwargs[f.name] = _check_type(type_name, f.name, data[f.name], hints[f.name])
         elif f.default is MISSING and f.default_factory is MISSING:

@@ -49,15 +49,18 @@ def _journal(world) -> dict:
     return journal
 
 
-def _remember(world, event) -> None:
-    recent = _journal(world)["recent"]
-    # A refused command takes back its command_applied (and its seq) without a
-    # restore (Simulation.apply): drop what the world no longer holds (before
-    # the filter below: the next event, message or not, reuses that seq).
+def _take_back(recent, event) -> None:
+    """A refused command takes back its command_applied (and its seq) without a
+    restore (Simulation.apply): drop what the world no longer holds. Every
+    event does this, message or not, as the next one reuses that seq."""
     while recent and recent[-1].seq >= event.seq:
         recent.pop()
-    if not isinstance(event, NOT_RECENT):
-        recent.append(event)
+
+
+def _remember(world, event) -> None:
+    recent = _journal(world)["recent"]
+    _take_back(recent, event)
+    recent.append(event)
 
 
 def _produce(world, event) -> None:
@@ -98,6 +101,7 @@ def _supersede(kept, event) -> None:
 
 def _sent(world, event) -> None:
     journal = _journal(world)
+    _take_back(journal["recent"], event)  # a message is never recent (NOT_RECENT)
     sent = journal["sent"]
     sent.append(event)
     if routine_message(event.message_kind, event.summary):
@@ -110,6 +114,7 @@ def _sent(world, event) -> None:
 
 def _landed(world, event) -> None:
     journal = _journal(world)
+    _take_back(journal["recent"], event)
     dropped = isinstance(event, ev.MessageDropped)
     if not dropped and journal["routine"].pop(event.message_id, False):
         return  # a delivered routine message is not drawn after it lands (simulator/routine.py)
@@ -136,9 +141,11 @@ _LISTENED: set[type] = set()
 
 def listen_to_every_event() -> None:
     """Register `_remember` for every event class known now (idempotent); called at
-    import and again by `section`, so extension events registered later count too."""
+    import and again by `section`, so extension events registered later count too.
+    Messages are not recent: `_sent` and `_landed` take back for them (one call
+    an event fewer on the busiest path: a settled playground sends ~45 a second)."""
     for cls in list(EVENT_CLASSES.values()):
-        if cls not in _LISTENED:
+        if cls not in _LISTENED and cls not in NOT_RECENT:
             _LISTENED.add(cls)
             _listen(cls, _remember)
 
