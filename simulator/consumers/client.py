@@ -24,6 +24,8 @@ as the Java fetcher prefetches. Each message is a hop on the simulated network
 
 from __future__ import annotations
 
+import functools
+
 from simulator import events as ev
 from simulator.consumers.acls import topic_authorization_message
 from simulator.consumers.client_common import (
@@ -37,6 +39,25 @@ from simulator.consumers.client_membership import GroupMembership
 from simulator.consumers.client_offsets import Offsets
 from simulator.consumers.system import system
 from simulator.engine import Actor, broker_lifecycle_hook
+
+
+# Every poll asks whether bootstrap.servers names a broker of this cluster
+# ("broker-<id>:9092", or localhost:9092); a consumer polls several times a
+# second, so the config string is split once, not each time.
+@functools.lru_cache(maxsize=256)
+def _servers(config: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in config.split(",") if s.strip())
+
+
+@functools.lru_cache(maxsize=256)
+def _broker_of(server: str) -> int | None:
+    """The broker id a "broker-<id>:9092" address names (exactly as
+    f"broker-{id}:9092" spells it), else None."""
+    if server.startswith("broker-") and server.endswith(":9092"):
+        text = server[len("broker-"):-len(":9092")]
+        if text.isdigit() and str(int(text)) == text:
+            return int(text)
+    return None
 
 RECORDS_IN_EVENT = 5
 
@@ -387,9 +408,9 @@ class ConsumerClient(GroupMembership, Offsets, Fetching, Actor):
     def _bootstrap_reachable(self) -> bool:
         world = self.world
         reachable = self.actor_id not in world.network.isolated
-        servers = [s.strip() for s in self.cfg("bootstrap.servers").split(",") if s.strip()]
-        known = {f"broker-{b}:9092" for b in world.brokers} | {"localhost:9092"}
-        if reachable and any(s in known for s in servers):
+        servers = _servers(self.cfg("bootstrap.servers"))
+        if reachable and any(s == "localhost:9092" or _broker_of(s) in world.brokers
+                             for s in servers):
             return True
         target = servers[0] if servers else "localhost:9092"
         host, _, port = target.partition(":")
