@@ -17,9 +17,9 @@ import asyncio
 import json
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 
 from learnkafka.core.learners import SESSION_FIELD
+from learnkafka.core.sockets import SocketConsumer
 from learnkafka.sandbox.consumers import TokenBucket
 
 from . import selectors, services
@@ -59,7 +59,7 @@ def _initial(room_id: int, student_id: int | None, is_instructor: bool) -> list[
     return out
 
 
-class RoomConsumer(AsyncWebsocketConsumer):
+class RoomConsumer(SocketConsumer):
     room_id: int | None = None
     student_id: int | None = None
     is_instructor = False

@@ -15,9 +15,9 @@ from __future__ import annotations
 import secrets
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 
 from learnkafka.core.learners import SESSION_FIELD
+from learnkafka.core.sockets import SocketConsumer
 
 from . import policy, services, wire
 from .backpressure import probe_for, write_for
@@ -89,7 +89,7 @@ def _row_and_role(public_id: str, learner_key: str):
     return row, role
 
 
-class SandboxConsumer(AsyncWebsocketConsumer):
+class SandboxConsumer(SocketConsumer):
     watcher: Watcher | None = None
     public_id: str | None = None
     joined = False
