@@ -16,9 +16,9 @@ only on that failure path).
 
 Rewind is fast because the simulation keeps checkpoints: a frozen copy of
 the world every `checkpoint_interval_ms` of simulated time (`checkpoint.Frozen`;
-records are shared, not copied). `rewind_to(t)` restores the latest checkpoint at or before t and
-replays the history from there; the result is a new, independent simulation
-(a fork) whose future can differ from this one's.
+records are shared, not copied). `rewind_to(t)` restores the latest checkpoint
+at or before t and replays the history from there; the result is a new,
+independent simulation (a fork) whose future can differ from this one's.
 
 Work is bounded by a `limits.WorkBudget` (counted, never timed): see
 `advance`, `apply` and docs/events.md "Bounds and budgets".

@@ -186,15 +186,21 @@ async def test_an_oversized_message_is_refused_unread():
     await client.close()
 
 
+async def _flood(client, message: dict, count: int = 200) -> list[dict]:
+    """Send `message` `count` times at once; every reply until the socket goes quiet."""
+    for _ in range(count):
+        await client.send(message)
+    replies = []
+    while not await client.comm.receive_nothing(timeout=0.5):
+        replies.append(await client.receive())
+    return replies
+
+
 async def test_a_flood_gets_one_error_and_its_excess_is_dropped():
     client, _ = await open_paused(await new_session())
     # Each message served gets its own answer (an unknown type's error), so the
     # answers count what was served.
-    for _ in range(200):
-        await client.send({"type": "no_such_request"})
-    replies = []
-    while not await client.comm.receive_nothing(timeout=0.5):
-        replies.append(await client.receive())
+    replies = await _flood(client, {"type": "no_such_request"})
     codes = [r["code"] for r in replies if r["type"] == "error"]
     assert codes.count("rate_limited") == 1
     assert 30 <= codes.count("unknown_type") < 100, "a burst is served, the rest is not"
@@ -203,11 +209,7 @@ async def test_a_flood_gets_one_error_and_its_excess_is_dropped():
 
 async def test_a_flood_of_resyncs_is_answered_with_a_bounded_number_of_snapshots():
     client, _ = await open_paused(await new_session())
-    for _ in range(200):
-        await client.send({"type": "resync"})
-    replies = []
-    while not await client.comm.receive_nothing(timeout=0.5):
-        replies.append(await client.receive())
+    replies = await _flood(client, {"type": "resync"})
     errors = [r for r in replies if r["type"] == "error"]
     snapshots = [r for r in replies if r["type"] == "snapshot"]
     assert [e["code"] for e in errors] == ["rate_limited"]
