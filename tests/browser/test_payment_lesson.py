@@ -273,6 +273,10 @@ def test_ttl_skipping_a_day_expires_the_key_and_the_late_retry_charges_again(liv
     labels = [t.label for t in ttl.try_this]
     press(page, labels[0])  # pay, the response is lost, no retry
     expect(svg).to_contain_text("remembered until", timeout=WAIT_MS)
+    # The key is claimed (PROCESSING) before the handler finishes: a retry
+    # then would rightly get 409. Wait for the first payment to be done.
+    done = svg.locator("[data-layer=marks] [data-status=SUCCESS]")
+    expect(done).to_have_count(1, timeout=WAIT_MS)
     press(page, labels[1])  # same key inside the day: the cached reply
     expect(svg.locator("[data-layer=verdict]")).to_contain_text("cached reply", timeout=WAIT_MS)
     # Both requests are over (the first client gave up after its 4 s timeout)

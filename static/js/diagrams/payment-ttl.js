@@ -6,7 +6,7 @@
  * window, a new charge after it.
  */
 import { keyed, layer, prune, setText } from "./geometry.js";
-import { duration, shortKey } from "./payment-parts.js";
+import { duration, shortKey, statusClass } from "./payment-parts.js";
 
 export const AXIS_X0 = 40;
 export const AXIS_X1 = 720;
@@ -63,9 +63,11 @@ export function render(svg, state, nowMs) {
     if (created == null || expires == null) return;
     const k = `w-${r.idempotency_key}`;
     keep.add(k);
-    const g = keyed(marks, "g", k);
+    // The window is drawn from the claim (PROCESSING) on; a retry that lands
+    // before the first request finishes gets 409, after it the cached reply.
+    const g = keyed(marks, "g", k, { "data-status": r.status ?? "" });
     const y = 70 + i * 22;
-    keyed(g, "rect", "w", { x: xOf(created, span), y, width: Math.max(2, xOf(expires, span) - xOf(created, span)), height: 14, rx: 4, class: "pill status-success" });
+    keyed(g, "rect", "w", { x: xOf(created, span), y, width: Math.max(2, xOf(expires, span) - xOf(created, span)), height: 14, rx: 4, class: `pill ${statusClass(r.status)}` });
     // A window that starts past the middle labels itself leftwards, inside the axis.
     const late = xOf(created, span) > (AXIS_X0 + AXIS_X1) / 2;
     setText(keyed(g, "text", "l", { x: late ? AXIS_X1 : xOf(created, span) + 6, y: y + 11, "text-anchor": late ? "end" : "start", class: "cell" }), `${shortKey(r.idempotency_key)} remembered until t=${duration(expires)}`);
