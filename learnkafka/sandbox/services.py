@@ -10,6 +10,7 @@ import secrets
 import time
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from .models import Sandbox, SandboxCommand, SandboxMember
 from .selectors import sandbox_count_for_owner, sandbox_latest_for_owner
@@ -77,6 +78,13 @@ def _record_one(write: dict) -> None:
         raise LeaseLost(write["public_id"])
 
 
+# The rows of sandbox_record's INSERT: one executemany of our own, because
+# bulk_create's model instances and SQL compiler were half of a group commit's
+# CPU on the recorder's thread, which shares the GIL with the event loop.
+_INSERT_COMMAND = "INSERT INTO {table} ({columns}) VALUES ({values})"
+_COMMAND_FIELDS = ("sandbox", "position", "at_ms", "fired", "command", "created_at")
+
+
 def sandbox_record(*, writes: list[dict]) -> list[bool]:
     """Store a run of command appends and clock saves, of any simulations, in
     three statements whatever their number (the recorder's group commit):
@@ -106,20 +114,29 @@ def sandbox_record(*, writes: list[dict]) -> list[bool]:
         held = [rows.get(w["public_id"], (None,))[1:] == (w["holder"], w["epoch"])
                 for w in writes]
         commands, clocks = [], {}
+        json_field = SandboxCommand._meta.get_field("command")
+        created_at = SandboxCommand._meta.get_field("created_at").get_db_prep_save(
+            timezone.now(), connection)
         for write, ok in zip(writes, held, strict=True):
             if not ok:
                 continue
             pk = rows[write["public_id"]][0]
             clock = clocks.setdefault(pk, {})
             if write["kind"] == "append":
-                commands.append(SandboxCommand(
-                    sandbox_id=pk, position=write["position"], at_ms=write["at_ms"],
-                    fired=write["fired"], command=write["command"]))
+                commands.append((pk, write["position"], write["at_ms"], write["fired"],
+                                 json_field.get_db_prep_save(write["command"], connection),
+                                 created_at))
                 clock.update(now_ms=write["at_ms"], fired=write["fired"])
             else:
-                clock.update({k: write[k] for k in ("now_ms", "fired", "speed", "playing")})
+                clock["now_ms"], clock["fired"] = write["now_ms"], write["fired"]
+                clock["speed"], clock["playing"] = write["speed"], write["playing"]
         if commands:
-            SandboxCommand.objects.bulk_create(commands)
+            with connection.cursor() as cursor:
+                cursor.executemany(_INSERT_COMMAND.format(
+                    table=qn(SandboxCommand._meta.db_table),
+                    columns=", ".join(qn(SandboxCommand._meta.get_field(name).column)
+                                      for name in _COMMAND_FIELDS),
+                    values=", ".join(["%s"] * len(_COMMAND_FIELDS))), commands)
         if clocks:
             sets, params = [], []
             for name in ("now_ms", "fired", "speed", "playing"):
@@ -228,8 +245,6 @@ def sandbox_set_shared(*, public_id: str, shared: bool) -> None:
 def sandbox_delete_stale(*, older_than_days: int) -> int:
     """Delete sandboxes untouched for `older_than_days` days; returns how many."""
     from datetime import timedelta
-
-    from django.utils import timezone
 
     cutoff = timezone.now() - timedelta(days=older_than_days)
     deleted, _ = Sandbox.objects.filter(updated_at__lt=cutoff).delete()
