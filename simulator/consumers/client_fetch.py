@@ -80,7 +80,12 @@ class Fetching:
             if not taken:
                 continue
             rest = records[len(taken) :]
-            self.buffer[tp] = (rest, next_offset) if rest else None
+            if rest:
+                self.buffer[tp] = (rest, next_offset)
+            else:
+                # Drained: no entry at all (None once stayed behind, and the
+                # fast_forward quiet check read it as records still held).
+                del self.buffer[tp]
             new_position = next_offset if not rest else rest[0].offset
             batch.append((tp, taken, new_position))
             total += len(taken)

@@ -203,6 +203,21 @@ def _refused(sim: Simulation, code: str = "not_quiet", by: int = 60_000) -> str:
     return info.value.message
 
 
+def test_a_consumer_that_read_everything_is_quiet():
+    """Found by the property below: a consumer that had taken every buffered
+    record kept an empty entry in its buffer, so fast_forward called it busy
+    ("holding fetched records") for ever and refused every skip."""
+    sim = Simulation(load_scenario("playground"), seed=0)
+    for _ in range(2):
+        sim.apply({"type": "produce", "producer": "A", "topic": "orders", "key": "a",
+                   "value": "v"})
+        sim.advance(5_000)
+    assert _settle(sim), quiet_reason(sim.world)
+    consumer = sim.world.actors["consumer:1a"]
+    assert dict(consumer.positions)[("orders", 1)] == 2  # both records were read
+    _compare(sim, 10_000)
+
+
 def test_refused_while_a_payment_is_in_flight():
     sim = Simulation(_ttl_scenario(), seed=1)
     sim.apply({"type": "pay", "amount": 100, "request_id": "pay-1"})
