@@ -6,6 +6,7 @@ simulation accepted it, in one transaction with the clock, and only by the
 process holding the sandbox's lease (`LeaseLost` otherwise), so a process that
 lost its lease can never write over the new holder's history.
 """
+import functools
 import secrets
 import time
 
@@ -81,8 +82,17 @@ def _record_one(write: dict) -> None:
 # The rows of sandbox_record's INSERT: one executemany of our own, because
 # bulk_create's model instances and SQL compiler were half of a group commit's
 # CPU on the recorder's thread, which shares the GIL with the event loop.
-_INSERT_COMMAND = "INSERT INTO {table} ({columns}) VALUES ({values})"
 _COMMAND_FIELDS = ("sandbox", "position", "at_ms", "fired", "command", "created_at")
+
+
+@functools.cache
+def _insert_command_sql() -> str:
+    """Built once per process (one database backend a process)."""
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(SandboxCommand._meta.get_field(name).column)
+                        for name in _COMMAND_FIELDS)
+    return (f"INSERT INTO {qn(SandboxCommand._meta.db_table)} ({columns}) "
+            f"VALUES ({', '.join(['%s'] * len(_COMMAND_FIELDS))})")
 
 
 def sandbox_record(*, writes: list[dict]) -> list[bool]:
@@ -132,11 +142,7 @@ def sandbox_record(*, writes: list[dict]) -> list[bool]:
                 clock["speed"], clock["playing"] = write["speed"], write["playing"]
         if commands:
             with connection.cursor() as cursor:
-                cursor.executemany(_INSERT_COMMAND.format(
-                    table=qn(SandboxCommand._meta.db_table),
-                    columns=", ".join(qn(SandboxCommand._meta.get_field(name).column)
-                                      for name in _COMMAND_FIELDS),
-                    values=", ".join(["%s"] * len(_COMMAND_FIELDS))), commands)
+                cursor.executemany(_insert_command_sql(), commands)
         if clocks:
             sets, params = [], []
             for name in ("now_ms", "fired", "speed", "playing"):

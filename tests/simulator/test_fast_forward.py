@@ -204,9 +204,10 @@ def _refused(sim: Simulation, code: str = "not_quiet", by: int = 60_000) -> str:
 
 
 def test_a_consumer_that_read_everything_is_quiet():
-    """Found by the property below: a consumer that had taken every buffered
-    record kept an empty entry in its buffer, so fast_forward called it busy
-    ("holding fetched records") for ever and refused every skip."""
+    """Found by test_fast_forward_matches_advance_consumer_groups: a consumer
+    that had taken every buffered record kept an empty entry in its buffer, so
+    fast_forward called it busy ("holding fetched records") for ever and
+    refused every skip."""
     sim = Simulation(load_scenario("playground"), seed=0)
     for _ in range(2):
         sim.apply({"type": "produce", "producer": "A", "topic": "orders", "key": "a",
