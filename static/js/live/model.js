@@ -6,6 +6,7 @@
  *
  * The model (every field is always present, whatever diagrams a page loads):
  *   ready, now_ms, speed, playing, scenario, lastEventSeq, receivedAtWallMs
+ *   frameAtMs    playing, while a frame is folded in: its now_ms (else null)
  *   brokers      {id: {id, state, slow_ms}}            state: online|crashed|isolated|fenced
  *   controllers  {id: {id, state}}, activeController (id or null), controllerEpoch
  *   topics       {name: {name, internal, configs, partitions: {p: {partition, replicas, leader, isr, leader_epoch}}}}
@@ -23,9 +24,9 @@
  *                 assignment: [{topic, partition}], positions: {"topic-p": next offset},
  *                 crashed_at_ms (when it crashed, if seen since the snapshot; else null)}}}}
  *   consumerConfigs {consumer: {config: value}}       effective configs
- *   inflight     {message_id: {message_id, message_kind, source, target, sent_at_ms, arrive_at_ms, summary}}
+ *   inflight     {message_id: {message_id, message_kind, source, target, sent_at_ms, arrive_at_ms, drawn_from_ms, summary}}
  *   landed       {message_id: {...the message, landed_at_ms, dropped}}  messages that arrived (or were lost)
- *                less than MIN_HOP_MS after they left: still drawn until their hop's drawn span ends
+ *                before their drawn hop ended: still drawn until it ends (drawnUntil)
  *   lastCommand  {command, at_ms} or null              the last command the simulation accepted
  *   recent       the last 30 events, network messages left out (step highlighting)
  *   raw          the snapshot's `state` as the simulator sent it
@@ -46,6 +47,24 @@ export const KEEP_RECENT = 30;
  */
 export const MIN_HOP_MS = 400;
 
+/** The most a hop's drawing starts after its send (docs/architecture.md, "Hops"). */
+export const LATE_FRAME_MS = 200;
+
+/** When a hop's drawing starts: its send, or when a late live frame first showed it. */
+export function hopStart(m) {
+  return m.drawn_from_ms ?? m.sent_at_ms;
+}
+
+/** A hop's drawn length: its flight time or MIN_HOP_MS, the longer. */
+export function hopSpan(m) {
+  return Math.max(m.arrive_at_ms - m.sent_at_ms, MIN_HOP_MS);
+}
+
+/** Until when a landed message is drawn: its span, or MIN_HOP_MS if lost. */
+export function drawnUntil(m, dropped = false) {
+  return hopStart(m) + (dropped ? MIN_HOP_MS : hopSpan(m));
+}
+
 /**
  * The payments extension's part before any of its events (its reducers,
  * reduce-payments.js, load only where a sandbox runs payments; the shape is
@@ -63,7 +82,7 @@ export function emptyPayments() {
 export function initialState() {
   return {
     ready: false, now_ms: 0, speed: 1, playing: false, scenario: "", lastEventSeq: 0,
-    receivedAtWallMs: 0, brokers: {}, controllers: {}, activeController: null, controllerEpoch: 0,
+    receivedAtWallMs: 0, frameAtMs: null, brokers: {}, controllers: {}, activeController: null, controllerEpoch: 0,
     topics: {}, logs: {}, records: {}, segments: {}, producers: {}, wireClients: {}, produce: {}, groups: {},
     consumerConfigs: {}, inflight: {}, landed: {}, lastCommand: null, recent: [], raw: {},
     payments: emptyPayments(),

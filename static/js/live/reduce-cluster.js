@@ -8,7 +8,7 @@
  * reducer may replace the top-level maps' entries freely (never mutate an
  * entry in place: copy it first, as the helpers below do).
  */
-import { KEEP_RECORDS, MIN_HOP_MS, logKey } from "./model.js";
+import { KEEP_RECORDS, LATE_FRAME_MS, drawnUntil, logKey } from "./model.js";
 
 function topicPartition(state, e) {
   const topic = state.topics[e.topic];
@@ -43,22 +43,29 @@ export function routineMessage(m) {
   return !carries && !String(m.message_kind).includes("produce");
 }
 
-/** A message left the wire: drawn while its span (MIN_HOP_MS) lasts, but not delivered routine chatter (simulator/routine.py). */
+/** A message left the wire: drawn until drawnUntil, but not delivered routine chatter (simulator/routine.py). */
 function land(s, e, dropped) {
   const m = s.inflight[e.message_id];
   delete s.inflight[e.message_id];
   for (const [id, old] of Object.entries(s.landed)) {
-    if (old.sent_at_ms + MIN_HOP_MS <= e.at_ms) delete s.landed[id];
+    if (drawnUntil(old, old.dropped) <= e.at_ms) delete s.landed[id];
   }
   if (m && !dropped && routineMessage(m)) return;
-  if (m && m.sent_at_ms + MIN_HOP_MS > e.at_ms) s.landed[e.message_id] = { ...m, landed_at_ms: e.at_ms, dropped };
+  if (m && drawnUntil(m, dropped) > e.at_ms) s.landed[e.message_id] = { ...m, landed_at_ms: e.at_ms, dropped };
+}
+
+/** model.js hopStart. */
+function drawnFrom(s, sentAtMs) {
+  if (s.frameAtMs == null || s.frameAtMs <= sentAtMs) return sentAtMs;
+  return sentAtMs + Math.min(s.frameAtMs - sentAtMs, LATE_FRAME_MS);
 }
 
 export const CLUSTER_REDUCERS = {
   message_sent(s, e) {
     s.inflight[e.message_id] = {
       message_id: e.message_id, message_kind: e.message_kind, source: e.source, target: e.target,
-      sent_at_ms: e.sent_at_ms, arrive_at_ms: e.arrive_at_ms, summary: e.summary || {},
+      sent_at_ms: e.sent_at_ms, arrive_at_ms: e.arrive_at_ms, drawn_from_ms: drawnFrom(s, e.sent_at_ms),
+      summary: e.summary || {},
     };
   },
   message_delivered(s, e) { land(s, e, false); },

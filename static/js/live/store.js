@@ -75,8 +75,11 @@ export function reduceMessage(state, msg, wallMs) {
       return { ...fromSnapshot(msg), receivedAtWallMs: wallMs };
     case "events": {
       const next = cloneForEvents({ ...state, receivedAtWallMs: wallMs });
+      // Playing, the page shows msg.now_ms as this frame lands (model.js hopStart).
+      next.frameAtMs = next.playing && msg.now_ms != null ? msg.now_ms : null;
       for (const event of msg.events || []) reduceEvent(next, event);
       next.now_ms = msg.now_ms ?? next.now_ms;
+      next.frameAtMs = null;
       return next;
     }
     case "status":

@@ -5,7 +5,7 @@
  * One definition of each, shared by all diagrams. Pure functions of the
  * model; no DOM, no writes.
  */
-import { MIN_HOP_MS } from "./model.js";
+import { drawnUntil, hopSpan, hopStart } from "./model.js";
 
 export function partitionOf(state, topic, partition) {
   const t = state.topics && state.topics[topic];
@@ -156,19 +156,18 @@ export function recordCount(summary) {
 
 /**
  * How far along its drawn hop a message is at `nowMs` (0..1), from simulated
- * time only: a hop is drawn over its real flight time or MIN_HOP_MS,
- * whichever is longer, so a person can follow it.
+ * time: a hop is drawn over its real flight time or MIN_HOP_MS, whichever is
+ * longer, so a person can follow it.
  */
 export function hopFraction(message, nowMs) {
-  const span = Math.max(message.arrive_at_ms - message.sent_at_ms, MIN_HOP_MS);
-  return Math.min(1, Math.max(0, (nowMs - message.sent_at_ms) / span));
+  return Math.min(1, Math.max(0, (nowMs - hopStart(message)) / hopSpan(message)));
 }
 
 /** Every message to draw at `nowMs`: those on the wire, and those that landed but whose drawn hop has not ended. */
 export function drawnFlights(state, nowMs, test = () => true) {
   const out = Object.values(state.inflight || {}).filter(test);
   for (const m of Object.values(state.landed || {})) {
-    if (m.sent_at_ms + MIN_HOP_MS > nowMs && !(state.inflight || {})[m.message_id] && test(m)) out.push(m);
+    if (drawnUntil(m, m.dropped) > nowMs && !(state.inflight || {})[m.message_id] && test(m)) out.push(m);
   }
   return out;
 }

@@ -4,7 +4,7 @@ import test from "node:test";
 import assert from "node:assert/strict";
 
 import { composeReducers, initialState, reduceEvent, reduceMessage, REDUCERS } from "../../../static/js/live/store.js";
-import { MIN_HOP_MS } from "../../../static/js/live/model.js";
+import { LATE_FRAME_MS, MIN_HOP_MS } from "../../../static/js/live/model.js";
 import {
   consumerSession, drawnFlights, groupLabel, hopFraction, messagePartition, producerStatus,
 } from "../../../static/js/live/view.js";
@@ -34,6 +34,32 @@ test("a short hop is drawn over MIN_HOP_MS of simulated time, also after it land
   assert.equal(hopFraction(drawnFlights(state, 1200)[0], 1200), 200 / MIN_HOP_MS);
   assert.equal(drawnFlights(state, 1000 + MIN_HOP_MS).length, 0, "gone once its drawn hop ends");
   assert.equal(messagePartition(sent.summary), 1);
+});
+
+test("a hop first seen in a late live frame is drawn over its whole span from when the page shows it", () => {
+  const sent = { kind: "message_sent", seq: 1, at_ms: 1005, message_id: 7, message_kind: "produce", source: "producer:A",
+    target: "broker:2", sent_at_ms: 1005, arrive_at_ms: 1045, summary: { partition: "orders-1", records: 1 } };
+  const delivered = { kind: "message_delivered", seq: 2, at_ms: 1045, message_id: 7, message_kind: "produce", source: "producer:A", target: "broker:2" };
+  const playing = { ...initialState(), ready: true, playing: true, now_ms: 1000 };
+  // The frame with the send and its delivery comes 100 ms after the send: the
+  // page shows 1105 as it lands, so the hop starts there, at the producer.
+  const late = reduceMessage(playing, { type: "events", now_ms: 1105, events: [sent, delivered] }, 0);
+  const [m] = drawnFlights(late, 1105);
+  assert.ok(m, "still drawn though it already arrived");
+  assert.equal(hopFraction(m, 1105), 0, "it leaves its sender in front of the learner");
+  assert.equal(hopFraction(m, 1105 + MIN_HOP_MS / 2), 0.5);
+  assert.equal(drawnFlights(late, 1105 + MIN_HOP_MS - 1).length, 1, "on screen for the whole MIN_HOP_MS");
+  assert.equal(drawnFlights(late, 1105 + MIN_HOP_MS).length, 0);
+  assert.equal(late.frameAtMs, null, "the frame's time is not kept past the frame");
+
+  // A staler frame catches up at most LATE_FRAME_MS: 250 ms late, the hop
+  // shows 50 ms along.
+  const stale = reduceMessage(playing, { type: "events", now_ms: 1005 + LATE_FRAME_MS + 50, events: [sent] }, 0);
+  assert.equal(hopFraction(drawnFlights(stale, 1005 + LATE_FRAME_MS + 50)[0], 1005 + LATE_FRAME_MS + 50), 50 / MIN_HOP_MS);
+
+  // Paused (a step), or in a snapshot, a hop sits where simulated time puts it.
+  const paused = reduceMessage({ ...playing, playing: false }, { type: "events", now_ms: 1105, events: [sent, delivered] }, 0);
+  assert.equal(hopFraction(drawnFlights(paused, 1105)[0], 1105), 100 / MIN_HOP_MS);
 });
 
 test("a producer says it retries, on which attempt, and why", () => {
