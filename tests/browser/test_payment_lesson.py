@@ -324,3 +324,33 @@ def test_every_lesson3_label_reads_at_12px_beside_the_code_panel(live_url, page,
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= size["width"] + 1, f"{step.slug} scrolls sideways at {size}"
     shot(page, f"labels-{size['width']}x{size['height']}")
+
+
+SWIPE_CHECK = """(pair) => {
+  const hint = getComputedStyle(pair, '::before').content;
+  const svg = pair.querySelector('svg.payment-diagram');
+  const before = svg.getBoundingClientRect().right;
+  pair.scrollLeft = pair.scrollWidth;
+  const after = svg.getBoundingClientRect().right;
+  pair.scrollLeft = 0;
+  return { hint, scrolls: pair.scrollWidth > pair.clientWidth, before, after, width: innerWidth };
+}"""
+
+
+def test_on_a_phone_each_lesson3_diagram_says_it_scrolls_sideways_and_does(live_url, page):
+    """At 390 px a payment diagram keeps 600 px (its labels stay readable) inside a
+    sideways scroller whose scrollbar a phone hides until touched: the third
+    lifeline starts off screen, so the pair says to swipe, and a swipe shows it."""
+    for step in LESSON.steps:
+        open_step(page, live_url, step.slug, {"width": 390, "height": 844})
+        seen = page.locator(".payment-pair").first.evaluate(SWIPE_CHECK)
+        assert seen["scrolls"], (step.slug, seen)
+        assert "Swipe the diagram sideways" in seen["hint"], (step.slug, seen)
+        assert seen["before"] > seen["width"], f"{step.slug}: the diagram's right edge is on screen at once"
+        assert seen["after"] <= seen["width"], f"{step.slug}: scrolled to the end, the diagram is still cut: {seen}"
+    page.locator(".payment-pair").first.scroll_into_view_if_needed()
+    shot(page, "swipe-hint-390x844")
+    # Where the diagram fits, no such line.
+    open_step(page, live_url, LESSON.steps[0].slug, LAPTOP)
+    seen = page.locator(".payment-pair").first.evaluate(SWIPE_CHECK)
+    assert not seen["scrolls"] and seen["hint"] in ("none", "normal"), seen
