@@ -346,8 +346,8 @@ def test_on_a_phone_each_lesson3_diagram_says_it_scrolls_sideways_and_does(live_
         seen = page.locator(".payment-pair").first.evaluate(SWIPE_CHECK)
         assert seen["scrolls"], (step.slug, seen)
         assert "Swipe the diagram sideways" in seen["hint"], (step.slug, seen)
-        assert seen["before"] > seen["width"], f"{step.slug}: the diagram's right edge is on screen at once"
-        assert seen["after"] <= seen["width"], f"{step.slug}: scrolled to the end, the diagram is still cut: {seen}"
+        assert seen["before"] > seen["width"], f"{step.slug}: its right edge is on screen at once"
+        assert seen["after"] <= seen["width"], f"{step.slug}: scrolled to its end, cut: {seen}"
     page.locator(".payment-pair").first.evaluate("(pair) => pair.scrollIntoView({block: 'start'})")
     page.screenshot(path=f"{SHOTS}/lesson-payment-idempotency-swipe-hint-390x844.png")
     # Where the diagram fits, no such line.
