@@ -113,12 +113,12 @@ class Network:
             # A slow broker is slow to *send* its fetch; that does not hold up
             # the connection for other messages, so it is outside the FIFO rule.
             arrive += self.slow_ms.get(source, 0)
-        message = Message(self.next_id, kind, source, target, body, world.now_ms, arrive,
-                          summary or {})
-        self.in_flight[message.message_id] = message
-        world.emit(ev.MessageSent, message_id=message.message_id, message_kind=kind,
-                   source=source, target=target, sent_at_ms=world.now_ms, arrive_at_ms=arrive,
-                   summary=message.summary)
+        message_id, now, summary = self.next_id, world.now_ms, summary or {}
+        message = Message(message_id, kind, source, target, body, now, arrive, summary)
+        self.in_flight[message_id] = message
+        world.emit_positional(ev.MessageSent,  # message_id, message_kind, source, target,
+                              message_id, kind, source, target,  # sent_at_ms, arrive_at_ms,
+                              now, arrive, summary)  # summary (events.py's order)
         world.schedule_at(arrive, "network", "deliver", message.message_id)
         return message
 
@@ -146,8 +146,8 @@ class Network:
                 self.dead.add(pair)
                 self._break_connection(message.source, message.target, notify=False)
             return
-        world.emit(ev.MessageDelivered, message_id=message_id, message_kind=message.kind,
-                   source=message.source, target=message.target)
+        world.emit_positional(ev.MessageDelivered,  # message_id, message_kind, source, target
+                              message_id, message.kind, message.source, message.target)
         world.actors[message.target].on_message(message)
 
     def _drop_reason(self, m: Message) -> str | None:

@@ -25,4 +25,4 @@ def carries_records(summary) -> bool:
 
 def routine_message(message_kind, summary) -> bool:
     """A message with no records that is not part of a produce."""
-    return not carries_records(summary) and "produce" not in str(message_kind)
+    return "produce" not in str(message_kind) and not carries_records(summary)

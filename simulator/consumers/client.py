@@ -45,6 +45,7 @@ from simulator.engine import Actor, broker_lifecycle_hook
 # ("broker-<id>:9092", or localhost:9092); a consumer polls several times a
 # second, so the config string is split once, not each time.
 @functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256)  # every poll() reads it; the config rarely changes
 def _servers(config: str) -> tuple[str, ...]:
     return tuple(s.strip() for s in config.split(",") if s.strip())
 
@@ -409,9 +410,11 @@ class ConsumerClient(GroupMembership, Offsets, Fetching, Actor):
         world = self.world
         reachable = self.actor_id not in world.network.isolated
         servers = _servers(self.cfg("bootstrap.servers"))
-        if reachable and any(s == "localhost:9092" or _broker_of(s) in world.brokers
-                             for s in servers):
-            return True
+        if reachable:  # a loop, not any(<generator>): every poll() asks
+            brokers = world.brokers
+            for s in servers:
+                if s == "localhost:9092" or _broker_of(s) in brokers:
+                    return True
         target = servers[0] if servers else "localhost:9092"
         host, _, port = target.partition(":")
         self._error(

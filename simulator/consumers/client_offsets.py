@@ -36,6 +36,14 @@ class Offsets:
             if tp in self.assignment and self.committed.get(tp) != pos
         ]
 
+    def _any_changed_position(self) -> bool:
+        """`_changed_positions()` is not empty (every blocked poll() asks; no list built)."""
+        committed, assignment = self.committed, self.assignment
+        for tp, pos in self.positions.items():
+            if tp in assignment and committed.get(tp) != pos:
+                return True
+        return False
+
     def _maybe_auto_commit(self) -> None:
         if not self.cfg("enable.auto.commit"):
             return
@@ -45,7 +53,7 @@ class Offsets:
 
     def _schedule_autocommit(self) -> None:
         """While blocked in poll(), the client still auto-commits on schedule."""
-        if not self.cfg("enable.auto.commit") or not self._changed_positions():
+        if not self.cfg("enable.auto.commit") or not self._any_changed_position():
             return
         due = self.last_auto_commit_ms + self.cfg("auto.commit.interval.ms") - self.world.now_ms
         self.world.cancel(self.autocommit_timer)
