@@ -25,4 +25,12 @@ def carries_records(summary) -> bool:
 
 def routine_message(message_kind, summary) -> bool:
     """A message with no records that is not part of a produce."""
-    return "produce" not in str(message_kind) and not carries_records(summary)
+    # = not carries_records(summary), inlined: every message sent asks (late_join.py).
+    if "produce" in str(message_kind):
+        return False
+    if not isinstance(summary, dict):
+        return True
+    records = summary.get("records")
+    if isinstance(records, dict):
+        return not any(records.values())
+    return not records
