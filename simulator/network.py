@@ -22,6 +22,14 @@ message share one connection (both directions), and a lost message breaks it:
   everything in flight on that connection, and both ends are told then (the
   client meanwhile notices through its own timeouts).
 
+A Kafka client keeps one connection to each broker and multiplexes its
+requests on it, so by default two actors share one. An HTTP client does not
+pipeline: each request in flight has a connection of its own (the payments
+client, simulator/extensions/payments). Such messages name it
+(``connection=``, the request and attempt), and a loss or a close breaks only
+that connection: a lost reply to one payment does not take a concurrent
+payment's reply with it.
+
 The one single loss kept is the message to a crashed or missing actor
 (``target_down``): its process and its sockets are gone, so the sender's
 connection is refused and it is told through ``on_message_dropped(message)``.
@@ -54,6 +62,7 @@ class Message:
     sent_at_ms: int
     arrive_at_ms: int
     summary: dict
+    connection: str | None = None  # its own connection (an HTTP request); None: the pair's
 
     def to_dict(self) -> dict:
         return {"message_id": self.message_id, "kind": self.kind, "source": self.source,
@@ -95,7 +104,7 @@ class Network:
         world.add_actor(self)
 
     def send(self, source: str, target: str, kind: str, body: Any = None,
-             summary: dict | None = None) -> Message | None:
+             summary: dict | None = None, connection: str | None = None) -> Message | None:
         world = self.world
         if source in self.down:
             return None  # a crashed actor sends nothing
@@ -104,7 +113,7 @@ class Network:
         if self.jitter_ms:
             delay += world.rng.randint(0, self.jitter_ms)
         arrive = world.now_ms + delay
-        link = (source, target)
+        link = (source, target) if connection is None else (source, target, connection)
         last = self._last_arrival.get(link, 0)
         if arrive < last:
             arrive = last
@@ -114,7 +123,8 @@ class Network:
             # the connection for other messages, so it is outside the FIFO rule.
             arrive += self.slow_ms.get(source, 0)
         message_id, now, summary = self.next_id, world.now_ms, summary or {}
-        message = Message(message_id, kind, source, target, body, now, arrive, summary)
+        message = Message(message_id, kind, source, target, body, now, arrive, summary,
+                          connection)
         self.in_flight[message_id] = message
         world.emit_positional(ev.MessageSent,  # message_id, message_kind, source, target,
                               message_id, kind, source, target,  # sent_at_ms, arrive_at_ms,
@@ -128,7 +138,7 @@ class Network:
         if message is None:
             return
         reason = self._drop_reason(message)
-        pair = _pair(message.source, message.target)
+        pair = _connection(message.source, message.target, message.connection)
         if reason is None and pair in self.dead:
             reason = "connection_broken"  # the cut healed; this connection did not
         if reason is not None:
@@ -141,10 +151,12 @@ class Network:
                     sender.on_message_dropped(message)
             elif reason in ("drop_rule", "connection_broken"):
                 self.dead.discard(pair)
-                self._break_connection(message.source, message.target, notify=True)
+                self._break_connection(message.source, message.target, notify=True,
+                                       connection=message.connection)
             else:  # a cut: lost silently, and the connection is dead
                 self.dead.add(pair)
-                self._break_connection(message.source, message.target, notify=False)
+                self._break_connection(message.source, message.target, notify=False,
+                                       connection=message.connection)
             return
         world.emit_positional(ev.MessageDelivered,  # message_id, message_kind, source, target
                               message_id, message.kind, message.source, message.target)
@@ -169,14 +181,16 @@ class Network:
                 return "drop_rule"
         return None
 
-    def _break_connection(self, a: str, b: str, notify: bool) -> None:
+    def _break_connection(self, a: str, b: str, notify: bool,
+                          connection: str | None = None) -> None:
         """A lost message breaks its TCP connection: everything else in flight
-        between `a` and `b` (either way) is lost with it, so nothing sent after
-        a lost message arrives on the connection that lost it. With `notify`
-        both ends learn of it now (a reset)."""
+        on it between `a` and `b` (either way) is lost with it, so nothing sent
+        after a lost message arrives on the connection that lost it. With
+        `notify` both ends learn of it now (a reset)."""
         world = self.world
         pair = {a, b}
-        lost = [m for m in self.in_flight.values() if m.source in pair and m.target in pair]
+        lost = [m for m in self.in_flight.values()
+                if m.source in pair and m.target in pair and m.connection == connection]
         for m in sorted(lost, key=lambda m: m.message_id):
             del self.in_flight[m.message_id]
             world.emit(ev.MessageDropped, message_id=m.message_id, message_kind=m.kind,
@@ -188,12 +202,12 @@ class Network:
             if hook is not None:
                 hook(peer)
 
-    def close_connection(self, closer: str, peer: str) -> None:
+    def close_connection(self, closer: str, peer: str, connection: str | None = None) -> None:
         """`closer` closes its connection to `peer` (a client giving up on a
         request): whatever is still in flight on it is lost, the next message
         opens a new connection, and `peer` is told."""
-        self.dead.discard(_pair(closer, peer))
-        self._break_connection(closer, peer, notify=False)
+        self.dead.discard(_connection(closer, peer, connection))
+        self._break_connection(closer, peer, notify=False, connection=connection)
         hook = getattr(self.world.actors.get(peer), "on_connection_broken", None)
         if hook is not None:
             hook(closer)
@@ -209,6 +223,11 @@ class Network:
 def _pair(a: str, b: str) -> tuple[str, str]:
     """One TCP connection joins two actors, whichever of them sends."""
     return (a, b) if a < b else (b, a)
+
+
+def _connection(a: str, b: str, connection: str | None) -> tuple:
+    """The key of the connection a message travels on: the pair's own, or a named one."""
+    return _pair(a, b) if connection is None else (*_pair(a, b), connection)
 
 
 def _is_server(actor_id: str) -> bool:

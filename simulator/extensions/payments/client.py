@@ -14,7 +14,12 @@ from __future__ import annotations
 
 from simulator.engine import Actor
 from simulator.extensions.payments import events as pev
-from simulator.extensions.payments.state import GATEWAY_ID, SERVICE_ID, payments
+from simulator.extensions.payments.state import (
+    GATEWAY_ID,
+    SERVICE_ID,
+    http_connection,
+    payments,
+)
 
 RETRIED_CODES = (409, 503)
 
@@ -64,7 +69,8 @@ class PaymentClient(Actor):
         world.network.send(self.actor_id, r["target"], "pay_request", body,
                            {"request_id": request_id, "attempt": r["attempt"],
                             "idempotency_key": r["key"], "amount": r["amount"],
-                            "http": "POST /pay"})
+                            "http": "POST /pay"},
+                           connection=http_connection(request_id, r["attempt"]))
         r["timer"] = world.schedule(r["timeout_ms"], self.actor_id, "on_timeout", request_id,
                                     r["attempt"])
 
@@ -75,7 +81,8 @@ class PaymentClient(Actor):
         world = self.world
         world.emit(pev.PaymentTimedOut, client=self.name, request_id=request_id,
                    attempt=attempt, timeout_ms=r["timeout_ms"])
-        world.network.close_connection(self.actor_id, r["target"])
+        world.network.close_connection(self.actor_id, r["target"],
+                                       http_connection(request_id, attempt))
         self._retry_or_give_up(request_id)
 
     def _retry_or_give_up(self, request_id: str) -> None:

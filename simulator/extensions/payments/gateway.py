@@ -20,7 +20,12 @@ import json
 from simulator import events as ev
 from simulator.engine import Actor, on_event
 from simulator.extensions.payments import events as pev
-from simulator.extensions.payments.state import GATEWAY_ID, REQUESTS_TOPIC, payments
+from simulator.extensions.payments.state import (
+    GATEWAY_ID,
+    REQUESTS_TOPIC,
+    http_connection,
+    payments,
+)
 
 PRODUCERS = {True: "gw-idempotent", False: "gw-plain"}
 
@@ -97,7 +102,8 @@ class Gateway(Actor):
         self.world.network.send(self.actor_id, pending["client"], "pay_response", {
             "request_id": pending["request_id"], "attempt": pending["attempt"],
             "status_code": code, "body": body, "cached": cached},
-            {"request_id": pending["request_id"], "status_code": code, "cached": cached})
+            {"request_id": pending["request_id"], "status_code": code, "cached": cached},
+            connection=http_connection(pending["request_id"], pending["attempt"]))
 
     def to_dict(self) -> dict:
         return {"actor_id": self.actor_id,

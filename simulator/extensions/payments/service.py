@@ -23,7 +23,13 @@ from simulator.commands import CrashConsumer, RestartConsumer
 from simulator.engine import Actor, on_event
 from simulator.extensions.payments import events as pev
 from simulator.extensions.payments.handler import event_payload
-from simulator.extensions.payments.state import EVENTS_TOPIC, RELAY_ID, SERVICE_ID, payments
+from simulator.extensions.payments.state import (
+    EVENTS_TOPIC,
+    RELAY_ID,
+    SERVICE_ID,
+    http_connection,
+    payments,
+)
 from simulator.extensions.payments.threads import crash_threads, start_thread
 
 DIRECT_PRODUCER = "payment-service"
@@ -66,7 +72,8 @@ class PaymentService(Actor):
         self.world.network.send(self.actor_id, t.reply["to"], "pay_response", {
             "request_id": t.request_id, "attempt": t.reply["attempt"],
             "status_code": t.status_code or 500, "body": t.body or {}, "cached": t.cached},
-            {"request_id": t.request_id, "status_code": t.status_code, "cached": t.cached})
+            {"request_id": t.request_id, "status_code": t.status_code, "cached": t.cached},
+            connection=http_connection(t.request_id, t.reply["attempt"]))
 
     def publish_event(self, t) -> None:
         world = self.world

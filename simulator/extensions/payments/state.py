@@ -53,6 +53,13 @@ class PaymentsState:
         return name
 
 
+def http_connection(request_id: str, attempt: int) -> str:
+    """The connection one HTTP attempt and its reply travel on (simulator/network.py):
+    a client does not pipeline, so each request in flight has its own, and losing
+    one reply does not lose another payment's."""
+    return f"http:{request_id}#{attempt}"
+
+
 def payments(world) -> PaymentsState:
     return world.ext["payments"]
 
