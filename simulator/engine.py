@@ -168,13 +168,7 @@ class World:
         if seq >= self.seq_ceiling:
             raise self._over_budget()
         self.last_seq = seq = seq + 1
-        event = event_cls(seq, self.now_ms, **fields)
-        self.out.append(event)
-        listeners = _EVENT_LISTENERS.get(event_cls)
-        if listeners:
-            for fn in listeners:
-                fn(self, event)
-        return event
+        return self._publish(event_cls(seq, self.now_ms, **fields))
 
     def emit_positional(self, event_cls: type, *fields: Any):
         """`emit` with the fields in their declared order: for the network's two
@@ -183,9 +177,12 @@ class World:
         if seq >= self.seq_ceiling:
             raise self._over_budget()
         self.last_seq = seq = seq + 1
-        event = event_cls(seq, self.now_ms, *fields)
+        return self._publish(event_cls(seq, self.now_ms, *fields))
+
+    def _publish(self, event):
+        """Hand a stamped event to the output and to its listeners (engine.on_event)."""
         self.out.append(event)
-        listeners = _EVENT_LISTENERS.get(event_cls)
+        listeners = _EVENT_LISTENERS.get(event.__class__)
         if listeners:
             for fn in listeners:
                 fn(self, event)
