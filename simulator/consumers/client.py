@@ -45,7 +45,6 @@ from simulator.engine import Actor, broker_lifecycle_hook
 # ("broker-<id>:9092", or localhost:9092); a consumer polls several times a
 # second, so the config string is split once, not each time.
 @functools.lru_cache(maxsize=256)
-@functools.lru_cache(maxsize=256)  # every poll() reads it; the config rarely changes
 def _servers(config: str) -> tuple[str, ...]:
     return tuple(s.strip() for s in config.split(",") if s.strip())
 
