@@ -129,7 +129,7 @@ class Network:
         world.emit_positional(ev.MessageSent,  # message_id, message_kind, source, target,
                               message_id, kind, source, target,  # sent_at_ms, arrive_at_ms,
                               now, arrive, summary)  # summary (events.py's order)
-        world.schedule_at(arrive, "network", "deliver", message.message_id)
+        world.schedule_at(arrive, "network", "deliver", message_id)
         return message
 
     def deliver(self, message_id: int) -> None:

@@ -13,19 +13,9 @@ A dropped message is never routine: a drop is what a learner looks for.
 from __future__ import annotations
 
 
-def carries_records(summary) -> bool:
-    """True when a message's summary names records (a list, or {partition: list})."""
-    if not isinstance(summary, dict):
-        return False
-    records = summary.get("records")
-    if isinstance(records, dict):
-        return any(records.values())
-    return bool(records)
-
-
 def routine_message(message_kind, summary) -> bool:
-    """A message with no records that is not part of a produce."""
-    # = not carries_records(summary), inlined: every message sent asks (late_join.py).
+    """A message with no records that is not part of a produce. A summary names
+    records as a list, or as {partition: list}."""
     if "produce" in str(message_kind):
         return False
     if not isinstance(summary, dict):
