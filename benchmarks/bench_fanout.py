@@ -138,6 +138,11 @@ def applied_keys(data: bytes) -> list[bytes]:
     return keys
 
 
+async def _first_snapshot(conn) -> None:
+    while b'"type":"snapshot"' not in await conn.recv(decode=False):
+        pass
+
+
 def _reader_process(uris, ready, start, stop, results, drive_every_s=None) -> None:
     """One of the client processes: open its share of the watching sockets, read
     every message from the moment each is open (as a browser does), and between
@@ -176,6 +181,14 @@ async def _read_share(uris, ready, start, stop, results, drive_every_s=None) -> 
                 if attempt == 7:
                     raise
                 await asyncio.sleep(0.5 * 2 ** min(attempt, 3))
+        # Ready once the page would be drawn: the socket's first snapshot came.
+        # Before it the server may still be rebuilding the simulation (a worker
+        # thread per sandbox), and a round that starts during that start-up
+        # storm measures the rebuilds, not a playing simulation's frames.
+        try:
+            await asyncio.wait_for(_first_snapshot(conn), 120)
+        except Exception:
+            pass  # refused (told why and closed) or silent: counted below as not open
         conns.append(conn)
         readers.append(asyncio.get_running_loop().create_task(read(conn)))
 
@@ -301,6 +314,9 @@ async def _bare(n: int, send_every_s: float = SEND_EVERY_S) -> dict:
             async for key in conn:
                 broadcast(watchers, frame.replace("KEY", key))
         else:
+            # As our server does, a joining socket gets a snapshot first: the
+            # readers start measuring once every socket has had one.
+            await conn.send('{"type":"snapshot","frame":0}')
             watchers.add(conn)
             try:
                 await conn.wait_closed()
