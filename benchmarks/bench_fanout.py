@@ -187,8 +187,10 @@ async def _read_share(uris, ready, start, stop, results, drive_every_s=None) -> 
         # storm measures the rebuilds, not a playing simulation's frames.
         try:
             await asyncio.wait_for(_first_snapshot(conn), 120)
+        except TimeoutError:
+            await conn.close()  # silent for 2 minutes: not watching, so not counted as open
         except Exception:
-            pass  # refused (told why and closed) or silent: counted below as not open
+            pass  # refused (told why and closed): counted below as not open
         conns.append(conn)
         readers.append(asyncio.get_running_loop().create_task(read(conn)))
 

@@ -4,9 +4,12 @@ A frame that applies a command also carries the tick before it, and that tick
 can name an earlier record (its batch sent or appended). Counting that as the
 earlier record arriving again made the benchmark's p99 ~200 ms, all of it a
 measuring error."""
+import asyncio
 import json
 
-from benchmarks.bench_fanout import applied_keys
+import pytest
+
+from benchmarks.bench_fanout import _first_snapshot, applied_keys
 
 
 def frame(*events):
@@ -42,21 +45,11 @@ class _Socket:
 
 
 def test_a_reader_is_ready_only_after_its_socket_got_the_snapshot():
-    import asyncio
-
-    from benchmarks.bench_fanout import _first_snapshot
-
     sock = _Socket(b'{"type":"hello"}', b'{"type":"snapshot","frame":0}', b'{"type":"events"}')
     asyncio.run(_first_snapshot(sock))
     assert sock.messages == [b'{"type":"events"}']  # read up to the snapshot, no further
 
 
-def test_a_socket_closed_before_its_snapshot_is_not_waited_for_forever():
-    import asyncio
-
-    import pytest
-
-    from benchmarks.bench_fanout import _first_snapshot
-
+def test_a_socket_closed_before_its_snapshot_ends_the_wait_with_its_error():
     with pytest.raises(ConnectionError):
         asyncio.run(_first_snapshot(_Socket(b'{"type":"error","code":"too_many"}')))
